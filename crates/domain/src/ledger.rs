@@ -1,0 +1,485 @@
+//! The double-entry ledger's rules, independent of storage.
+//!
+//! Every money movement is one [`Transfer`] of a positive amount from a debit account to a
+//! credit account. An account's balance is its credits minus its debits, so the balances of all
+//! accounts always sum to zero. A budget account may not go below minus its credit line; a
+//! transfer that would take it there is refused, never clamped. A transfer is applied at most
+//! once per idempotency key. Nothing is updated or deleted: a correction is a reversing transfer.
+//!
+//! [`Book`] applies these rules in memory. The store applies the same [`Book::apply`] to the
+//! balances it has locked inside a transaction, so the rules live in one place.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::ids::{LedgerAccountId, LedgerTransferId};
+use crate::money::Cents;
+
+/// The longest idempotency key accepted, in bytes.
+pub const IDEMPOTENCY_KEY_BYTES_MAX: usize = 120;
+
+/// What a ledger account is for (`DESIGN.md`, "The ledger").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccountKind {
+    /// A participant's budget: may go into the red down to minus its credit line.
+    Budget,
+    /// The operator's bank account.
+    OperatorBank,
+    /// Money the bank still owes us (collections sent, not yet settled).
+    BankReceivable,
+    /// Service-fee income of the operator.
+    FeeIncome,
+    /// The premium share of the fee, owed to the insurer.
+    PremiumPayable,
+    /// What is owed to one payee (a practice or billing intermediary).
+    Payable,
+    /// What a participant owes us as own payment.
+    OwnPaymentReceivable,
+    /// Accident cover paid for one claim.
+    AccidentCover,
+    /// Opening balances and other equity movements.
+    Equity,
+}
+
+impl AccountKind {
+    /// Every kind.
+    pub const ALL: &'static [AccountKind] = &[
+        AccountKind::Budget,
+        AccountKind::OperatorBank,
+        AccountKind::BankReceivable,
+        AccountKind::FeeIncome,
+        AccountKind::PremiumPayable,
+        AccountKind::Payable,
+        AccountKind::OwnPaymentReceivable,
+        AccountKind::AccidentCover,
+        AccountKind::Equity,
+    ];
+
+    /// The stable name stored in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Budget => "budget",
+            AccountKind::OperatorBank => "operator_bank",
+            AccountKind::BankReceivable => "bank_receivable",
+            AccountKind::FeeIncome => "fee_income",
+            AccountKind::PremiumPayable => "premium_payable",
+            AccountKind::Payable => "payable",
+            AccountKind::OwnPaymentReceivable => "own_payment_receivable",
+            AccountKind::AccidentCover => "accident_cover",
+            AccountKind::Equity => "equity",
+        }
+    }
+
+    /// True when the account has a floor of minus its credit line (only budgets).
+    pub const fn has_credit_floor(self) -> bool {
+        matches!(self, AccountKind::Budget)
+    }
+}
+
+impl fmt::Display for AccountKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AccountKind {
+    type Err = LedgerError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AccountKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or(LedgerError::UnknownAccountKind)
+    }
+}
+
+/// A transfer to be posted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transfer {
+    /// Unique per intended movement: posting the same key twice applies it once.
+    pub idempotency_key: String,
+    /// The account whose balance goes down.
+    pub debit: LedgerAccountId,
+    /// The account whose balance goes up.
+    pub credit: LedgerAccountId,
+    /// Strictly positive.
+    pub amount: Cents,
+    /// What kind of movement this is (`contribution`, `declaration`, `reversal`, …).
+    pub kind: String,
+    /// The transfer this one reverses, if it is a correction.
+    pub reverses: Option<LedgerTransferId>,
+}
+
+impl Transfer {
+    /// Checks the shape of a transfer: positive amount, two different accounts, a usable key.
+    pub fn validate(&self) -> Result<(), LedgerError> {
+        if !self.amount.is_positive() {
+            return Err(LedgerError::NonPositiveAmount);
+        }
+        if self.debit == self.credit {
+            return Err(LedgerError::SameAccount);
+        }
+        let key_ok = !self.idempotency_key.is_empty()
+            && self.idempotency_key.len() <= IDEMPOTENCY_KEY_BYTES_MAX
+            && self.idempotency_key.chars().all(|c| c.is_ascii_graphic());
+        if !key_ok {
+            return Err(LedgerError::BadIdempotencyKey);
+        }
+        let kind_ok = !self.kind.is_empty()
+            && self.kind.len() <= 40
+            && self
+                .kind
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_');
+        if !kind_ok {
+            return Err(LedgerError::BadKind);
+        }
+        Ok(())
+    }
+
+    /// The transfer that undoes `original` (same amount, accounts swapped).
+    pub fn reversal_of(
+        original_id: LedgerTransferId,
+        original: &Transfer,
+        idempotency_key: String,
+    ) -> Transfer {
+        Transfer {
+            idempotency_key,
+            debit: original.credit,
+            credit: original.debit,
+            amount: original.amount,
+            kind: "reversal".to_owned(),
+            reverses: Some(original_id),
+        }
+    }
+
+    /// True when `other` describes the same movement (used to detect a reused key).
+    pub fn same_movement(&self, other: &Transfer) -> bool {
+        self.debit == other.debit
+            && self.credit == other.credit
+            && self.amount == other.amount
+            && self.kind == other.kind
+            && self.reverses == other.reverses
+    }
+}
+
+/// The state of one account as far as the posting rules need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountState {
+    /// What the account is for.
+    pub kind: AccountKind,
+    /// The credit line (only meaningful for budgets; zero otherwise).
+    pub credit_line: Cents,
+    /// Credits minus debits.
+    pub balance: Cents,
+}
+
+impl AccountState {
+    /// The lowest balance this account may reach, if it has a floor.
+    pub fn floor(&self) -> Option<Cents> {
+        if self.kind.has_credit_floor() {
+            Some(Cents::new(-self.credit_line.get()))
+        } else {
+            None
+        }
+    }
+}
+
+/// What posting one transfer did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostOutcome {
+    /// The transfer was applied now.
+    Applied,
+    /// A transfer with this key was applied before; nothing changed.
+    AlreadyApplied(LedgerTransferId),
+}
+
+/// Why a transfer was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    /// Zero or negative amounts are never posted.
+    #[error("the amount of a transfer must be positive")]
+    NonPositiveAmount,
+    /// Debit and credit are the same account.
+    #[error("a transfer needs two different accounts")]
+    SameAccount,
+    /// The idempotency key is empty, too long or has characters other than printable ASCII.
+    #[error("the idempotency key must be 1 to 120 printable ASCII characters")]
+    BadIdempotencyKey,
+    /// The kind is not a short `snake_case` word.
+    #[error("the transfer kind must be a short snake_case word")]
+    BadKind,
+    /// One of the accounts does not exist.
+    #[error("unknown ledger account {0}")]
+    UnknownAccount(LedgerAccountId),
+    /// The debit would take a budget below minus its credit line.
+    #[error("the transfer would take account {account} below its credit line")]
+    CreditLineExceeded {
+        /// The budget account that would go too low.
+        account: LedgerAccountId,
+    },
+    /// The key was used before for a different movement.
+    #[error("the idempotency key was used before for a different transfer")]
+    IdempotencyKeyReused,
+    /// A balance would leave the range of `i64` cents.
+    #[error("balance overflow")]
+    Overflow,
+    /// The stored account kind is unknown.
+    #[error("unknown account kind")]
+    UnknownAccountKind,
+}
+
+/// Applies a transfer to two account states: the one rule both [`Book`] and the store use.
+///
+/// On error neither state is changed.
+pub fn apply(
+    transfer: &Transfer,
+    debit: &mut AccountState,
+    credit: &mut AccountState,
+) -> Result<(), LedgerError> {
+    transfer.validate()?;
+    let new_debit = debit
+        .balance
+        .checked_sub(transfer.amount)
+        .ok_or(LedgerError::Overflow)?;
+    let new_credit = credit
+        .balance
+        .checked_add(transfer.amount)
+        .ok_or(LedgerError::Overflow)?;
+    if debit.floor().is_some_and(|floor| new_debit < floor) {
+        return Err(LedgerError::CreditLineExceeded {
+            account: transfer.debit,
+        });
+    }
+    debit.balance = new_debit;
+    credit.balance = new_credit;
+    Ok(())
+}
+
+/// An in-memory ledger: accounts, applied keys and the list of applied transfers.
+#[derive(Clone, Debug, Default)]
+pub struct Book {
+    accounts: HashMap<LedgerAccountId, AccountState>,
+    keys: HashMap<String, (LedgerTransferId, Transfer)>,
+    applied: Vec<(LedgerTransferId, Transfer)>,
+}
+
+impl Book {
+    /// An empty book.
+    pub fn new() -> Book {
+        Book::default()
+    }
+
+    /// Opens an account with a zero balance (or replaces its credit line if it exists).
+    pub fn open(&mut self, id: LedgerAccountId, kind: AccountKind, credit_line: Cents) {
+        let credit_line = credit_line.max(Cents::ZERO);
+        self.accounts
+            .entry(id)
+            .and_modify(|a| a.credit_line = credit_line)
+            .or_insert(AccountState {
+                kind,
+                credit_line,
+                balance: Cents::ZERO,
+            });
+    }
+
+    /// Adds an account with a known state (as loaded from storage).
+    pub fn load(&mut self, id: LedgerAccountId, state: AccountState) {
+        self.accounts.insert(id, state);
+    }
+
+    /// Records that a key was applied before (as loaded from storage).
+    pub fn load_key(&mut self, id: LedgerTransferId, transfer: Transfer) {
+        self.keys
+            .insert(transfer.idempotency_key.clone(), (id, transfer));
+    }
+
+    /// One account's state.
+    pub fn account(&self, id: LedgerAccountId) -> Option<&AccountState> {
+        self.accounts.get(&id)
+    }
+
+    /// All accounts.
+    pub fn accounts(&self) -> impl Iterator<Item = (&LedgerAccountId, &AccountState)> {
+        self.accounts.iter()
+    }
+
+    /// The transfers applied through [`Book::post`], in order.
+    pub fn applied(&self) -> &[(LedgerTransferId, Transfer)] {
+        &self.applied
+    }
+
+    /// Posts one transfer under the id `id` (used only when it is applied now).
+    pub fn post(
+        &mut self,
+        id: LedgerTransferId,
+        transfer: Transfer,
+    ) -> Result<PostOutcome, LedgerError> {
+        transfer.validate()?;
+        if let Some((existing_id, existing)) = self.keys.get(&transfer.idempotency_key) {
+            return if existing.same_movement(&transfer) {
+                Ok(PostOutcome::AlreadyApplied(*existing_id))
+            } else {
+                Err(LedgerError::IdempotencyKeyReused)
+            };
+        }
+        let mut debit = *self
+            .accounts
+            .get(&transfer.debit)
+            .ok_or(LedgerError::UnknownAccount(transfer.debit))?;
+        let mut credit = *self
+            .accounts
+            .get(&transfer.credit)
+            .ok_or(LedgerError::UnknownAccount(transfer.credit))?;
+        apply(&transfer, &mut debit, &mut credit)?;
+        self.accounts.insert(transfer.debit, debit);
+        self.accounts.insert(transfer.credit, credit);
+        self.keys
+            .insert(transfer.idempotency_key.clone(), (id, transfer.clone()));
+        self.applied.push((id, transfer));
+        Ok(PostOutcome::Applied)
+    }
+
+    /// The sum of all balances: zero in a sound book.
+    pub fn total(&self) -> i128 {
+        self.accounts
+            .values()
+            .map(|a| i128::from(a.balance.get()))
+            .sum()
+    }
+
+    /// True when no account is below its floor.
+    pub fn floors_respected(&self) -> bool {
+        self.accounts
+            .values()
+            .all(|a| a.floor().is_none_or(|floor| a.balance >= floor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use uuid::Uuid;
+
+    fn account(n: u128) -> LedgerAccountId {
+        LedgerAccountId::from_uuid(Uuid::from_u128(n))
+    }
+    fn transfer_id(n: u128) -> LedgerTransferId {
+        LedgerTransferId::from_uuid(Uuid::from_u128(n))
+    }
+    fn transfer(key: &str, debit: u128, credit: u128, cents: i64) -> Transfer {
+        Transfer {
+            idempotency_key: key.to_owned(),
+            debit: account(debit),
+            credit: account(credit),
+            amount: Cents::new(cents),
+            kind: "test".to_owned(),
+            reverses: None,
+        }
+    }
+    fn book() -> Book {
+        let mut b = Book::new();
+        b.open(account(1), AccountKind::OperatorBank, Cents::ZERO);
+        b.open(account(2), AccountKind::Budget, Cents::new(24_000));
+        b.open(account(3), AccountKind::Payable, Cents::ZERO);
+        b
+    }
+
+    #[test]
+    fn a_budget_may_go_into_the_red_down_to_its_credit_line_and_no_further() {
+        let mut b = book();
+        let ok = b.post(transfer_id(1), transfer("a", 2, 3, 24_000));
+        assert_eq!(ok, Ok(PostOutcome::Applied));
+        let refused = b.post(transfer_id(2), transfer("b", 2, 3, 1));
+        assert_eq!(
+            refused,
+            Err(LedgerError::CreditLineExceeded {
+                account: account(2)
+            })
+        );
+        assert_eq!(
+            b.account(account(2)).map(|a| a.balance),
+            Some(Cents::new(-24_000))
+        );
+    }
+
+    #[test]
+    fn the_same_idempotency_key_is_applied_only_once() {
+        let mut b = book();
+        assert_eq!(
+            b.post(transfer_id(1), transfer("k", 1, 2, 500)),
+            Ok(PostOutcome::Applied)
+        );
+        assert_eq!(
+            b.post(transfer_id(2), transfer("k", 1, 2, 500)),
+            Ok(PostOutcome::AlreadyApplied(transfer_id(1)))
+        );
+        assert_eq!(
+            b.account(account(2)).map(|a| a.balance),
+            Some(Cents::new(500))
+        );
+    }
+
+    #[test]
+    fn a_reused_key_for_a_different_movement_is_refused() {
+        let mut b = book();
+        b.post(transfer_id(1), transfer("k", 1, 2, 500))
+            .expect("first post applies");
+        assert_eq!(
+            b.post(transfer_id(2), transfer("k", 1, 2, 501)),
+            Err(LedgerError::IdempotencyKeyReused)
+        );
+    }
+
+    #[test]
+    fn zero_amounts_and_self_transfers_are_refused() {
+        let mut b = book();
+        assert_eq!(
+            b.post(transfer_id(1), transfer("z", 1, 2, 0)),
+            Err(LedgerError::NonPositiveAmount)
+        );
+        assert_eq!(
+            b.post(transfer_id(2), transfer("s", 2, 2, 10)),
+            Err(LedgerError::SameAccount)
+        );
+    }
+
+    #[test]
+    fn a_reversal_restores_both_balances() {
+        let mut b = book();
+        let original = transfer("c", 1, 2, 1_234);
+        b.post(transfer_id(1), original.clone())
+            .expect("contribution applies");
+        let reversal = Transfer::reversal_of(transfer_id(1), &original, "c-rev".into());
+        b.post(transfer_id(2), reversal).expect("reversal applies");
+        assert_eq!(b.account(account(2)).map(|a| a.balance), Some(Cents::ZERO));
+        assert_eq!(b.account(account(1)).map(|a| a.balance), Some(Cents::ZERO));
+    }
+
+    proptest! {
+        #[test]
+        fn any_sequence_of_postings_keeps_the_book_balanced_and_within_credit_lines(
+            ops in prop::collection::vec((0u128..5, 0u128..5, 1i64..50_000, 0u8..20), 1..200)
+        ) {
+            let mut b = Book::new();
+            b.open(account(0), AccountKind::OperatorBank, Cents::ZERO);
+            b.open(account(1), AccountKind::Budget, Cents::new(24_000));
+            b.open(account(2), AccountKind::Budget, Cents::new(5_000));
+            b.open(account(3), AccountKind::Payable, Cents::ZERO);
+            b.open(account(4), AccountKind::FeeIncome, Cents::ZERO);
+            for (i, (d, c, cents, key)) in ops.into_iter().enumerate() {
+                let key = format!("key-{key}");
+                let _ = b.post(transfer_id(i as u128), transfer(&key, d, c, cents));
+                prop_assert_eq!(b.total(), 0);
+                prop_assert!(b.floors_respected());
+            }
+            let mut keys: Vec<&str> = b.applied().iter().map(|(_, t)| t.idempotency_key.as_str()).collect();
+            let applied = keys.len();
+            keys.sort_unstable();
+            keys.dedup();
+            prop_assert_eq!(keys.len(), applied, "a key was applied twice");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure domain types and rules of the ixorg dental-care budget plan.
+//!
+//! Nothing in this crate does I/O, spawns tasks or reads the clock: every fact comes in as an
+//! argument, so every rule can be unit- and property-tested. See `docs/ARCHITECTURE.md`.
+
+pub mod identifiers;
+pub mod ids;
+pub mod ledger;
+pub mod money;
+pub mod person;
+pub mod privacy;
+pub mod tariff;
+pub mod terms;
+
+pub use money::Cents;

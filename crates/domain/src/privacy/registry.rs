@@ -1,0 +1,350 @@
+//! The one registry of stored fields: every column of every table, and what kind of data it is.
+//!
+//! Access rules, masking, export and retention are derived from this list. A store test compares
+//! it with the real schema on both databases, so a column cannot be added without a category.
+
+use super::DataCategory;
+
+/// What a stored column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnClass {
+    /// A key or reference (a random id, a foreign key): no meaning on its own.
+    Key,
+    /// Bookkeeping that says nothing about a person (timestamps, statuses, hashes, parameters).
+    Meta,
+    /// Data about a professional (provider, staff user) in their professional role.
+    Professional,
+    /// Personal data of a participant, in one category.
+    Personal(DataCategory),
+}
+
+/// One stored column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The column name, the same on both databases.
+    pub name: &'static str,
+    /// What it holds.
+    pub class: ColumnClass,
+}
+
+/// One table and all of its columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// The table name.
+    pub name: &'static str,
+    /// Every column, in schema order.
+    pub columns: &'static [Column],
+}
+
+impl Table {
+    /// The categories of personal data this table holds.
+    pub fn categories(&self) -> Vec<DataCategory> {
+        let mut out: Vec<DataCategory> = self
+            .columns
+            .iter()
+            .filter_map(|c| match c.class {
+                ColumnClass::Personal(cat) => Some(cat),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+const fn key(name: &'static str) -> Column {
+    Column {
+        name,
+        class: ColumnClass::Key,
+    }
+}
+const fn meta(name: &'static str) -> Column {
+    Column {
+        name,
+        class: ColumnClass::Meta,
+    }
+}
+const fn pro(name: &'static str) -> Column {
+    Column {
+        name,
+        class: ColumnClass::Professional,
+    }
+}
+const fn personal(name: &'static str, category: DataCategory) -> Column {
+    Column {
+        name,
+        class: ColumnClass::Personal(category),
+    }
+}
+
+use DataCategory::{
+    Account, Contact, Financial, Identity, NationalId, PrivacyRecord, ProviderLink,
+};
+
+/// Every table of the schema (migrations `0001` onwards), with every column classified.
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "product_terms_version",
+        columns: &[
+            meta("valid_from"),
+            meta("fee_cents_monthly_main"),
+            meta("fee_cents_monthly_further_adult"),
+            meta("fee_cents_monthly_child"),
+            meta("child_age_years_below"),
+            meta("saving_cents_monthly_min"),
+            meta("saving_cents_monthly_max"),
+            meta("credit_line_cents_cap"),
+            meta("collection_day"),
+            meta("first_collection_sequence_frst"),
+            meta("yearly_checkup_code"),
+            meta("yearly_checkup_deduction"),
+            meta("budget_change_upward_any_time"),
+            meta("budget_change_per_year_max"),
+            meta("termination_notice_months"),
+            meta("declarations_after_end_months"),
+            meta("start_date_months_ahead_max"),
+            meta("late_submission_months"),
+            meta("accident_cover_cents_max"),
+            meta("accident_cover_percent"),
+            meta("accident_report_months_max"),
+            meta("accident_treatment_years_max"),
+            meta("complaint_answer_weeks"),
+            meta("technical_data_retention_days"),
+            meta("created_at_ms"),
+        ],
+    },
+    Table {
+        name: "tariff_code",
+        columns: &[
+            meta("code"),
+            meta("code_group"),
+            meta("description"),
+            meta("points_hundredths"),
+            meta("unit"),
+        ],
+    },
+    Table {
+        name: "point_value",
+        columns: &[meta("year"), meta("eur_ten_thousandths"), meta("basis")],
+    },
+    Table {
+        name: "contract",
+        columns: &[
+            key("contract_id"),
+            meta("contract_status"),
+            personal("start_date", Financial),
+            personal("end_date", Financial),
+            personal("iban", Financial),
+            personal("account_holder", Financial),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "participant",
+        columns: &[
+            key("participant_id"),
+            key("contract_id"),
+            personal("participant_number", Account),
+            personal("household_role", Identity),
+            personal("first_names", Identity),
+            personal("initials", Identity),
+            personal("surname_prefix", Identity),
+            personal("surname", Identity),
+            personal("date_of_birth", Identity),
+            personal("gender", Identity),
+            personal("street", Contact),
+            personal("house_number", Contact),
+            personal("house_number_addition", Contact),
+            personal("postcode", Contact),
+            personal("city", Contact),
+            personal("email", Contact),
+            personal("phone", Contact),
+            personal("bsn_ciphertext", NationalId),
+            personal("bsn_blind_index", NationalId),
+            personal("annual_budget_cents", Financial),
+            personal("practice_id", ProviderLink),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "sequence_counter",
+        columns: &[meta("counter_name"), meta("next_value")],
+    },
+    Table {
+        name: "practice",
+        columns: &[
+            key("practice_id"),
+            pro("agb_code"),
+            pro("name"),
+            pro("city"),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "provider",
+        columns: &[
+            key("provider_id"),
+            key("practice_id"),
+            pro("agb_code"),
+            pro("name"),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "billing_intermediary",
+        columns: &[
+            key("billing_intermediary_id"),
+            pro("name"),
+            pro("kvk_number"),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "payee",
+        columns: &[
+            key("payee_id"),
+            key("practice_id"),
+            key("billing_intermediary_id"),
+            pro("name"),
+            pro("iban"),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "staff_user",
+        columns: &[
+            key("staff_user_id"),
+            pro("username"),
+            pro("display_name"),
+            pro("password_hash"),
+            meta("active"),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "role",
+        columns: &[meta("role_name"), meta("description"), meta("is_staff")],
+    },
+    Table {
+        name: "staff_user_role",
+        columns: &[
+            key("staff_user_id"),
+            meta("role_name"),
+            meta("created_at_ms"),
+        ],
+    },
+    Table {
+        name: "policy_rule",
+        columns: &[
+            meta("role_name"),
+            meta("purpose"),
+            meta("category"),
+            meta("action"),
+            meta("view"),
+        ],
+    },
+    Table {
+        name: "chain_head",
+        columns: &[meta("chain_name"), meta("last_sequence"), meta("last_hash")],
+    },
+    Table {
+        name: "access_log",
+        columns: &[
+            meta("sequence"),
+            meta("occurred_at_ms"),
+            personal("actor_kind", PrivacyRecord),
+            personal("actor_id", PrivacyRecord),
+            personal("role_name", PrivacyRecord),
+            personal("purpose", PrivacyRecord),
+            personal("subject_id", PrivacyRecord),
+            personal("categories", PrivacyRecord),
+            personal("action", PrivacyRecord),
+            personal("outcome", PrivacyRecord),
+            personal("refusal", PrivacyRecord),
+            meta("prev_hash"),
+            meta("entry_hash"),
+        ],
+    },
+    Table {
+        name: "ledger_account",
+        columns: &[
+            key("ledger_account_id"),
+            meta("account_kind"),
+            meta("account_code"),
+            key("participant_id"),
+            key("payee_id"),
+            personal("credit_line_cents", Financial),
+            personal("balance_cents", Financial),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "ledger_transfer",
+        columns: &[
+            meta("sequence"),
+            key("ledger_transfer_id"),
+            meta("idempotency_key"),
+            key("debit_account_id"),
+            key("credit_account_id"),
+            personal("amount_cents", Financial),
+            meta("transfer_kind"),
+            key("reverses_transfer_id"),
+            meta("posted_at_ms"),
+            meta("prev_hash"),
+            meta("entry_hash"),
+        ],
+    },
+];
+
+/// Looks a table up by name.
+pub fn table(name: &str) -> Option<&'static Table> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_table_or_column_is_declared_twice() {
+        let mut names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TABLES.len());
+        for t in TABLES {
+            let mut cols: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+            cols.sort_unstable();
+            cols.dedup();
+            assert_eq!(cols.len(), t.columns.len(), "table {}", t.name);
+        }
+    }
+
+    #[test]
+    fn the_bsn_is_only_stored_as_ciphertext_and_blind_index() {
+        let bsn_columns: Vec<&str> = TABLES
+            .iter()
+            .flat_map(|t| t.columns.iter())
+            .filter(|c| c.class == ColumnClass::Personal(NationalId))
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(bsn_columns, vec!["bsn_ciphertext", "bsn_blind_index"]);
+    }
+
+    #[test]
+    fn the_participant_table_holds_identity_contact_and_national_id_data() {
+        let t = table("participant").expect("participant is declared");
+        let cats = t.categories();
+        assert!(cats.contains(&Identity));
+        assert!(cats.contains(&Contact));
+        assert!(cats.contains(&NationalId));
+    }
+}

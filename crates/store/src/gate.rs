@@ -1,0 +1,223 @@
+//! The privacy gate: the one way to obtain a [`Grant`], without which no repository function
+//! reads or changes personal data.
+//!
+//! [`authorize`] decides a request against the [`Policy`] and writes an access-log entry in the
+//! same transaction for every access by anyone other than the data subject, allowed or refused.
+//! A refusal is returned as `Ok(Err(refusal))` with the refused entry written: the caller commits
+//! that transaction so the refusal stays on record, and reports an error, never an empty result.
+
+use ixorg_domain::ids::ParticipantId;
+use ixorg_domain::privacy::{
+    Action, Actor, DataCategory, Policy, PolicyRule, Purpose, Refusal, Role, View, Views,
+};
+
+use crate::access_log::{self, NewEntry, Outcome};
+use crate::{Error, Tx, on_tx};
+
+/// One request to read or change personal data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessRequest {
+    /// Who asks.
+    pub actor: Actor,
+    /// In which role.
+    pub role: Role,
+    /// For which purpose (`None` is refused and logged).
+    pub purpose: Option<Purpose>,
+    /// Whose data, when it is one person's (`None` for work over many, such as a batch run).
+    pub subject: Option<ParticipantId>,
+    /// Which categories of data.
+    pub categories: Vec<DataCategory>,
+    /// What is done with them.
+    pub action: Action,
+}
+
+/// Proof that an access was allowed and logged. Only [`authorize`] makes one.
+#[derive(Clone, Debug)]
+pub struct Grant {
+    request: AccessRequest,
+    views: Views,
+}
+
+impl Grant {
+    /// The request this grant answers.
+    pub fn request(&self) -> &AccessRequest {
+        &self.request
+    }
+
+    /// How much of `category` may be seen, if it is granted at all.
+    pub fn view(&self, category: DataCategory) -> Option<View> {
+        self.views
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map(|(_, v)| *v)
+    }
+
+    /// Checks that this grant covers `action` on `categories` of `subject`; repository
+    /// functions call this before they touch the data.
+    pub fn require(
+        &self,
+        subject: Option<ParticipantId>,
+        categories: &[DataCategory],
+        action: Action,
+    ) -> Result<(), Error> {
+        if self.request.action != action {
+            return Err(Error::GrantDoesNotCover("this action"));
+        }
+        if self.request.subject.is_some() && self.request.subject != subject {
+            return Err(Error::GrantDoesNotCover("this data subject"));
+        }
+        if let Some(missing) = categories.iter().find(|c| self.view(**c).is_none()) {
+            return Err(Error::GrantDoesNotCover(missing.as_str()));
+        }
+        Ok(())
+    }
+}
+
+/// Decides `request` and records it. See the module documentation for the refusal contract.
+pub async fn authorize(
+    tx: &mut Tx,
+    policy: &Policy,
+    request: AccessRequest,
+    now_ms: i64,
+) -> Result<Result<Grant, Refusal>, Error> {
+    let decision = consistency(&request).and_then(|()| {
+        policy.decide(
+            request.role,
+            request.purpose,
+            &request.categories,
+            request.action,
+        )
+    });
+    let self_service = request.actor.is_subject(request.subject);
+    if !self_service {
+        let outcome = match &decision {
+            Ok(_) => Outcome::Allowed,
+            Err(refusal) => Outcome::Refused(*refusal),
+        };
+        let entry = NewEntry {
+            occurred_at_ms: now_ms,
+            actor: &request.actor,
+            role: request.role,
+            purpose: request.purpose,
+            subject: request.subject,
+            categories: &request.categories,
+            action: request.action,
+            outcome,
+        };
+        access_log::append(tx, &entry).await?;
+    }
+    Ok(decision.map(|views| Grant { request, views }))
+}
+
+/// Rules that hold whatever the policy says: a participant acts only as a participant and only
+/// on their own data; nobody else acts in the participant role; staff act only in staff roles.
+fn consistency(request: &AccessRequest) -> Result<(), Refusal> {
+    match (&request.actor, request.role) {
+        (Actor::Participant(_), Role::Participant) => {
+            if request.actor.is_subject(request.subject) {
+                Ok(())
+            } else {
+                Err(Refusal::Rule("not_own_data"))
+            }
+        }
+        (Actor::Participant(_), _) | (_, Role::Participant) => Err(Refusal::Rule("role_mismatch")),
+        (Actor::Staff(_), role) if !role.is_staff() => Err(Refusal::Rule("role_mismatch")),
+        (Actor::Practice(_), role) if role != Role::Provider => Err(Refusal::Rule("role_mismatch")),
+        (Actor::Intermediary(_), role) if role != Role::BillingIntermediary => {
+            Err(Refusal::Rule("role_mismatch"))
+        }
+        (Actor::Insurer(_), role) if role != Role::Insurer => Err(Refusal::Rule("role_mismatch")),
+        (Actor::System(_), role) if role != Role::System => Err(Refusal::Rule("role_mismatch")),
+        _ => Ok(()),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RuleRow {
+    role_name: String,
+    purpose: String,
+    category: String,
+    action: String,
+    view: String,
+}
+
+impl TryFrom<RuleRow> for PolicyRule {
+    type Error = Error;
+    fn try_from(r: RuleRow) -> Result<Self, Error> {
+        let bad = |col| crate::error::corrupt("policy_rule", col);
+        Ok(PolicyRule {
+            role: r.role_name.parse().map_err(|_| bad("role_name"))?,
+            purpose: r.purpose.parse().map_err(|_| bad("purpose"))?,
+            category: r.category.parse().map_err(|_| bad("category"))?,
+            action: r.action.parse().map_err(|_| bad("action"))?,
+            view: r.view.parse().map_err(|_| bad("view"))?,
+        })
+    }
+}
+
+const SELECT_RULES: &str = "SELECT role_name, purpose, category, action, view FROM policy_rule \
+     ORDER BY role_name, purpose, category, action";
+const INSERT_RULE: &str = "INSERT INTO policy_rule (role_name, purpose, category, action, view) \
+     VALUES ($1, $2, $3, $4, $5)";
+const COUNT_RULES: &str = "SELECT COUNT(*) FROM policy_rule";
+const INSERT_ROLE: &str = "INSERT INTO role (role_name, description, is_staff) VALUES ($1, $2, $3) \
+     ON CONFLICT (role_name) DO NOTHING";
+
+/// Loads the policy held in the database.
+pub async fn load_policy(tx: &mut Tx) -> Result<Policy, Error> {
+    let rows: Vec<RuleRow> =
+        on_tx!(tx, c => sqlx::query_as(SELECT_RULES).fetch_all(&mut *c).await)?;
+    let rules = rows
+        .into_iter()
+        .map(PolicyRule::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Policy::from_rules(rules))
+}
+
+/// Writes the roles and, when the policy table is empty, the default policy. Returns whether the
+/// defaults were written.
+pub async fn seed_policy(tx: &mut Tx, defaults: &Policy) -> Result<bool, Error> {
+    for role in Role::ALL {
+        on_tx!(tx, c => sqlx::query(INSERT_ROLE)
+            .bind(role.as_str())
+            .bind(role_description(*role))
+            .bind(role.is_staff())
+            .execute(&mut *c)
+            .await
+        .map(|r| r.rows_affected()))?;
+    }
+    let count: i64 = on_tx!(tx, c => sqlx::query_scalar(COUNT_RULES).fetch_one(&mut *c).await)?;
+    if count > 0 {
+        return Ok(false);
+    }
+    for rule in defaults.rules() {
+        on_tx!(tx, c => sqlx::query(INSERT_RULE)
+            .bind(rule.role.as_str())
+            .bind(rule.purpose.as_str())
+            .bind(rule.category.as_str())
+            .bind(rule.action.as_str())
+            .bind(rule.view.as_str())
+            .execute(&mut *c)
+            .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(true)
+}
+
+/// A one-line description of each role, shown in the staff pages.
+pub fn role_description(role: Role) -> &'static str {
+    match role {
+        Role::Participant => "A participant, on their own data",
+        Role::Support => "Customer support: identity and contact, masked financial data",
+        Role::ClaimsAssessor => "Claims assessor: care data and identity",
+        Role::Finance => "Finance: financial data for reimbursement",
+        Role::PrivacyOfficer => "Privacy officer: access log and data-subject requests",
+        Role::Administrator => "Administrator: users and roles, no participant data",
+        Role::Auditor => "Auditor: read-only financial records",
+        Role::Provider => "Care provider or practice: own declarations, budget with consent",
+        Role::BillingIntermediary => "Billing intermediary: the declarations it sent",
+        Role::Insurer => "Insurer: the data an accident claim needs",
+        Role::Processor => "Processor: as its processor agreement allows",
+        Role::System => "The platform's own batch jobs",
+    }
+}

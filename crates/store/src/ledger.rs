@@ -1,0 +1,615 @@
+//! The ledger in the database: accounts with cached balances, and append-only, hash-chained
+//! transfers. Posting applies [`ixorg_domain::ledger::apply`] to balances read under the chain
+//! head's lock, so the credit-line floor, idempotency and zero sum hold under any concurrency.
+
+use std::collections::HashMap;
+
+use ixorg_domain::Cents;
+use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId, PayeeId};
+use ixorg_domain::ledger::{AccountKind, AccountState, Book, LedgerError, PostOutcome, Transfer};
+use sqlx::AssertSqlSafe;
+use uuid::Uuid;
+
+use crate::chain::{self, Break, Canonical, Chain, Hash, Head};
+use crate::error::corrupt;
+use crate::{Error, Tx, on_tx};
+
+/// A new account.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    /// Its id.
+    pub id: LedgerAccountId,
+    /// What it is for.
+    pub kind: AccountKind,
+    /// A unique code for the operator's own accounts (`operator_bank`, `fee_income`, …).
+    pub code: Option<String>,
+    /// The participant, for a budget or own-payment account.
+    pub participant: Option<ParticipantId>,
+    /// The payee, for a payable account.
+    pub payee: Option<PayeeId>,
+    /// The credit line (budgets only).
+    pub credit_line: Cents,
+}
+
+/// A stored account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// Its id.
+    pub id: LedgerAccountId,
+    /// What it is for.
+    pub kind: AccountKind,
+    /// Its code, for the operator's own accounts.
+    pub code: Option<String>,
+    /// The credit line.
+    pub credit_line: Cents,
+    /// The cached balance: credits minus debits.
+    pub balance: Cents,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    ledger_account_id: Uuid,
+    account_kind: String,
+    account_code: Option<String>,
+    credit_line_cents: i64,
+    balance_cents: i64,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = Error;
+    fn try_from(r: AccountRow) -> Result<Self, Error> {
+        Ok(Account {
+            id: LedgerAccountId::from_uuid(r.ledger_account_id),
+            kind: r
+                .account_kind
+                .parse()
+                .map_err(|_| corrupt("ledger_account", "account_kind"))?,
+            code: r.account_code,
+            credit_line: Cents::new(r.credit_line_cents),
+            balance: Cents::new(r.balance_cents),
+        })
+    }
+}
+
+impl Account {
+    fn state(&self) -> AccountState {
+        AccountState {
+            kind: self.kind,
+            credit_line: self.credit_line,
+            balance: self.balance,
+        }
+    }
+}
+
+const INSERT_ACCOUNT: &str = "INSERT INTO ledger_account (ledger_account_id, account_kind, \
+     account_code, participant_id, payee_id, credit_line_cents, balance_cents, created_at_ms, \
+     updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)";
+const ACCOUNT_COLUMNS: &str = "SELECT ledger_account_id, account_kind, account_code, credit_line_cents, balance_cents \
+     FROM ledger_account";
+
+/// Opens an account with a zero balance.
+pub async fn open_account(tx: &mut Tx, account: &NewAccount, now_ms: i64) -> Result<(), Error> {
+    if account.credit_line.is_negative() {
+        return Err(Error::Ledger(LedgerError::Overflow));
+    }
+    on_tx!(tx, c => sqlx::query(INSERT_ACCOUNT)
+        .bind(account.id.uuid())
+        .bind(account.kind.as_str())
+        .bind(account.code.as_deref())
+        .bind(account.participant.map(|p| p.uuid()))
+        .bind(account.payee.map(|p| p.uuid()))
+        .bind(account.credit_line.get())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One account by id.
+pub async fn account(tx: &mut Tx, id: LedgerAccountId) -> Result<Account, Error> {
+    const SQL: &str = "SELECT ledger_account_id, account_kind, account_code, credit_line_cents, \
+         balance_cents FROM ledger_account WHERE ledger_account_id = $1";
+    let row: AccountRow = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(id.uuid())
+        .fetch_one(&mut *c)
+        .await)?;
+    row.try_into()
+}
+
+/// One of the operator's own accounts by its code.
+pub async fn account_by_code(tx: &mut Tx, code: &str) -> Result<Account, Error> {
+    const SQL: &str = "SELECT ledger_account_id, account_kind, account_code, credit_line_cents, \
+         balance_cents FROM ledger_account WHERE account_code = $1";
+    let row: AccountRow = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(code)
+        .fetch_one(&mut *c)
+        .await)?;
+    row.try_into()
+}
+
+/// The budget account of a participant.
+pub async fn budget_of(tx: &mut Tx, participant: ParticipantId) -> Result<Account, Error> {
+    const SQL: &str = "SELECT ledger_account_id, account_kind, account_code, credit_line_cents, \
+         balance_cents FROM ledger_account WHERE participant_id = $1 AND account_kind = 'budget'";
+    let row: AccountRow = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(participant.uuid())
+        .fetch_one(&mut *c)
+        .await)?;
+    row.try_into()
+}
+
+/// Changes a budget's credit line. Refused when the balance is already below the new floor.
+pub async fn set_credit_line(
+    tx: &mut Tx,
+    id: LedgerAccountId,
+    credit_line: Cents,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "UPDATE ledger_account SET credit_line_cents = $1, updated_at_ms = $2 \
+         WHERE ledger_account_id = $3 AND balance_cents >= -$1";
+    if credit_line.is_negative() {
+        return Err(Error::Ledger(LedgerError::Overflow));
+    }
+    let done = on_tx!(tx, c => sqlx::query(SQL)
+        .bind(credit_line.get())
+        .bind(now_ms)
+        .bind(id.uuid())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 1 {
+        Ok(())
+    } else {
+        Err(Error::Ledger(LedgerError::CreditLineExceeded {
+            account: id,
+        }))
+    }
+}
+
+/// The number of rows per multi-row statement (well under SQLite's 32,766 bind parameters).
+const CHUNK_ROWS: usize = 200;
+
+/// Posts transfers in order, in the caller's transaction, and returns each one's outcome.
+///
+/// `ids[i]` is the id given to `transfers[i]` if it is applied now. A refused transfer changes
+/// nothing and does not stop the others; the caller decides whether to commit.
+pub async fn post_batch(
+    tx: &mut Tx,
+    transfers: &[Transfer],
+    ids: &[LedgerTransferId],
+    now_ms: i64,
+) -> Result<Vec<Result<PostOutcome, LedgerError>>, Error> {
+    assert_eq!(transfers.len(), ids.len(), "BUG: one id per transfer");
+    if transfers.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The head lock serialises all posting, so the balances and keys read below stay current
+    // until commit, on SQLite and PostgreSQL alike.
+    let head = chain::lock_head(tx, Chain::LedgerTransfer).await?;
+    let mut book = Book::new();
+    load_existing_keys(tx, transfers, &mut book).await?;
+    let accounts = load_accounts(tx, transfers).await?;
+    for account in accounts.values() {
+        book.load(account.id, account.state());
+    }
+    let outcomes: Vec<_> = transfers
+        .iter()
+        .zip(ids)
+        .map(|(t, id)| book.post(*id, t.clone()))
+        .collect();
+    let new_head = insert_transfers(tx, book.applied(), head, now_ms).await?;
+    update_balances(tx, &book, &accounts, now_ms).await?;
+    chain::set_head(tx, Chain::LedgerTransfer, new_head).await?;
+    Ok(outcomes)
+}
+
+/// Posts one transfer; a refusal is an error.
+pub async fn post(
+    tx: &mut Tx,
+    transfer: &Transfer,
+    id: LedgerTransferId,
+    now_ms: i64,
+) -> Result<PostOutcome, Error> {
+    let mut outcomes = post_batch(tx, std::slice::from_ref(transfer), &[id], now_ms).await?;
+    let outcome = outcomes.pop().expect("BUG: one outcome per transfer");
+    Ok(outcome?)
+}
+
+fn placeholders(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    ledger_transfer_id: Uuid,
+    idempotency_key: String,
+    debit_account_id: Uuid,
+    credit_account_id: Uuid,
+    amount_cents: i64,
+    transfer_kind: String,
+    reverses_transfer_id: Option<Uuid>,
+}
+
+async fn load_existing_keys(
+    tx: &mut Tx,
+    transfers: &[Transfer],
+    book: &mut Book,
+) -> Result<(), Error> {
+    for chunk in transfers.chunks(CHUNK_ROWS) {
+        let sql = format!(
+            "SELECT ledger_transfer_id, idempotency_key, debit_account_id, credit_account_id, \
+             amount_cents, transfer_kind, reverses_transfer_id FROM ledger_transfer \
+             WHERE idempotency_key IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let rows: Vec<KeyRow> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
+            for t in chunk {
+                q = q.bind(t.idempotency_key.as_str());
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        for r in rows {
+            book.load_key(
+                LedgerTransferId::from_uuid(r.ledger_transfer_id),
+                Transfer {
+                    idempotency_key: r.idempotency_key,
+                    debit: LedgerAccountId::from_uuid(r.debit_account_id),
+                    credit: LedgerAccountId::from_uuid(r.credit_account_id),
+                    amount: Cents::new(r.amount_cents),
+                    kind: r.transfer_kind,
+                    reverses: r.reverses_transfer_id.map(LedgerTransferId::from_uuid),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn load_accounts(
+    tx: &mut Tx,
+    transfers: &[Transfer],
+) -> Result<HashMap<LedgerAccountId, Account>, Error> {
+    let mut wanted: Vec<LedgerAccountId> =
+        transfers.iter().flat_map(|t| [t.debit, t.credit]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = HashMap::with_capacity(wanted.len());
+    for chunk in wanted.chunks(CHUNK_ROWS) {
+        let sql = format!(
+            "{ACCOUNT_COLUMNS} WHERE ledger_account_id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let rows: Vec<AccountRow> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
+            for id in chunk {
+                q = q.bind(id.uuid());
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        for row in rows {
+            let account = Account::try_from(row)?;
+            out.insert(account.id, account);
+        }
+    }
+    Ok(out)
+}
+
+/// The hash of one transfer after `prev`.
+#[expect(clippy::too_many_arguments, reason = "one argument per hashed column")]
+fn transfer_hash(
+    prev: &Hash,
+    sequence: i64,
+    id: Uuid,
+    key: &str,
+    debit: Uuid,
+    credit: Uuid,
+    amount_cents: i64,
+    kind: &str,
+    reverses: Option<Uuid>,
+    posted_at_ms: i64,
+) -> Hash {
+    Canonical::after(prev)
+        .int(sequence)
+        .bytes(id.as_bytes())
+        .text(key)
+        .bytes(debit.as_bytes())
+        .bytes(credit.as_bytes())
+        .int(amount_cents)
+        .text(kind)
+        .opt_bytes(reverses.as_ref().map(|u| u.as_bytes().as_slice()))
+        .int(posted_at_ms)
+        .finish()
+}
+
+struct Prepared<'a> {
+    sequence: i64,
+    id: Uuid,
+    transfer: &'a Transfer,
+    prev: Hash,
+    hash: Hash,
+}
+
+async fn insert_transfers(
+    tx: &mut Tx,
+    applied: &[(LedgerTransferId, Transfer)],
+    head: Head,
+    now_ms: i64,
+) -> Result<Head, Error> {
+    let mut prev = head.last_hash;
+    let mut sequence = head.last_sequence;
+    let mut prepared = Vec::with_capacity(applied.len());
+    for (id, t) in applied {
+        sequence += 1;
+        let hash = transfer_hash(
+            &prev,
+            sequence,
+            id.uuid(),
+            &t.idempotency_key,
+            t.debit.uuid(),
+            t.credit.uuid(),
+            t.amount.get(),
+            &t.kind,
+            t.reverses.map(|r| r.uuid()),
+            now_ms,
+        );
+        prepared.push(Prepared {
+            sequence,
+            id: id.uuid(),
+            transfer: t,
+            prev,
+            hash,
+        });
+        prev = hash;
+    }
+    for chunk in prepared.chunks(CHUNK_ROWS) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(i * 11 + 1, 11)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO ledger_transfer (sequence, ledger_transfer_id, idempotency_key, \
+             debit_account_id, credit_account_id, amount_cents, transfer_kind, \
+             reverses_transfer_id, posted_at_ms, prev_hash, entry_hash) VALUES {values}"
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+            for p in chunk {
+                q = q
+                    .bind(p.sequence)
+                    .bind(p.id)
+                    .bind(p.transfer.idempotency_key.as_str())
+                    .bind(p.transfer.debit.uuid())
+                    .bind(p.transfer.credit.uuid())
+                    .bind(p.transfer.amount.get())
+                    .bind(p.transfer.kind.as_str())
+                    .bind(p.transfer.reverses.map(|r| r.uuid()))
+                    .bind(now_ms)
+                    .bind(p.prev.as_slice())
+                    .bind(p.hash.as_slice());
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(Head {
+        last_sequence: sequence,
+        last_hash: prev,
+    })
+}
+
+async fn update_balances(
+    tx: &mut Tx,
+    book: &Book,
+    before: &HashMap<LedgerAccountId, Account>,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "UPDATE ledger_account SET balance_cents = $1, updated_at_ms = $2 \
+         WHERE ledger_account_id = $3";
+    let mut changed: Vec<(LedgerAccountId, Cents)> = book
+        .accounts()
+        .filter(|(id, state)| before.get(id).map(|a| a.balance) != Some(state.balance))
+        .map(|(id, state)| (*id, state.balance))
+        .collect();
+    // A fixed order keeps lock acquisition deterministic.
+    changed.sort_unstable();
+    for (id, balance) in changed {
+        on_tx!(tx, c => sqlx::query(SQL)
+            .bind(balance.get())
+            .bind(now_ms)
+            .bind(id.uuid())
+            .execute(&mut *c)
+            .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// A stored transfer, as read for verification and statements.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredTransfer {
+    /// Position in the chain, from 1.
+    pub sequence: i64,
+    /// Its id.
+    pub ledger_transfer_id: Uuid,
+    /// Its idempotency key.
+    pub idempotency_key: String,
+    /// The debited account.
+    pub debit_account_id: Uuid,
+    /// The credited account.
+    pub credit_account_id: Uuid,
+    /// The amount in cents.
+    pub amount_cents: i64,
+    /// The kind of movement.
+    pub transfer_kind: String,
+    /// The transfer it reverses.
+    pub reverses_transfer_id: Option<Uuid>,
+    /// When it was posted.
+    pub posted_at_ms: i64,
+    /// The previous transfer's hash.
+    pub prev_hash: Vec<u8>,
+    /// Its hash.
+    pub entry_hash: Vec<u8>,
+}
+
+impl StoredTransfer {
+    fn compute_hash(&self, prev: &Hash) -> Hash {
+        transfer_hash(
+            prev,
+            self.sequence,
+            self.ledger_transfer_id,
+            &self.idempotency_key,
+            self.debit_account_id,
+            self.credit_account_id,
+            self.amount_cents,
+            &self.transfer_kind,
+            self.reverses_transfer_id,
+            self.posted_at_ms,
+        )
+    }
+}
+
+const PAGE: &str = "SELECT sequence, ledger_transfer_id, idempotency_key, debit_account_id, \
+     credit_account_id, amount_cents, transfer_kind, reverses_transfer_id, posted_at_ms, \
+     prev_hash, entry_hash FROM ledger_transfer WHERE sequence > $1 ORDER BY sequence LIMIT $2";
+
+/// Transfers after `after_sequence`, at most `limit`, in order.
+pub async fn transfers_page(
+    tx: &mut Tx,
+    after_sequence: i64,
+    limit: i64,
+) -> Result<Vec<StoredTransfer>, Error> {
+    Ok(on_tx!(tx, c => sqlx::query_as(PAGE)
+        .bind(after_sequence)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await)?)
+}
+
+/// What a ledger verification found wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LedgerProblem {
+    /// The transfer chain is broken.
+    Chain(Break),
+    /// An account's cached balance is not the sum of its transfers.
+    BalanceMismatch {
+        /// The account.
+        account: LedgerAccountId,
+        /// The cached balance.
+        cached: i64,
+        /// The balance the transfers give.
+        derived: i64,
+    },
+    /// A budget is below minus its credit line.
+    BelowCreditLine {
+        /// The account.
+        account: LedgerAccountId,
+    },
+    /// The balances do not sum to zero.
+    NonZeroSum(i64),
+    /// A transfer names an account that does not exist.
+    UnknownAccount(LedgerAccountId),
+}
+
+impl std::fmt::Display for LedgerProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LedgerProblem::Chain(b) => write!(f, "{b}"),
+            LedgerProblem::BalanceMismatch {
+                account,
+                cached,
+                derived,
+            } => write!(
+                f,
+                "ledger account {account}: cached balance {cached} differs from the sum of its \
+                 transfers {derived}"
+            ),
+            LedgerProblem::BelowCreditLine { account } => {
+                write!(f, "ledger account {account} is below its credit line")
+            }
+            LedgerProblem::NonZeroSum(sum) => {
+                write!(f, "the ledger balances sum to {sum} cents, not zero")
+            }
+            LedgerProblem::UnknownAccount(a) => {
+                write!(f, "a transfer names unknown ledger account {a}")
+            }
+        }
+    }
+}
+
+/// Summary of a sound ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LedgerSummary {
+    /// Number of transfers.
+    pub transfers: i64,
+    /// Number of accounts.
+    pub accounts: i64,
+}
+
+const VERIFY_PAGE_ROWS: i64 = 10_000;
+
+/// Verifies the chain, every cached balance, every credit-line floor and the zero sum.
+pub async fn verify(tx: &mut Tx) -> Result<Result<LedgerSummary, LedgerProblem>, Error> {
+    let accounts: Vec<AccountRow> =
+        on_tx!(tx, c => sqlx::query_as(ACCOUNT_COLUMNS).fetch_all(&mut *c).await)?;
+    let accounts = accounts
+        .into_iter()
+        .map(Account::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut derived: HashMap<Uuid, i128> = accounts.iter().map(|a| (a.id.uuid(), 0)).collect();
+    let mut verifier = chain::Verifier::new(Chain::LedgerTransfer);
+    let mut after = 0;
+    loop {
+        let rows = transfers_page(tx, after, VERIFY_PAGE_ROWS).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.sequence;
+        for t in &rows {
+            let computed = t.compute_hash(&verifier.prev_hash());
+            verifier.check(t.sequence, &t.prev_hash, &t.entry_hash, computed);
+            for (account, delta) in [
+                (t.debit_account_id, -i128::from(t.amount_cents)),
+                (t.credit_account_id, i128::from(t.amount_cents)),
+            ] {
+                match derived.get_mut(&account) {
+                    Some(sum) => *sum += delta,
+                    None => {
+                        let id = LedgerAccountId::from_uuid(account);
+                        return Ok(Err(LedgerProblem::UnknownAccount(id)));
+                    }
+                }
+            }
+        }
+    }
+    let head = chain::read_head(tx, Chain::LedgerTransfer).await?;
+    let transfers = match verifier.finish(head) {
+        Ok(n) => n,
+        Err(b) => return Ok(Err(LedgerProblem::Chain(b))),
+    };
+    let mut sum: i128 = 0;
+    for a in &accounts {
+        let d = derived.get(&a.id.uuid()).copied().unwrap_or(0);
+        if d != i128::from(a.balance.get()) {
+            return Ok(Err(LedgerProblem::BalanceMismatch {
+                account: a.id,
+                cached: a.balance.get(),
+                derived: i64::try_from(d).unwrap_or(i64::MAX),
+            }));
+        }
+        if a.state().floor().is_some_and(|floor| a.balance < floor) {
+            return Ok(Err(LedgerProblem::BelowCreditLine { account: a.id }));
+        }
+        sum += d;
+    }
+    if sum != 0 {
+        return Ok(Err(LedgerProblem::NonZeroSum(
+            i64::try_from(sum).unwrap_or(i64::MAX),
+        )));
+    }
+    Ok(Ok(LedgerSummary {
+        transfers,
+        accounts: accounts.len() as i64,
+    }))
+}

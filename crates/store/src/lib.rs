@@ -1,0 +1,22 @@
+//! The store: the only crate that speaks SQL.
+//!
+//! One [`Db`] enum over SQLite (embedded default) and PostgreSQL, the same SQL and row structs
+//! for both, forward-only migrations per backend, repositories per aggregate, and the privacy
+//! gate ([`gate`]) through which every read or change of personal data passes. Repository
+//! functions take `&mut Tx` and never commit: the `app` crate owns transactions.
+
+pub mod access_log;
+pub mod chain;
+pub mod db;
+pub mod error;
+pub mod gate;
+pub mod ledger;
+pub mod migrate;
+pub mod participants;
+pub mod parties;
+pub mod reference;
+pub mod schema;
+pub mod staff;
+
+pub use db::{Backend, ConnectOptions, Db, Tx};
+pub use error::{ConflictKind, Error};

@@ -1,0 +1,304 @@
+//! Contracts and participants. Every function that reads or writes a participant's personal
+//! data takes a [`Grant`] from the privacy gate and checks that it covers what it touches.
+
+use ixorg_domain::Cents;
+use ixorg_domain::identifiers::{Iban, ParticipantNumber, Postcode};
+use ixorg_domain::ids::{ContractId, ParticipantId, PracticeId};
+use ixorg_domain::person::Gender;
+use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::terms::HouseholdRole;
+use time::Date;
+use uuid::Uuid;
+
+use crate::error::corrupt;
+use crate::gate::Grant;
+use crate::{Error, Tx, on_tx};
+
+/// The categories a participant row holds.
+pub const PARTICIPANT_CATEGORIES: &[DataCategory] = &[
+    DataCategory::Identity,
+    DataCategory::Contact,
+    DataCategory::NationalId,
+    DataCategory::Financial,
+    DataCategory::ProviderLink,
+    DataCategory::Account,
+];
+
+/// A new contract (the payer's account and the contract dates).
+#[derive(Clone, Debug)]
+pub struct NewContract {
+    /// Its id.
+    pub id: ContractId,
+    /// First day of the contract.
+    pub start_date: Date,
+    /// The payer's IBAN (the mandate's account).
+    pub iban: Iban,
+    /// The account holder's name.
+    pub account_holder: String,
+}
+
+/// A stored participant, typed. Its `Debug` is derived from fields whose own `Debug` is
+/// redacted where they are sensitive (BSN ciphertext is bytes, IBAN and postcode redact).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ParticipantRecord {
+    /// Its id.
+    pub id: ParticipantId,
+    /// Its contract.
+    pub contract: ContractId,
+    /// The participant number.
+    pub number: ParticipantNumber,
+    /// Main, partner or child.
+    pub role: HouseholdRole,
+    /// First names.
+    pub first_names: String,
+    /// Initials.
+    pub initials: String,
+    /// Surname prefix (`van der`), possibly empty.
+    pub surname_prefix: String,
+    /// Surname.
+    pub surname: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Gender.
+    pub gender: Gender,
+    /// Street.
+    pub street: String,
+    /// House number.
+    pub house_number: i64,
+    /// House number addition, possibly empty.
+    pub house_number_addition: String,
+    /// Postcode.
+    pub postcode: Postcode,
+    /// City.
+    pub city: String,
+    /// Email (main participant; optional for others).
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// The BSN, encrypted (key version byte, nonce, ciphertext and tag), if given.
+    pub bsn_ciphertext: Option<Vec<u8>>,
+    /// The BSN's keyed hash for lookups and uniqueness, if given.
+    pub bsn_blind_index: Option<Vec<u8>>,
+    /// The chosen annual budget.
+    pub annual_budget: Cents,
+    /// The participant's dentist or practice.
+    pub practice: Option<PracticeId>,
+}
+
+impl std::fmt::Debug for ParticipantRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParticipantRecord")
+            .field("id", &self.id)
+            .field("contract", &self.contract)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ParticipantRow {
+    participant_id: Uuid,
+    contract_id: Uuid,
+    participant_number: String,
+    household_role: String,
+    first_names: String,
+    initials: String,
+    surname_prefix: String,
+    surname: String,
+    date_of_birth: Date,
+    gender: String,
+    street: String,
+    house_number: i64,
+    house_number_addition: String,
+    postcode: String,
+    city: String,
+    email: Option<String>,
+    phone: Option<String>,
+    bsn_ciphertext: Option<Vec<u8>>,
+    bsn_blind_index: Option<Vec<u8>>,
+    annual_budget_cents: i64,
+    practice_id: Option<Uuid>,
+}
+
+impl TryFrom<ParticipantRow> for ParticipantRecord {
+    type Error = Error;
+    fn try_from(r: ParticipantRow) -> Result<Self, Error> {
+        let bad = |col| corrupt("participant", col);
+        Ok(ParticipantRecord {
+            id: ParticipantId::from_uuid(r.participant_id),
+            contract: ContractId::from_uuid(r.contract_id),
+            number: r
+                .participant_number
+                .parse()
+                .map_err(|_| bad("participant_number"))?,
+            role: r
+                .household_role
+                .parse()
+                .map_err(|_| bad("household_role"))?,
+            first_names: r.first_names,
+            initials: r.initials,
+            surname_prefix: r.surname_prefix,
+            surname: r.surname,
+            date_of_birth: r.date_of_birth,
+            gender: r.gender.parse().map_err(|_| bad("gender"))?,
+            street: r.street,
+            house_number: r.house_number,
+            house_number_addition: r.house_number_addition,
+            postcode: r.postcode.parse().map_err(|_| bad("postcode"))?,
+            city: r.city,
+            email: r.email,
+            phone: r.phone,
+            bsn_ciphertext: r.bsn_ciphertext,
+            bsn_blind_index: r.bsn_blind_index,
+            annual_budget: Cents::new(r.annual_budget_cents),
+            practice: r.practice_id.map(PracticeId::from_uuid),
+        })
+    }
+}
+
+const INSERT_CONTRACT: &str = "INSERT INTO contract (contract_id, contract_status, start_date, \
+     end_date, iban, account_holder, created_at_ms, updated_at_ms) \
+     VALUES ($1, 'active', $2, NULL, $3, $4, $5, $5)";
+
+/// Stores a new contract.
+pub async fn insert_contract(
+    tx: &mut Tx,
+    grant: &Grant,
+    contract: &NewContract,
+    now_ms: i64,
+) -> Result<(), Error> {
+    grant.require(None, &[DataCategory::Financial], Action::Change)?;
+    on_tx!(tx, c => sqlx::query(INSERT_CONTRACT)
+        .bind(contract.id.uuid())
+        .bind(contract.start_date)
+        .bind(contract.iban.expose())
+        .bind(contract.account_holder.as_str())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+const NEXT_NUMBER: &str = "UPDATE sequence_counter SET next_value = next_value + 1 \
+     WHERE counter_name = 'participant_number' RETURNING next_value - 1";
+
+/// Draws the next participant number. Numbers come from a counter that only goes up, so a
+/// number is never reused, even after the participant is erased.
+pub async fn next_participant_number(tx: &mut Tx) -> Result<ParticipantNumber, Error> {
+    let seq: i64 = on_tx!(tx, c => sqlx::query_scalar(NEXT_NUMBER).fetch_one(&mut *c).await)?;
+    let seq = u32::try_from(seq).map_err(|_| corrupt("sequence_counter", "next_value"))?;
+    ParticipantNumber::from_sequence(seq).map_err(|_| corrupt("sequence_counter", "next_value"))
+}
+
+const INSERT_PARTICIPANT: &str = "INSERT INTO participant (participant_id, contract_id, \
+     participant_number, household_role, first_names, initials, surname_prefix, surname, \
+     date_of_birth, gender, street, house_number, house_number_addition, postcode, city, email, \
+     phone, bsn_ciphertext, bsn_blind_index, annual_budget_cents, practice_id, created_at_ms, \
+     updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+     $16, $17, $18, $19, $20, $21, $22, $22)";
+
+/// Stores a new participant.
+pub async fn insert_participant(
+    tx: &mut Tx,
+    grant: &Grant,
+    p: &ParticipantRecord,
+    now_ms: i64,
+) -> Result<(), Error> {
+    let mut categories = vec![
+        DataCategory::Identity,
+        DataCategory::Contact,
+        DataCategory::Financial,
+    ];
+    if p.bsn_ciphertext.is_some() {
+        categories.push(DataCategory::NationalId);
+    }
+    grant.require(None, &categories, Action::Change)?;
+    on_tx!(tx, c => sqlx::query(INSERT_PARTICIPANT)
+        .bind(p.id.uuid())
+        .bind(p.contract.uuid())
+        .bind(p.number.as_str())
+        .bind(p.role.as_str())
+        .bind(p.first_names.as_str())
+        .bind(p.initials.as_str())
+        .bind(p.surname_prefix.as_str())
+        .bind(p.surname.as_str())
+        .bind(p.date_of_birth)
+        .bind(p.gender.as_str())
+        .bind(p.street.as_str())
+        .bind(p.house_number)
+        .bind(p.house_number_addition.as_str())
+        .bind(p.postcode.as_str())
+        .bind(p.city.as_str())
+        .bind(p.email.as_deref())
+        .bind(p.phone.as_deref())
+        .bind(p.bsn_ciphertext.as_deref())
+        .bind(p.bsn_blind_index.as_deref())
+        .bind(p.annual_budget.get())
+        .bind(p.practice.map(|x| x.uuid()))
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+const SELECT_PARTICIPANT: &str = "SELECT participant_id, contract_id, participant_number, \
+     household_role, first_names, initials, surname_prefix, surname, date_of_birth, gender, \
+     street, house_number, house_number_addition, postcode, city, email, phone, bsn_ciphertext, \
+     bsn_blind_index, annual_budget_cents, practice_id FROM participant WHERE participant_id = $1";
+
+/// Reads one participant. The grant must be a read of this subject covering identity and
+/// contact; the caller masks what the grant's views say.
+pub async fn get(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: ParticipantId,
+) -> Result<ParticipantRecord, Error> {
+    grant.require(
+        Some(id),
+        &[DataCategory::Identity, DataCategory::Contact],
+        Action::Read,
+    )?;
+    let row: ParticipantRow = on_tx!(tx, c => sqlx::query_as(SELECT_PARTICIPANT)
+        .bind(id.uuid())
+        .fetch_one(&mut *c)
+        .await)?;
+    row.try_into()
+}
+
+/// Finds a participant by the blind index of their BSN.
+pub async fn find_by_bsn_index(
+    tx: &mut Tx,
+    grant: &Grant,
+    blind_index: &[u8],
+) -> Result<Option<ParticipantId>, Error> {
+    const SQL: &str = "SELECT participant_id FROM participant WHERE bsn_blind_index = $1";
+    grant.require(None, &[DataCategory::NationalId], Action::Read)?;
+    let id: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(blind_index)
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(id.map(ParticipantId::from_uuid))
+}
+
+/// Number of participants (no personal data: a count).
+pub async fn count(tx: &mut Tx) -> Result<i64, Error> {
+    const SQL: &str = "SELECT COUNT(*) FROM participant";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(SQL).fetch_one(&mut *c).await)?)
+}
+
+/// Every participant's id and BSN ciphertext, for key rotation and the raw-bytes checks.
+pub async fn bsn_ciphertexts(
+    tx: &mut Tx,
+    grant: &Grant,
+) -> Result<Vec<(ParticipantId, Vec<u8>)>, Error> {
+    const SQL: &str = "SELECT participant_id, bsn_ciphertext FROM participant \
+         WHERE bsn_ciphertext IS NOT NULL ORDER BY participant_id";
+    grant.require(None, &[DataCategory::NationalId], Action::Read)?;
+    let rows: Vec<(Uuid, Vec<u8>)> = on_tx!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, ct)| (ParticipantId::from_uuid(id), ct))
+        .collect())
+}

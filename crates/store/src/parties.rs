@@ -1,0 +1,177 @@
+//! Practices, providers, billing intermediaries and payees: the parties that declare and are
+//! paid. Their data is about organisations and professionals, not participants, so no grant.
+
+use ixorg_domain::identifiers::{AgbCode, Iban};
+use ixorg_domain::ids::{BillingIntermediaryId, PayeeId, PracticeId, ProviderId};
+use uuid::Uuid;
+
+use crate::error::corrupt;
+use crate::{Error, Tx, on_tx};
+
+/// A dental practice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Practice {
+    /// Its id.
+    pub id: PracticeId,
+    /// Its AGB code.
+    pub agb: AgbCode,
+    /// Its name.
+    pub name: String,
+    /// Its city.
+    pub city: String,
+}
+
+/// A care provider working in a practice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provider {
+    /// Its id.
+    pub id: ProviderId,
+    /// The practice.
+    pub practice: PracticeId,
+    /// The provider's personal AGB code.
+    pub agb: AgbCode,
+    /// The provider's name.
+    pub name: String,
+}
+
+/// A billing intermediary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillingIntermediary {
+    /// Its id.
+    pub id: BillingIntermediaryId,
+    /// Its name.
+    pub name: String,
+    /// Its chamber-of-commerce number.
+    pub kvk_number: Option<String>,
+}
+
+/// Who receives a payout: a practice or a billing intermediary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayeeOwner {
+    /// Paid to the practice itself.
+    Practice(PracticeId),
+    /// Paid to the intermediary on the practice's behalf.
+    Intermediary(BillingIntermediaryId),
+}
+
+/// A payee with its bank account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payee {
+    /// Its id.
+    pub id: PayeeId,
+    /// Whose account.
+    pub owner: PayeeOwner,
+    /// The account name.
+    pub name: String,
+    /// The IBAN payouts go to.
+    pub iban: Iban,
+}
+
+/// Stores a practice.
+pub async fn insert_practice(tx: &mut Tx, p: &Practice, now_ms: i64) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO practice (practice_id, agb_code, name, city, created_at_ms, \
+         updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(p.id.uuid())
+        .bind(p.agb.as_str())
+        .bind(p.name.as_str())
+        .bind(p.city.as_str())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Stores a provider.
+pub async fn insert_provider(tx: &mut Tx, p: &Provider, now_ms: i64) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO provider (provider_id, practice_id, agb_code, name, \
+         created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(p.id.uuid())
+        .bind(p.practice.uuid())
+        .bind(p.agb.as_str())
+        .bind(p.name.as_str())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Stores a billing intermediary.
+pub async fn insert_intermediary(
+    tx: &mut Tx,
+    b: &BillingIntermediary,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO billing_intermediary (billing_intermediary_id, name, \
+         kvk_number, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $4)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(b.id.uuid())
+        .bind(b.name.as_str())
+        .bind(b.kvk_number.as_deref())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Stores a payee.
+pub async fn insert_payee(tx: &mut Tx, p: &Payee, now_ms: i64) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO payee (payee_id, practice_id, billing_intermediary_id, name, \
+         iban, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)";
+    let (practice, intermediary) = match p.owner {
+        PayeeOwner::Practice(id) => (Some(id.uuid()), None),
+        PayeeOwner::Intermediary(id) => (None, Some(id.uuid())),
+    };
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(p.id.uuid())
+        .bind(practice)
+        .bind(intermediary)
+        .bind(p.name.as_str())
+        .bind(p.iban.expose())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PracticeRow {
+    practice_id: Uuid,
+    agb_code: String,
+    name: String,
+    city: String,
+}
+
+/// Every practice, by name.
+pub async fn practices(tx: &mut Tx) -> Result<Vec<Practice>, Error> {
+    const SQL: &str = "SELECT practice_id, agb_code, name, city FROM practice ORDER BY name";
+    let rows: Vec<PracticeRow> = on_tx!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Practice {
+                id: PracticeId::from_uuid(r.practice_id),
+                agb: r
+                    .agb_code
+                    .parse()
+                    .map_err(|_| corrupt("practice", "agb_code"))?,
+                name: r.name,
+                city: r.city,
+            })
+        })
+        .collect()
+}
+
+/// A practice by its AGB code.
+pub async fn practice_by_agb(tx: &mut Tx, agb: &AgbCode) -> Result<Option<PracticeId>, Error> {
+    const SQL: &str = "SELECT practice_id FROM practice WHERE agb_code = $1";
+    let id: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(agb.as_str())
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(id.map(PracticeId::from_uuid))
+}

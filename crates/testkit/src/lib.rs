@@ -1,0 +1,1 @@
+//! ixorg-testkit.
