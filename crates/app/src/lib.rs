@@ -1,1 +1,22 @@
-//! ixorg-app.
+//! Use cases of the ixorg platform. Each opens one database transaction, passes the privacy gate
+//! for any personal data it touches, calls the store, and commits.
+//!
+//! The web and CLI layers call only this crate; the types they need are re-exported here so that
+//! they never depend on the store.
+
+pub mod access;
+pub mod audit;
+pub mod bench;
+pub mod context;
+pub mod crypto;
+pub mod demo;
+pub mod ledger;
+pub mod participants;
+pub mod setup;
+pub mod staff;
+pub mod stats;
+pub mod synthetic;
+
+pub use context::{AppContext, Clock, FixedClock, SystemClock};
+pub use ixorg_domain as domain;
+pub use ixorg_store::Backend;

@@ -501,6 +501,7 @@ impl Policy {
             C::Contact,
             C::NationalId,
             C::Financial,
+            C::ProviderLink,
             C::Account,
         ];
         let sys_actions = [Read, Change];

@@ -213,7 +213,7 @@ pub async fn page(tx: &mut Tx, after_sequence: i64, limit: i64) -> Result<Vec<En
 /// Verifies the whole chain. Returns the number of entries, or the first broken one.
 pub async fn verify(tx: &mut Tx) -> Result<Result<i64, Break>, Error> {
     let mut verifier = chain::Verifier::new(Chain::AccessLog);
-    let mut after = 0;
+    let mut after = i64::MIN;
     loop {
         let rows = page(tx, after, VERIFY_PAGE_ROWS).await?;
         let Some(last) = rows.last() else { break };

@@ -561,7 +561,7 @@ pub async fn verify(tx: &mut Tx) -> Result<Result<LedgerSummary, LedgerProblem>,
         .collect::<Result<Vec<_>, _>>()?;
     let mut derived: HashMap<Uuid, i128> = accounts.iter().map(|a| (a.id.uuid(), 0)).collect();
     let mut verifier = chain::Verifier::new(Chain::LedgerTransfer);
-    let mut after = 0;
+    let mut after = i64::MIN;
     loop {
         let rows = transfers_page(tx, after, VERIFY_PAGE_ROWS).await?;
         let Some(last) = rows.last() else { break };

@@ -209,9 +209,13 @@ pub async fn insert_participant(
         DataCategory::Identity,
         DataCategory::Contact,
         DataCategory::Financial,
+        DataCategory::Account,
     ];
     if p.bsn_ciphertext.is_some() {
         categories.push(DataCategory::NationalId);
+    }
+    if p.practice.is_some() {
+        categories.push(DataCategory::ProviderLink);
     }
     grant.require(None, &categories, Action::Change)?;
     on_tx!(tx, c => sqlx::query(INSERT_PARTICIPANT)
@@ -264,7 +268,19 @@ pub async fn get(
         .bind(id.uuid())
         .fetch_one(&mut *c)
         .await)?;
-    row.try_into()
+    let mut record = ParticipantRecord::try_from(row)?;
+    // Fields of categories the grant does not cover never leave the store.
+    if grant.view(DataCategory::NationalId).is_none() {
+        record.bsn_ciphertext = None;
+        record.bsn_blind_index = None;
+    }
+    if grant.view(DataCategory::Financial).is_none() {
+        record.annual_budget = Cents::ZERO;
+    }
+    if grant.view(DataCategory::ProviderLink).is_none() {
+        record.practice = None;
+    }
+    Ok(record)
 }
 
 /// Finds a participant by the blind index of their BSN.
@@ -301,4 +317,45 @@ pub async fn bsn_ciphertexts(
         .into_iter()
         .map(|(id, ct)| (ParticipantId::from_uuid(id), ct))
         .collect())
+}
+
+/// Number of participants with a stored (encrypted) BSN: a count, no personal data.
+pub async fn count_with_bsn(tx: &mut Tx) -> Result<i64, Error> {
+    const SQL: &str = "SELECT COUNT(*) FROM participant WHERE bsn_ciphertext IS NOT NULL";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(SQL).fetch_one(&mut *c).await)?)
+}
+
+/// The ids of the participants of a contract, main participant first.
+pub async fn ids_of_contract(
+    tx: &mut Tx,
+    contract: ContractId,
+) -> Result<Vec<ParticipantId>, Error> {
+    const SQL: &str = "SELECT participant_id FROM participant WHERE contract_id = $1 \
+         ORDER BY CASE household_role WHEN 'main' THEN 0 WHEN 'partner' THEN 1 ELSE 2 END, \
+         participant_number";
+    let ids: Vec<Uuid> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(contract.uuid())
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(ids.into_iter().map(ParticipantId::from_uuid).collect())
+}
+
+/// A page of participant ids in id order (no personal data), for batch work and the demo.
+pub async fn ids_page(
+    tx: &mut Tx,
+    after: Option<ParticipantId>,
+    limit: i64,
+) -> Result<Vec<ParticipantId>, Error> {
+    const FIRST: &str = "SELECT participant_id FROM participant ORDER BY participant_id LIMIT $1";
+    const NEXT: &str = "SELECT participant_id FROM participant WHERE participant_id > $1 \
+         ORDER BY participant_id LIMIT $2";
+    let ids: Vec<Uuid> = match after {
+        None => on_tx!(tx, c => sqlx::query_scalar(FIRST).bind(limit).fetch_all(&mut *c).await)?,
+        Some(a) => on_tx!(tx, c => sqlx::query_scalar(NEXT)
+            .bind(a.uuid())
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await)?,
+    };
+    Ok(ids.into_iter().map(ParticipantId::from_uuid).collect())
 }

@@ -9,13 +9,13 @@ pub async fn columns(tx: &mut Tx) -> Result<Vec<(String, String)>, Error> {
         Tx::Sqlite(_) => {
             const SQL: &str = "SELECT m.name, p.name FROM sqlite_master m \
                  JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
-                 AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx_%'";
+                 AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '!_sqlx!_%' ESCAPE '!'";
             on_tx!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?
         }
         Tx::Pg(_) => {
             const SQL: &str = "SELECT table_name::text, column_name::text \
                  FROM information_schema.columns WHERE table_schema = current_schema() \
-                 AND table_name NOT LIKE '_sqlx_%'";
+                 AND table_name NOT LIKE '!_sqlx!_%' ESCAPE '!'";
             on_tx!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?
         }
     };
@@ -37,4 +37,25 @@ pub async fn row_counts(tx: &mut Tx) -> Result<Vec<(String, i64)>, Error> {
         out.push((t, n));
     }
     Ok(out)
+}
+
+/// Creates an empty schema (PostgreSQL only; used to give each test a schema of its own).
+/// The name must be a plain identifier of letters, digits and underscores.
+pub async fn create_schema(db: &crate::Db, name: &str) -> Result<(), Error> {
+    let plain = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !plain {
+        return Err(Error::Corrupt(
+            "schema name must be a plain identifier".into(),
+        ));
+    }
+    if let crate::Db::Pg(pool) = db {
+        // The name was checked above to be a plain identifier.
+        let sql = format!("CREATE SCHEMA {name}");
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(pool).await?;
+    }
+    Ok(())
 }

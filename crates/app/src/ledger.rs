@@ -1,0 +1,94 @@
+//! Posting to the ledger and reading balances.
+
+use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId};
+use ixorg_domain::ledger::{LedgerError, PostOutcome, Transfer};
+use ixorg_store::ledger::{self as repo, Account};
+
+use crate::context::AppContext;
+
+/// The most transfers one call may post (one transaction).
+pub const BATCH_TRANSFERS_MAX: usize = 10_000;
+
+/// Why a batch could not be posted at all.
+#[derive(Debug, thiserror::Error)]
+pub enum PostError {
+    /// More than [`BATCH_TRANSFERS_MAX`] transfers.
+    #[error("at most {BATCH_TRANSFERS_MAX} transfers per batch")]
+    TooMany,
+    /// The database failed; nothing was posted.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
+/// Posts transfers in one transaction, in order. Each gets its own outcome: applied, already
+/// applied (same idempotency key), or refused (credit line, shape); refused ones change nothing.
+pub async fn post_batch(
+    ctx: &AppContext,
+    transfers: &[Transfer],
+) -> Result<Vec<Result<PostOutcome, LedgerError>>, PostError> {
+    if transfers.len() > BATCH_TRANSFERS_MAX {
+        return Err(PostError::TooMany);
+    }
+    let ids: Vec<_> = transfers
+        .iter()
+        .map(|_| LedgerTransferId::from_uuid(ctx.ids.new_uuid()))
+        .collect();
+    let mut tx = ctx.db.begin().await?;
+    let outcomes = repo::post_batch(&mut tx, transfers, &ids, ctx.now_ms()).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Posts one transfer; a refusal is an error and nothing changes.
+pub async fn post(ctx: &AppContext, transfer: &Transfer) -> Result<PostOutcome, PostOneError> {
+    let id = LedgerTransferId::from_uuid(ctx.ids.new_uuid());
+    let mut tx = ctx.db.begin().await?;
+    let outcome = repo::post(&mut tx, transfer, id, ctx.now_ms()).await;
+    match outcome {
+        Ok(o) => {
+            tx.commit().await?;
+            Ok(o)
+        }
+        Err(ixorg_store::Error::Ledger(e)) => Err(PostOneError::Refused(e)),
+        Err(e) => Err(PostOneError::Store(e)),
+    }
+}
+
+/// Why one transfer was not posted.
+#[derive(Debug, thiserror::Error)]
+pub enum PostOneError {
+    /// A ledger rule refused it.
+    #[error(transparent)]
+    Refused(LedgerError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
+/// One of the operator's accounts by code (`operator_bank`, `fee_income`, …).
+pub async fn operator_account(ctx: &AppContext, code: &str) -> Result<Account, ixorg_store::Error> {
+    let mut tx = ctx.db.begin_read().await?;
+    let a = repo::account_by_code(&mut tx, code).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+/// An account by id (balances carry no personal data on their own; the link to a participant is
+/// the budget account's, read through [`budget_of`] by batch jobs).
+pub async fn account(ctx: &AppContext, id: LedgerAccountId) -> Result<Account, ixorg_store::Error> {
+    let mut tx = ctx.db.begin_read().await?;
+    let a = repo::account(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+/// The budget account of a participant.
+pub async fn budget_of(
+    ctx: &AppContext,
+    participant: ParticipantId,
+) -> Result<Account, ixorg_store::Error> {
+    let mut tx = ctx.db.begin_read().await?;
+    let a = repo::budget_of(&mut tx, participant).await?;
+    tx.commit().await?;
+    Ok(a)
+}

@@ -1,0 +1,398 @@
+//! Participants: registering a household, and reading a participant through the gate with the
+//! masking the grant requires.
+
+use ixorg_domain::Cents;
+use ixorg_domain::identifiers::{Bsn, Iban, ParticipantNumber, Postcode};
+use ixorg_domain::ids::{ContractId, LedgerAccountId, ParticipantId, PracticeId};
+use ixorg_domain::ledger::AccountKind;
+use ixorg_domain::person::Gender;
+use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role, View};
+use ixorg_domain::terms::HouseholdRole;
+use ixorg_store::gate::AccessRequest;
+use ixorg_store::participants::{self as repo, NewContract, ParticipantRecord};
+use ixorg_store::{ConflictKind, ledger};
+use time::Date;
+
+use crate::access::{self, AccessError};
+use crate::context::AppContext;
+use crate::crypto::CryptoError;
+
+/// The most members one household may have (a bound on the input).
+pub const HOUSEHOLD_MEMBERS_MAX: usize = 12;
+
+/// One member of a new household. `Debug` is redacted field by field by the newtypes; names are
+/// left out entirely.
+#[derive(Clone)]
+pub struct NewMember {
+    /// Main, partner or child.
+    pub role: HouseholdRole,
+    /// First names.
+    pub first_names: String,
+    /// Initials.
+    pub initials: String,
+    /// Surname prefix, possibly empty.
+    pub surname_prefix: String,
+    /// Surname.
+    pub surname: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Gender.
+    pub gender: Gender,
+    /// Street.
+    pub street: String,
+    /// House number.
+    pub house_number: u32,
+    /// House number addition.
+    pub house_number_addition: String,
+    /// Postcode.
+    pub postcode: Postcode,
+    /// City.
+    pub city: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// The BSN, only where there is a legal ground; optional everywhere.
+    pub bsn: Option<Bsn>,
+    /// The chosen annual budget.
+    pub annual_budget: Cents,
+    /// The participant's practice.
+    pub practice: Option<PracticeId>,
+}
+
+impl std::fmt::Debug for NewMember {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewMember")
+            .field("role", &self.role)
+            .field("bsn", &self.bsn)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new household: the contract and its members.
+#[derive(Clone, Debug)]
+pub struct NewHousehold {
+    /// First day of the contract.
+    pub start_date: Date,
+    /// The payer's IBAN.
+    pub iban: Iban,
+    /// The account holder's name.
+    pub account_holder: String,
+    /// The members, the main participant among them.
+    pub members: Vec<NewMember>,
+}
+
+/// A registered household.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisteredHousehold {
+    /// The contract.
+    pub contract: ContractId,
+    /// The members, in input order: id, number and budget account.
+    pub members: Vec<(ParticipantId, ParticipantNumber, LedgerAccountId)>,
+}
+
+/// Why a household could not be registered.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    /// The household has no members, too many, or not exactly one main participant.
+    #[error("a household has 1 to 12 members, exactly one of them the main participant")]
+    Shape,
+    /// Another participant has the same BSN.
+    #[error("member {member}: a participant with this BSN exists")]
+    DuplicateBsn {
+        /// The index of the member in the input.
+        member: usize,
+    },
+    /// A BSN was given but no data key is configured.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// The gate refused.
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// The terms are not in force on the start date.
+    #[error("no product terms are in force on the start date")]
+    NoTerms,
+    /// The database failed.
+    #[error(transparent)]
+    Store(ixorg_store::Error),
+}
+
+impl From<ixorg_store::Error> for RegisterError {
+    fn from(e: ixorg_store::Error) -> Self {
+        RegisterError::Store(e)
+    }
+}
+
+/// Registers a household on behalf of `actor` (a batch job or an accepted application): the
+/// contract, each member with a new participant number, the encrypted BSN and its blind index
+/// when given, and a budget account with the credit line of the product terms.
+pub async fn register_household(
+    ctx: &AppContext,
+    actor: Actor,
+    household: NewHousehold,
+) -> Result<RegisteredHousehold, RegisterError> {
+    let mains = household
+        .members
+        .iter()
+        .filter(|m| m.role == HouseholdRole::Main)
+        .count();
+    if household.members.is_empty() || household.members.len() > HOUSEHOLD_MEMBERS_MAX || mains != 1
+    {
+        return Err(RegisterError::Shape);
+    }
+    let terms = ctx
+        .terms
+        .resolve(household.start_date)
+        .map_err(|_| RegisterError::NoTerms)?
+        .clone();
+    let mut categories = vec![
+        DataCategory::Identity,
+        DataCategory::Contact,
+        DataCategory::Financial,
+        DataCategory::Account,
+    ];
+    if household.members.iter().any(|m| m.practice.is_some()) {
+        categories.push(DataCategory::ProviderLink);
+    }
+    if household.members.iter().any(|m| m.bsn.is_some()) {
+        categories.push(DataCategory::NationalId);
+        ctx.crypto()?;
+    }
+    let request = AccessRequest {
+        actor,
+        role: Role::System,
+        purpose: Some(Purpose::ServiceDelivery),
+        subject: None,
+        categories,
+        action: Action::Change,
+    };
+    let (mut tx, grant) = access::begin(ctx, request).await?;
+    let now_ms = ctx.now_ms();
+    let contract = ContractId::from_uuid(ctx.ids.new_uuid());
+    let new_contract = NewContract {
+        id: contract,
+        start_date: household.start_date,
+        iban: household.iban.clone(),
+        account_holder: household.account_holder.clone(),
+    };
+    repo::insert_contract(&mut tx, &grant, &new_contract, now_ms).await?;
+    let mut members = Vec::with_capacity(household.members.len());
+    for (index, m) in household.members.into_iter().enumerate() {
+        let id = ParticipantId::from_uuid(ctx.ids.new_uuid());
+        let number = repo::next_participant_number(&mut tx).await?;
+        let (bsn_ciphertext, bsn_blind_index) = match &m.bsn {
+            Some(bsn) => {
+                let crypto = ctx.crypto()?;
+                (
+                    Some(crypto.encrypt_bsn(id.uuid(), bsn)?),
+                    Some(crypto.blind_index(bsn)),
+                )
+            }
+            None => (None, None),
+        };
+        let record = ParticipantRecord {
+            id,
+            contract,
+            number: number.clone(),
+            role: m.role,
+            first_names: m.first_names,
+            initials: m.initials,
+            surname_prefix: m.surname_prefix,
+            surname: m.surname,
+            date_of_birth: m.date_of_birth,
+            gender: m.gender,
+            street: m.street,
+            house_number: i64::from(m.house_number),
+            house_number_addition: m.house_number_addition,
+            postcode: m.postcode,
+            city: m.city,
+            email: m.email,
+            phone: m.phone,
+            bsn_ciphertext,
+            bsn_blind_index,
+            annual_budget: m.annual_budget,
+            practice: m.practice,
+        };
+        match repo::insert_participant(&mut tx, &grant, &record, now_ms).await {
+            Err(ixorg_store::Error::Conflict(ConflictKind::DuplicateBsn)) => {
+                return Err(RegisterError::DuplicateBsn { member: index });
+            }
+            other => other?,
+        }
+        let budget = LedgerAccountId::from_uuid(ctx.ids.new_uuid());
+        let account = ledger::NewAccount {
+            id: budget,
+            kind: AccountKind::Budget,
+            code: None,
+            participant: Some(id),
+            payee: None,
+            credit_line: terms.credit_line(m.annual_budget),
+        };
+        ledger::open_account(&mut tx, &account, now_ms).await?;
+        members.push((id, number, budget));
+    }
+    tx.commit().await?;
+    tracing::info!(contract.id = %contract, members = members.len(), "Registered household");
+    Ok(RegisteredHousehold { contract, members })
+}
+
+/// Who reads: an actor in a role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    /// Who.
+    pub actor: Actor,
+    /// In which role.
+    pub role: Role,
+}
+
+/// A participant as one viewer may see them: each field present only when its category was
+/// asked for and granted, and masked where the grant says so.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ParticipantView {
+    /// Id.
+    pub id: ParticipantId,
+    /// Participant number.
+    pub number: ParticipantNumber,
+    /// Household role.
+    pub role: HouseholdRole,
+    /// Full name (identity).
+    pub full_name: String,
+    /// Date of birth (identity).
+    pub date_of_birth: Date,
+    /// Postcode and city (contact).
+    pub address: String,
+    /// Email (contact).
+    pub email: Option<String>,
+    /// BSN: full or masked, when national id was asked and granted.
+    pub bsn: Option<String>,
+    /// Annual budget (financial), when financial data was asked and granted.
+    pub annual_budget: Option<Cents>,
+}
+
+impl std::fmt::Debug for ParticipantView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParticipantView")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a participant could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    /// The gate refused (and logged it).
+    #[error("access refused: {0}")]
+    Refused(Refusal),
+    /// No such participant.
+    #[error("participant not found")]
+    NotFound,
+    /// The BSN could not be decrypted.
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(ixorg_store::Error),
+}
+
+impl From<AccessError> for ViewError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::Refused(r) => ViewError::Refused(r),
+            AccessError::Store(s) => ViewError::Store(s),
+        }
+    }
+}
+
+impl From<ixorg_store::Error> for ViewError {
+    fn from(e: ixorg_store::Error) -> Self {
+        match e {
+            ixorg_store::Error::NotFound => ViewError::NotFound,
+            other => ViewError::Store(other),
+        }
+    }
+}
+
+/// Reads one participant for `purpose`. Identity and contact are always asked; `extra` may add
+/// national id and financial data. The read is logged unless the viewer is the participant.
+pub async fn view(
+    ctx: &AppContext,
+    viewer: Viewer,
+    purpose: Option<Purpose>,
+    id: ParticipantId,
+    extra: &[DataCategory],
+) -> Result<ParticipantView, ViewError> {
+    let mut categories = vec![DataCategory::Identity, DataCategory::Contact];
+    for c in extra {
+        if !categories.contains(c) {
+            categories.push(*c);
+        }
+    }
+    let request = AccessRequest {
+        actor: viewer.actor,
+        role: viewer.role,
+        purpose,
+        subject: Some(id),
+        categories,
+        action: Action::Read,
+    };
+    let (mut tx, grant) = access::begin(ctx, request).await?;
+    let p = repo::get(&mut tx, &grant, id).await?;
+    tx.commit().await?;
+    let bsn = match (grant.view(DataCategory::NationalId), &p.bsn_ciphertext) {
+        (Some(view), Some(ct)) => {
+            let bsn = ctx.crypto()?.decrypt_bsn(id.uuid(), ct)?;
+            Some(match view {
+                View::Full => bsn.expose().to_owned(),
+                View::Masked => bsn.masked(),
+            })
+        }
+        _ => None,
+    };
+    let annual_budget = grant.view(DataCategory::Financial).map(|_| p.annual_budget);
+    Ok(ParticipantView {
+        id: p.id,
+        number: p.number.clone(),
+        role: p.role,
+        full_name: full_name(&p),
+        date_of_birth: p.date_of_birth,
+        address: format!("{} {}", p.postcode, p.city),
+        email: p.email.clone(),
+        bsn,
+        annual_budget,
+    })
+}
+
+fn full_name(p: &ParticipantRecord) -> String {
+    [
+        p.first_names.as_str(),
+        p.surname_prefix.as_str(),
+        p.surname.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// Finds a participant by BSN through the blind index (never by plain value).
+pub async fn find_by_bsn(
+    ctx: &AppContext,
+    viewer: Viewer,
+    purpose: Option<Purpose>,
+    bsn: &Bsn,
+) -> Result<Option<ParticipantId>, ViewError> {
+    let index = ctx.crypto()?.blind_index(bsn);
+    let request = AccessRequest {
+        actor: viewer.actor,
+        role: viewer.role,
+        purpose,
+        subject: None,
+        categories: vec![DataCategory::NationalId],
+        action: Action::Read,
+    };
+    let (mut tx, grant) = access::begin(ctx, request).await?;
+    let found = repo::find_by_bsn_index(&mut tx, &grant, &index).await?;
+    tx.commit().await?;
+    Ok(found)
+}

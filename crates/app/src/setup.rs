@@ -1,0 +1,129 @@
+//! Opening the platform: connect, migrate, load reference data, build the [`AppContext`].
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use ixorg_domain::ledger::AccountKind;
+use ixorg_domain::privacy::Policy;
+use ixorg_domain::terms::TermsVersion;
+use ixorg_store::{ConnectOptions, Db, ledger, participants, reference};
+
+use crate::context::{AppContext, Clock, Ids};
+use crate::crypto::Crypto;
+
+/// The operator's own ledger accounts, by code, that every installation has.
+pub const OPERATOR_ACCOUNTS: &[(&str, AccountKind)] = &[
+    ("operator_bank", AccountKind::OperatorBank),
+    ("bank_receivable", AccountKind::BankReceivable),
+    ("fee_income", AccountKind::FeeIncome),
+    ("premium_payable", AccountKind::PremiumPayable),
+    ("equity", AccountKind::Equity),
+];
+
+/// How to open the platform.
+#[derive(Debug)]
+pub struct OpenOptions {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// The `IXORG_DATA_KEY` setting, if any.
+    pub data_key: Option<String>,
+    /// The clock to use.
+    pub clock: Arc<dyn Clock>,
+    /// Pool settings.
+    pub connect: ConnectOptions,
+    /// Refuse to open without a key when the database holds encrypted data (the server needs
+    /// the key; a ledger audit or a migration does not).
+    pub key_required_if_encrypted: bool,
+}
+
+/// Why the platform could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The database could not be reached or migrated.
+    #[error("cannot open the database: {0}")]
+    Database(#[from] ixorg_store::Error),
+    /// The data key is malformed.
+    #[error(transparent)]
+    Key(#[from] crate::crypto::CryptoError),
+    /// The database holds encrypted data but no key was given.
+    #[error("the database holds encrypted BSNs but no data key is configured: set IXORG_DATA_KEY")]
+    KeyRequired,
+    /// Anything else.
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Connects, migrates, seeds reference data (product terms, tariffs, the default policy, the
+/// operator's ledger accounts) when missing, and loads it.
+pub async fn open(options: OpenOptions) -> Result<AppContext, OpenError> {
+    let db = Db::connect(&options.database_url, options.connect).await?;
+    ixorg_store::migrate::run(&db).await?;
+    let crypto = match options.data_key.as_deref() {
+        Some(k) if !k.trim().is_empty() => Some(Arc::new(Crypto::from_setting(k)?)),
+        _ => None,
+    };
+    let now_ms = options.clock.now_ms();
+    let mut tx = db.begin().await?;
+    seed_reference_data(&mut tx, now_ms).await?;
+    let policy = ixorg_store::gate::load_policy(&mut tx).await?;
+    let terms = reference::terms_history(&mut tx).await?;
+    let encrypted = participants::count_with_bsn(&mut tx).await?;
+    tx.commit().await?;
+    if options.key_required_if_encrypted && crypto.is_none() && encrypted > 0 {
+        return Err(OpenError::KeyRequired);
+    }
+    Ok(AppContext {
+        db,
+        clock: options.clock,
+        ids: Ids,
+        crypto,
+        policy: Arc::new(policy),
+        terms: Arc::new(terms),
+    })
+}
+
+async fn seed_reference_data(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<(), OpenError> {
+    reference::insert_terms(tx, &TermsVersion::initial(), now_ms).await?;
+    let table = ixorg_formats::tariff_csv::embedded_tariff_table()
+        .context("The embedded tariff files do not parse")?;
+    let points: Vec<_> = table
+        .point_values()
+        .iter()
+        .map(|p| (*p, "data/point-values.csv".to_owned()))
+        .collect();
+    reference::upsert_tariffs(tx, table.tariffs(), &points).await?;
+    ixorg_store::gate::seed_policy(tx, &Policy::defaults()).await?;
+    for (code, kind) in OPERATOR_ACCOUNTS {
+        match ledger::account_by_code(tx, code).await {
+            Ok(_) => {}
+            Err(ixorg_store::Error::NotFound) => {
+                let account = ledger::NewAccount {
+                    id: ixorg_domain::ids::LedgerAccountId::from_uuid(Ids.new_uuid()),
+                    kind: *kind,
+                    code: Some((*code).to_owned()),
+                    participant: None,
+                    payee: None,
+                    credit_line: ixorg_domain::Cents::ZERO,
+                };
+                ledger::open_account(tx, &account, now_ms).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// The migrations embedded for this database, as (version, name).
+pub fn migrations(ctx: &AppContext) -> Vec<(i64, String)> {
+    ixorg_store::migrate::embedded(&ctx.db)
+}
+
+/// Checks that the database answers (for `/readyz`).
+pub async fn ready(ctx: &AppContext) -> bool {
+    ctx.db.ping().await.is_ok()
+}
+
+/// The default pool settings.
+pub fn connect_defaults() -> ixorg_store::ConnectOptions {
+    ixorg_store::ConnectOptions::default()
+}

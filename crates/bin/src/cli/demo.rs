@@ -1,0 +1,101 @@
+//! `ixorg demo`: a data directory with an SQLite database, a generated data key and demo data,
+//! then the server.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::settings::open_app;
+
+/// Arguments of `ixorg demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The data directory (created when missing; reused when it exists).
+    #[arg(long, default_value = "ixorg-demo")]
+    pub dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Number of demo households.
+    #[arg(long, default_value_t = 40)]
+    pub households: usize,
+    /// Seed the data, print the log-ins and exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(args.households <= 10_000, "--households is at most 10000");
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("Failed to create {}", args.dir.display()))?;
+    let key = data_key(&args.dir.join("data.key"))?;
+    let url = format!("sqlite://{}", args.dir.join("ixorg.db").display());
+    let ctx = open_app(&url, Some(key)).await?;
+    let summary = ixorg_app::demo::seed(&ctx, args.households).await?;
+    if summary.seeded {
+        println!(
+            "Demo data: {} households, {} participants, {} ledger transfers.",
+            summary.households, summary.participants, summary.transfers
+        );
+    } else {
+        println!(
+            "Demo data exists already in {} ({} participants).",
+            args.dir.display(),
+            summary.participants
+        );
+    }
+    println!(
+        "Database: {url}  (data key in {})",
+        args.dir.join("data.key").display()
+    );
+    println!("Staff log-ins (each user holds one role; the role decides what data it may see):");
+    for login in &summary.logins {
+        println!(
+            "  {:<16} {:<18} password {}",
+            login.role.as_str(),
+            login.username,
+            login.password
+        );
+    }
+    if args.no_serve {
+        ctx.db_close().await;
+        return Ok(());
+    }
+    super::serve::serve(ctx, args.addr, |url| {
+        println!("ixorg demo is running at {url}  (Ctrl-C stops it)");
+    })
+    .await
+}
+
+/// Reads the demo's data key, or generates one (readable by the owner only).
+fn data_key(path: &Path) -> anyhow::Result<String> {
+    if let Some(key) = crate::settings::data_key_from_env() {
+        return Ok(key);
+    }
+    if path.exists() {
+        return std::fs::read_to_string(path)
+            .with_context(|| format!("Failed to read {}", path.display()));
+    }
+    let key = ixorg_app::crypto::Crypto::generate_key_hex()?;
+    write_private(path, &key).with_context(|| format!("Failed to write {}", path.display()))?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

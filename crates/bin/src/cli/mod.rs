@@ -1,0 +1,79 @@
+//! The subcommands.
+
+mod audit;
+mod bench;
+mod demo;
+mod serve;
+
+use clap::{Parser, Subcommand};
+
+use crate::settings::{DatabaseArgs, data_key_from_env, open_app_keyless};
+
+/// ixorg: a Dutch dental-care budget plan, end to end.
+#[derive(Debug, Parser)]
+#[command(name = "ixorg", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the database if needed and apply all migrations and reference data.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Run the web server.
+    Serve(serve::ServeArgs),
+    /// Create a demo data directory (SQLite database, generated data key, demo data) and serve it.
+    Demo(demo::DemoArgs),
+    /// Checks of the books and the logs.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Benchmarks through the real code paths.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Verify the ledger's invariants and the access log's hash chain; exit 1 naming the first
+    /// broken entry.
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// Runs the chosen command.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Migrate { database } => migrate(&database).await,
+        Command::Serve(args) => serve::run(args).await,
+        Command::Demo(args) => demo::run(args).await,
+        Command::Audit {
+            command: AuditCommand::Verify { database },
+        } => audit::verify(&database).await,
+        Command::Bench { command } => bench::run(command).await,
+    }
+}
+
+async fn migrate(database: &DatabaseArgs) -> anyhow::Result<()> {
+    let ctx = open_app_keyless(&database.url, data_key_from_env()).await?;
+    let migrations = ixorg_app::setup::migrations(&ctx);
+    tracing::info!(
+        database = crate::settings::scheme(&database.url),
+        migrations = migrations.len(),
+        "Database is migrated"
+    );
+    for (version, name) in migrations {
+        println!("{version:04} {name}");
+    }
+    ctx.db_close().await;
+    Ok(())
+}
