@@ -69,8 +69,8 @@ impl std::fmt::Debug for NewMember {
     }
 }
 
-/// A new household: the contract and its members.
-#[derive(Clone, Debug)]
+/// A new household: the contract and its members. `Debug` leaves out the account holder.
+#[derive(Clone)]
 pub struct NewHousehold {
     /// First day of the contract.
     pub start_date: Date,
@@ -80,6 +80,16 @@ pub struct NewHousehold {
     pub account_holder: String,
     /// The members, the main participant among them.
     pub members: Vec<NewMember>,
+}
+
+impl std::fmt::Debug for NewHousehold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewHousehold")
+            .field("start_date", &self.start_date)
+            .field("iban", &self.iban)
+            .field("members", &self.members)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A registered household.

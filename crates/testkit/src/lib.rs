@@ -1,9 +1,12 @@
 //! Test helpers, used only as a dev-dependency: a fresh database per test on SQLite and on
 //! PostgreSQL, the `db_test!` macro that runs one test body on both, and proptest strategies.
 
+pub mod app;
 pub mod db;
+pub mod raw;
 pub mod strategies;
 
+pub use app::{TEST_DATA_KEY, TEST_NOW, test_app};
 pub use db::TestDb;
 
 /// Defines a module `$name` with two tests, `sqlite` and `postgres`, each running `$body` (an

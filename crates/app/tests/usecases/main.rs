@@ -1,0 +1,8 @@
+//! The app's use cases end to end, on SQLite and PostgreSQL.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod households;
+mod platform;
+
+pub use common::{household, register};
