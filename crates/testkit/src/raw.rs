@@ -28,10 +28,13 @@ pub async fn scalar(t: &TestDb, sql: &str) -> i64 {
     v
 }
 
+/// A participant's BSN ciphertext and blind index.
+type BsnColumns = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// Every stored BSN ciphertext and blind index, as raw bytes.
 pub async fn bsn_columns(t: &TestDb) -> Vec<Vec<u8>> {
     let mut tx = t.db().begin_read().await.expect("begin");
-    let rows: Vec<(Option<Vec<u8>>, Option<Vec<u8>>)> = on_tx!(&mut tx, c => sqlx::query_as(
+    let rows: Vec<BsnColumns> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT bsn_ciphertext, bsn_blind_index FROM participant"
     )
     .fetch_all(&mut *c)
