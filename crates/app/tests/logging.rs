@@ -98,8 +98,8 @@ async fn flow_with_personal_data(t: TestDb) {
     let duplicate =
         participants::register_household(&ctx, Actor::System("log-test".into()), household()).await;
     ixorg_app::audit::verify(&ctx).await.expect("audit");
-    tracing::error!(error = %duplicate.as_ref().map(|_| "").unwrap_err(), "Registration failed");
-    tracing::warn!(error = %refused.as_ref().map(|_| "").unwrap_err(), "View refused");
+    tracing::error!(error = %duplicate.as_ref().map(|_| "").expect_err("a duplicate"), "Registration failed");
+    tracing::warn!(error = %refused.as_ref().map(|_| "").expect_err("refused"), "View refused");
     let debug_dump = format!(
         "{:?} {:?} {:?} {:?} {:?}",
         household(),

@@ -1,0 +1,263 @@
+//! The `ixorg` binary as a user runs it: help, exit codes, one-line errors, the server's
+//! lifecycle, and `audit verify` finding tampering, on SQLite and PostgreSQL.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use ixorg_domain::Cents;
+use ixorg_domain::ledger::Transfer;
+use ixorg_testkit::{TEST_DATA_KEY, TestDb, db_test, raw, test_app};
+
+fn ixorg() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ixorg"));
+    c.env_remove("IXORG_DATABASE_URL")
+        .env("IXORG_DATA_KEY", TEST_DATA_KEY)
+        .env("RUST_LOG", "warn");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    ixorg().args(args).output().expect("run ixorg")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_one_line_error(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "exit code 1");
+    let err = text(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    lines[0].to_owned()
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["migrate", "--help"],
+        vec!["serve", "--help"],
+        vec!["demo", "--help"],
+        vec!["audit", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["bench", "--help"],
+        vec!["bench", "ledger", "--help"],
+    ] {
+        let out = run(&args);
+        assert!(out.status.success(), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn an_unsupported_database_url_is_a_one_line_error() {
+    let out = run(&["migrate", "--database", "mysql://localhost/x"]);
+    let line = assert_one_line_error(&out);
+    assert!(line.contains("unsupported database URL"), "{line}");
+}
+
+#[test]
+fn a_malformed_data_key_is_a_one_line_error_that_does_not_echo_the_key() {
+    let dir = tempdir("badkey");
+    let url = format!("sqlite://{}/x.db", dir.display());
+    let out = ixorg()
+        .args(["migrate", "--database", &url])
+        .env("IXORG_DATA_KEY", "secretsecret")
+        .output()
+        .expect("run");
+    let line = assert_one_line_error(&out);
+    assert!(line.contains("IXORG_DATA_KEY"));
+    assert!(!line.contains("secretsecret"));
+}
+
+#[test]
+fn the_demo_creates_its_directory_key_and_data_and_its_books_verify() {
+    let dir = tempdir("demo");
+    let out = ixorg()
+        .env_remove("IXORG_DATA_KEY")
+        .args(["demo", "--no-serve", "--households", "6", "--dir"])
+        .arg(&dir)
+        .output()
+        .expect("run demo");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Demo data: 6 households"), "{stdout}");
+    assert!(stdout.contains("password demo-support-2026"), "{stdout}");
+    let key = std::fs::read_to_string(dir.join("data.key")).expect("the generated key");
+    assert_eq!(key.len(), 64);
+    let url = format!("sqlite://{}", dir.join("ixorg.db").display());
+    let audit = ixorg()
+        .env_remove("IXORG_DATA_KEY")
+        .args(["audit", "verify", "--database", &url])
+        .output()
+        .expect("audit");
+    assert!(audit.status.success(), "{}", text(&audit.stderr));
+    assert!(text(&audit.stdout).contains("ledger: ok"));
+    // Serving needs the key now that BSNs are stored.
+    let serve = ixorg()
+        .env_remove("IXORG_DATA_KEY")
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", &url])
+        .output()
+        .expect("serve");
+    let line = assert_one_line_error(&serve);
+    assert!(line.contains("IXORG_DATA_KEY"), "{line}");
+}
+
+#[test]
+fn the_ledger_benchmark_runs_and_reports_a_rate() {
+    let out = run(&[
+        "bench",
+        "ledger",
+        "--transfers",
+        "600",
+        "--batch-size",
+        "200",
+        "--accounts",
+        "10",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("transfers/s"), "{stdout}");
+    assert!(stdout.contains("audit after the benchmark: ok"), "{stdout}");
+}
+
+db_test!(
+    serve_answers_health_checks_and_stops_cleanly_on_sigterm,
+    async |t: TestDb| {
+        drop(test_app(&t).await);
+        let mut child = ixorg()
+            .args(["serve", "--addr", "127.0.0.1:0", "--database", t.url()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the URL line");
+        let addr = line
+            .trim()
+            .rsplit("http://")
+            .next()
+            .expect("a URL")
+            .trim_end_matches('/')
+            .to_owned();
+        for path in ["/healthz", "/readyz", "/metrics"] {
+            let response = http_get(&addr, path);
+            assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
+        }
+        let pid = child.id().to_string();
+        let killed = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "stops within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "exit 0 after SIGTERM: {status}");
+    }
+);
+
+db_test!(
+    audit_verify_names_a_changed_ledger_entry_and_a_removed_access_log_entry,
+    async |t: TestDb| {
+        // Arrange: real postings and real access-log entries.
+        let ctx = test_app(&t).await;
+        ixorg_app::demo::seed(&ctx, 3).await.expect("demo data");
+        let bank = ixorg_app::ledger::operator_account(&ctx, "bank_receivable")
+            .await
+            .expect("bank");
+        let fees = ixorg_app::ledger::operator_account(&ctx, "fee_income")
+            .await
+            .expect("fees");
+        let transfers: Vec<Transfer> = (0..3)
+            .map(|i| Transfer {
+                idempotency_key: format!("cli-{i}"),
+                debit: bank.id,
+                credit: fees.id,
+                amount: Cents::new(100),
+                kind: "service_fee".into(),
+                reverses: None,
+            })
+            .collect();
+        ixorg_app::ledger::post_batch(&ctx, &transfers)
+            .await
+            .expect("post");
+        let ok = ixorg()
+            .args(["audit", "verify", "--database", t.url()])
+            .output()
+            .expect("audit");
+        assert!(ok.status.success(), "{}", text(&ok.stdout));
+        raw::drop_append_only_triggers(&t).await;
+        // Act 1: change one amount.
+        raw::execute(
+            &t,
+            "UPDATE ledger_transfer SET amount_cents = amount_cents + 1 WHERE sequence = 2",
+        )
+        .await;
+        let out = ixorg()
+            .args(["audit", "verify", "--database", t.url()])
+            .output()
+            .expect("audit");
+        // Assert 1
+        let line = assert_one_line_error(&out);
+        assert!(line.contains("ledger_transfer entry 2 is broken"), "{line}");
+        raw::execute(
+            &t,
+            "UPDATE ledger_transfer SET amount_cents = amount_cents - 1 WHERE sequence = 2",
+        )
+        .await;
+        // Act 2: remove an access-log entry.
+        raw::execute(&t, "DELETE FROM access_log WHERE sequence = 3").await;
+        let out = ixorg()
+            .args(["audit", "verify", "--database", t.url()])
+            .output()
+            .expect("audit");
+        // Assert 2
+        let line = assert_one_line_error(&out);
+        assert!(line.contains("access_log entry 4 is broken"), "{line}");
+        assert!(text(&out.stdout).contains("ledger: ok"));
+    }
+);
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir()
+        .join("ixorg-cli-tests")
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
