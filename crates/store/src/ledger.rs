@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::chain::{self, Break, Canonical, Chain, Hash, Head};
 use crate::error::corrupt;
-use crate::{Error, Tx, on_tx};
+use crate::{Backend, Error, Tx, on_tx};
 
 /// A new account.
 #[derive(Clone, Debug)]
@@ -167,7 +167,8 @@ pub async fn set_credit_line(
     }
 }
 
-/// The number of rows per multi-row statement (well under SQLite's 32,766 bind parameters).
+/// The number of rows per multi-row statement: 500 transfers are 5,500 bind parameters, well
+/// under SQLite's limit of 32,766.
 const CHUNK_ROWS: usize = 200;
 
 /// Posts transfers in order, in the caller's transaction, and returns each one's outcome.
@@ -216,9 +217,15 @@ pub async fn post(
     Ok(outcome?)
 }
 
-fn placeholders(from: usize, count: usize) -> String {
+/// `count` bind placeholders numbered from `from`: `$n` on PostgreSQL, `?` on SQLite. SQLite
+/// resolves a `$n` name by a linear search per parameter, which makes statements with thousands
+/// of parameters quadratic; anonymous `?` parameters bind by position.
+fn placeholders(backend: Backend, from: usize, count: usize) -> String {
     (from..from + count)
-        .map(|i| format!("${i}"))
+        .map(|i| match backend {
+            Backend::Sqlite => "?".to_owned(),
+            Backend::Postgres => format!("${i}"),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -244,7 +251,7 @@ async fn load_existing_keys(
             "SELECT ledger_transfer_id, idempotency_key, debit_account_id, credit_account_id, \
              amount_cents, transfer_kind, reverses_transfer_id FROM ledger_transfer \
              WHERE idempotency_key IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(tx.backend(), 1, chunk.len())
         );
         let rows: Vec<KeyRow> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
@@ -282,7 +289,7 @@ async fn load_accounts(
     for chunk in wanted.chunks(CHUNK_ROWS) {
         let sql = format!(
             "{ACCOUNT_COLUMNS} WHERE ledger_account_id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(tx.backend(), 1, chunk.len())
         );
         let rows: Vec<AccountRow> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
@@ -366,9 +373,10 @@ async fn insert_transfers(
         });
         prev = hash;
     }
+    let backend = tx.backend();
     for chunk in prepared.chunks(CHUNK_ROWS) {
         let values = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(i * 11 + 1, 11)))
+            .map(|i| format!("({})", placeholders(backend, i * 11 + 1, 11)))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
@@ -407,8 +415,6 @@ async fn update_balances(
     before: &HashMap<LedgerAccountId, Account>,
     now_ms: i64,
 ) -> Result<(), Error> {
-    const SQL: &str = "UPDATE ledger_account SET balance_cents = $1, updated_at_ms = $2 \
-         WHERE ledger_account_id = $3";
     let mut changed: Vec<(LedgerAccountId, Cents)> = book
         .accounts()
         .filter(|(id, state)| before.get(id).map(|a| a.balance) != Some(state.balance))
@@ -416,14 +422,36 @@ async fn update_balances(
         .collect();
     // A fixed order keeps lock acquisition deterministic.
     changed.sort_unstable();
-    for (id, balance) in changed {
-        on_tx!(tx, c => sqlx::query(SQL)
-            .bind(balance.get())
-            .bind(now_ms)
-            .bind(id.uuid())
-            .execute(&mut *c)
-            .await
-        .map(|r| r.rows_affected()))?;
+    let backend = tx.backend();
+    for chunk in changed.chunks(CHUNK_ROWS) {
+        // One statement per chunk: `UPDATE … FROM (VALUES …)`, in each dialect.
+        let sql = match backend {
+            Backend::Sqlite => format!(
+                "UPDATE ledger_account SET balance_cents = v.column2, updated_at_ms = ? \
+                 FROM (VALUES {}) AS v WHERE ledger_account.ledger_account_id = v.column1",
+                vec!["(?, ?)"; chunk.len()].join(", ")
+            ),
+            Backend::Postgres => format!(
+                "UPDATE ledger_account AS a SET balance_cents = v.balance, updated_at_ms = $1 \
+                 FROM (VALUES {}) AS v(id, balance) WHERE a.ledger_account_id = v.id",
+                (0..chunk.len())
+                    .map(|i| format!("(${}::uuid, ${}::bigint)", 2 + 2 * i, 3 + 2 * i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let updated = on_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(now_ms);
+            for (id, balance) in chunk {
+                q = q.bind(id.uuid()).bind(balance.get());
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+        debug_assert_eq!(
+            updated,
+            chunk.len() as u64,
+            "every changed account is updated"
+        );
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ static POSTGRES: Migrator = sqlx::migrate!("../../migrations/postgres");
 /// Applies every migration that has not run yet. Safe to call on every start.
 pub async fn run(db: &Db) -> Result<(), Error> {
     match db {
-        Db::Sqlite(pool) => SQLITE.run(pool).await?,
+        Db::Sqlite(pools) => SQLITE.run(&pools.write).await?,
         Db::Pg(pool) => POSTGRES.run(pool).await?,
     }
     Ok(())
