@@ -362,7 +362,7 @@ impl Policy {
         Ok(views)
     }
 
-    /// The default policy: the roles of `PRIVACY.md` §3, written out in `docs/PRIVACY-POLICY.md`.
+    /// The default policy: the roles of `PRIVACY.md` §3 (rendered in `docs/PRIVACY-POLICY.md`).
     pub fn defaults() -> Policy {
         use Action::{Change, Disclose, Export, Read};
         use DataCategory as C;
