@@ -188,13 +188,14 @@ CREATE TABLE ledger_account (
     ledger_account_id UUID NOT NULL PRIMARY KEY,
     account_kind TEXT NOT NULL,
     account_code TEXT UNIQUE,
-    participant_id UUID UNIQUE REFERENCES participant (participant_id),
+    participant_id UUID REFERENCES participant (participant_id),
     payee_id UUID UNIQUE REFERENCES payee (payee_id),
     credit_line_cents BIGINT NOT NULL CHECK (credit_line_cents >= 0),
     balance_cents BIGINT NOT NULL,
     created_at_ms BIGINT NOT NULL,
     updated_at_ms BIGINT NOT NULL,
-    CHECK (account_kind <> 'budget' OR balance_cents >= -credit_line_cents)
+    CHECK (account_kind <> 'budget' OR balance_cents >= -credit_line_cents),
+    UNIQUE (participant_id, account_kind)
 );
 
 CREATE TABLE ledger_transfer (

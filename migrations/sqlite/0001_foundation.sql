@@ -188,13 +188,14 @@ CREATE TABLE ledger_account (
     ledger_account_id BLOB NOT NULL PRIMARY KEY,
     account_kind TEXT NOT NULL,
     account_code TEXT UNIQUE,
-    participant_id BLOB UNIQUE REFERENCES participant (participant_id),
+    participant_id BLOB REFERENCES participant (participant_id),
     payee_id BLOB UNIQUE REFERENCES payee (payee_id),
     credit_line_cents INTEGER NOT NULL CHECK (credit_line_cents >= 0),
     balance_cents INTEGER NOT NULL,
     created_at_ms INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL,
-    CHECK (account_kind <> 'budget' OR balance_cents >= -credit_line_cents)
+    CHECK (account_kind <> 'budget' OR balance_cents >= -credit_line_cents),
+    UNIQUE (participant_id, account_kind)
 ) STRICT;
 
 CREATE TABLE ledger_transfer (

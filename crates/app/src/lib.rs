@@ -7,11 +7,16 @@
 pub mod access;
 pub mod audit;
 pub mod bench;
+pub mod collections;
 pub mod context;
 pub mod crypto;
 pub mod demo;
+pub mod enrollment;
+pub mod generate;
 pub mod ledger;
+pub mod operator;
 pub mod participants;
+pub mod reconciliation;
 pub mod setup;
 pub mod staff;
 pub mod stats;

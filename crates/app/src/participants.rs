@@ -80,6 +80,10 @@ pub struct NewHousehold {
     pub account_holder: String,
     /// The members, the main participant among them.
     pub members: Vec<NewMember>,
+    /// The day the SEPA mandate was signed.
+    pub mandate_signed_on: Date,
+    /// Whether the participants let their dentist see their budget.
+    pub provider_view_consent: bool,
 }
 
 impl std::fmt::Debug for NewHousehold {
@@ -97,6 +101,8 @@ impl std::fmt::Debug for NewHousehold {
 pub struct RegisteredHousehold {
     /// The contract.
     pub contract: ContractId,
+    /// The SEPA mandate.
+    pub mandate: ixorg_domain::identifiers::MandateId,
     /// The members, in input order: id, number and budget account.
     pub members: Vec<(ParticipantId, ParticipantNumber, LedgerAccountId)>,
 }
@@ -133,12 +139,68 @@ impl From<ixorg_store::Error> for RegisterError {
     }
 }
 
+/// The most households one call may register (one transaction).
+pub const HOUSEHOLDS_PER_CALL_MAX: usize = 5_000;
+
 /// Registers a household on behalf of `actor` (a batch job or an accepted application): the
 /// contract, each member with a new participant number, the encrypted BSN and its blind index
-/// when given, and a budget account with the credit line of the product terms.
+/// when given, a budget account with the credit line of the product terms, and the SEPA mandate
+/// (its id made from the main participant's number).
 pub async fn register_household(
     ctx: &AppContext,
     actor: Actor,
+    household: NewHousehold,
+) -> Result<RegisteredHousehold, RegisterError> {
+    let mut done = register_households(ctx, actor, vec![household]).await?;
+    Ok(done.pop().expect("BUG: one household in, one out"))
+}
+
+/// Registers many households in one transaction: all of them or none.
+pub async fn register_households(
+    ctx: &AppContext,
+    actor: Actor,
+    households: Vec<NewHousehold>,
+) -> Result<Vec<RegisteredHousehold>, RegisterError> {
+    if households.len() > HOUSEHOLDS_PER_CALL_MAX {
+        return Err(RegisterError::Shape);
+    }
+    let mut categories = vec![
+        DataCategory::Identity,
+        DataCategory::Contact,
+        DataCategory::Financial,
+        DataCategory::Account,
+    ];
+    let members = || households.iter().flat_map(|h| h.members.iter());
+    if members().any(|m| m.practice.is_some()) {
+        categories.push(DataCategory::ProviderLink);
+    }
+    if members().any(|m| m.bsn.is_some()) {
+        categories.push(DataCategory::NationalId);
+        ctx.crypto()?;
+    }
+    let request = AccessRequest {
+        actor,
+        role: Role::System,
+        purpose: Some(Purpose::ServiceDelivery),
+        subject: None,
+        categories,
+        action: Action::Change,
+    };
+    let (mut tx, grant) = access::begin(ctx, request).await?;
+    let mut out = Vec::with_capacity(households.len());
+    for household in households {
+        out.push(insert_household(ctx, &mut tx, &grant, household).await?);
+    }
+    tx.commit().await?;
+    tracing::info!(households = out.len(), "Registered households");
+    Ok(out)
+}
+
+/// Inserts one household in the caller's transaction (used by applications too).
+pub(crate) async fn insert_household(
+    ctx: &AppContext,
+    tx: &mut ixorg_store::Tx,
+    grant: &ixorg_store::gate::Grant,
     household: NewHousehold,
 ) -> Result<RegisteredHousehold, RegisterError> {
     let mains = household
@@ -155,28 +217,6 @@ pub async fn register_household(
         .resolve(household.start_date)
         .map_err(|_| RegisterError::NoTerms)?
         .clone();
-    let mut categories = vec![
-        DataCategory::Identity,
-        DataCategory::Contact,
-        DataCategory::Financial,
-        DataCategory::Account,
-    ];
-    if household.members.iter().any(|m| m.practice.is_some()) {
-        categories.push(DataCategory::ProviderLink);
-    }
-    if household.members.iter().any(|m| m.bsn.is_some()) {
-        categories.push(DataCategory::NationalId);
-        ctx.crypto()?;
-    }
-    let request = AccessRequest {
-        actor,
-        role: Role::System,
-        purpose: Some(Purpose::ServiceDelivery),
-        subject: None,
-        categories,
-        action: Action::Change,
-    };
-    let (mut tx, grant) = access::begin(ctx, request).await?;
     let now_ms = ctx.now_ms();
     let contract = ContractId::from_uuid(ctx.ids.new_uuid());
     let new_contract = NewContract {
@@ -185,11 +225,15 @@ pub async fn register_household(
         iban: household.iban.clone(),
         account_holder: household.account_holder.clone(),
     };
-    repo::insert_contract(&mut tx, &grant, &new_contract, now_ms).await?;
+    repo::insert_contract(tx, grant, &new_contract, now_ms).await?;
     let mut members = Vec::with_capacity(household.members.len());
+    let mut main_number = None;
     for (index, m) in household.members.into_iter().enumerate() {
         let id = ParticipantId::from_uuid(ctx.ids.new_uuid());
-        let number = repo::next_participant_number(&mut tx).await?;
+        let number = repo::next_participant_number(tx).await?;
+        if m.role == HouseholdRole::Main {
+            main_number = Some(number.clone());
+        }
         let (bsn_ciphertext, bsn_blind_index) = match &m.bsn {
             Some(bsn) => {
                 let crypto = ctx.crypto()?;
@@ -223,7 +267,7 @@ pub async fn register_household(
             annual_budget: m.annual_budget,
             practice: m.practice,
         };
-        match repo::insert_participant(&mut tx, &grant, &record, now_ms).await {
+        match repo::insert_participant(tx, grant, &record, now_ms).await {
             Err(ixorg_store::Error::Conflict(ConflictKind::DuplicateBsn)) => {
                 return Err(RegisterError::DuplicateBsn { member: index });
             }
@@ -238,12 +282,33 @@ pub async fn register_household(
             payee: None,
             credit_line: terms.credit_line(m.annual_budget),
         };
-        ledger::open_account(&mut tx, &account, now_ms).await?;
+        ledger::open_account(tx, &account, now_ms).await?;
         members.push((id, number, budget));
     }
-    tx.commit().await?;
-    tracing::info!(contract.id = %contract, members = members.len(), "Registered household");
-    Ok(RegisteredHousehold { contract, members })
+    let main_number = main_number.expect("BUG: the household has a main participant");
+    let mandate_id: ixorg_domain::identifiers::MandateId = format!("IXM{}", main_number.as_str())
+        .parse()
+        .expect("BUG: IXM and nine digits form a valid mandate id");
+    let mandate = ixorg_store::enrollment::Mandate {
+        id: mandate_id.clone(),
+        contract,
+        signed_on: household.mandate_signed_on,
+        iban: household.iban,
+        account_holder: household.account_holder,
+        amended_from_iban: None,
+        successful_collections: 0,
+        last_first_failed: false,
+    };
+    ixorg_store::enrollment::insert_mandate(tx, grant, &mandate, now_ms).await?;
+    if household.provider_view_consent {
+        ixorg_store::enrollment::set_provider_view_consent(tx, contract, true).await?;
+    }
+    tracing::debug!(contract.id = %contract, members = members.len(), "Registered household");
+    Ok(RegisteredHousehold {
+        contract,
+        mandate: mandate_id,
+        members,
+    })
 }
 
 /// Who reads: an actor in a role.

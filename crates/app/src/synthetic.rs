@@ -134,6 +134,34 @@ pub fn bsn(rng: &mut Rng) -> Bsn {
     }
 }
 
+/// Valid BSNs in increasing order from a starting point: unique within one run, so a million
+/// synthetic participants never collide on the BSN's uniqueness rule.
+#[derive(Debug, Clone)]
+pub struct BsnSequence {
+    next: u32,
+}
+
+impl BsnSequence {
+    /// Starts at the first valid BSN at or after 100,000,000 + `offset`.
+    pub fn new(offset: u32) -> BsnSequence {
+        BsnSequence {
+            next: 100_000_000u32.saturating_add(offset % 800_000_000),
+        }
+    }
+
+    /// The next valid BSN, or `None` when the nine-digit range is used up.
+    pub fn next_bsn(&mut self) -> Option<Bsn> {
+        while self.next <= 999_999_999 {
+            let candidate = self.next;
+            self.next += 1;
+            if let Ok(bsn) = format!("{candidate:09}").parse() {
+                return Some(bsn);
+            }
+        }
+        None
+    }
+}
+
 /// A valid Dutch IBAN drawn at random.
 pub fn iban(rng: &mut Rng) -> Iban {
     let bank = rng.pick(BANKS);
@@ -224,11 +252,14 @@ pub fn household(
         members[0].initials,
         [surname_prefix, surname].join(" ").trim()
     );
+    let mandate_signed_on = start_date.previous_day().unwrap_or(start_date);
     NewHousehold {
         start_date,
         iban: iban(rng),
         account_holder,
         members,
+        mandate_signed_on,
+        provider_view_consent: rng.chance(60),
     }
 }
 

@@ -3,6 +3,8 @@
 //! Nothing in this crate does I/O, spawns tasks or reads the clock: every fact comes in as an
 //! argument, so every rule can be unit- and property-tested. See `docs/ARCHITECTURE.md`.
 
+pub mod collection;
+pub mod enrollment;
 pub mod identifiers;
 pub mod ids;
 pub mod ledger;
@@ -10,6 +12,8 @@ pub mod money;
 pub mod person;
 pub mod privacy;
 pub mod tariff;
+pub mod termination;
 pub mod terms;
+pub mod yearend;
 
 pub use money::Cents;

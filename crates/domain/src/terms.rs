@@ -88,6 +88,13 @@ pub struct ProductTerms {
     pub fee_cents_monthly_further_adult: Cents,
     /// Monthly service fee of each child participant.
     pub fee_cents_monthly_child: Cents,
+    /// The part of each adult's monthly fee that is premium for the accident cover, owed to the
+    /// insurer (`PRODUCT.md`, "Money": "the premium part goes to the insurer"). Children have no
+    /// accident cover and so no premium. The rest of the fee is the operator's fee income.
+    ///
+    /// ASSUMPTION: the initial EUR 0.60 is a placeholder until the insurer's rate is agreed;
+    /// change it with a new terms version, never in code.
+    pub premium_cents_monthly_adult: Cents,
     /// A participant younger than this is a child for the fee (and has no accident cover).
     pub child_age_years_below: u8,
     /// Smallest monthly saving amount.
@@ -191,6 +198,15 @@ impl ProductTerms {
                 "saving minimum does not exceed the maximum",
             ),
             (
+                !self.premium_cents_monthly_adult.is_negative(),
+                "premium is not negative",
+            ),
+            (
+                self.premium_cents_monthly_adult <= self.fee_cents_monthly_main
+                    && self.premium_cents_monthly_adult <= self.fee_cents_monthly_further_adult,
+                "premium does not exceed the smallest adult fee",
+            ),
+            (
                 !self.credit_line_cents_cap.is_negative(),
                 "credit cap is not negative",
             ),
@@ -223,6 +239,7 @@ pub fn initial() -> TermsVersion {
             fee_cents_monthly_main: Cents::new(485),
             fee_cents_monthly_further_adult: Cents::new(385),
             fee_cents_monthly_child: Cents::new(200),
+            premium_cents_monthly_adult: Cents::new(60),
             child_age_years_below: 18,
             saving_cents_monthly_min: Cents::new(200),
             saving_cents_monthly_max: Cents::new(25_000),
@@ -540,6 +557,14 @@ mod tests {
             TermsHistory::new(vec![broken]),
             Err(TermsError::Inconsistent { .. })
         ));
+        let mut premium_above_fee = initial();
+        premium_above_fee.terms.premium_cents_monthly_adult = Cents::new(386);
+        assert_eq!(
+            premium_above_fee.terms.validate(),
+            Err(TermsError::Inconsistent {
+                rule: "premium does not exceed the smallest adult fee"
+            })
+        );
         assert_eq!(TermsHistory::initial().versions(), [initial()]);
     }
 

@@ -139,6 +139,22 @@ pub async fn budget_of(tx: &mut Tx, participant: ParticipantId) -> Result<Accoun
     row.try_into()
 }
 
+/// A participant's account of a kind (budget, own-payment receivable), if opened.
+pub async fn account_of(
+    tx: &mut Tx,
+    participant: ParticipantId,
+    kind: AccountKind,
+) -> Result<Option<Account>, Error> {
+    const SQL: &str = "SELECT ledger_account_id, account_kind, account_code, credit_line_cents, \
+         balance_cents FROM ledger_account WHERE participant_id = $1 AND account_kind = $2";
+    let row: Option<AccountRow> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(participant.uuid())
+        .bind(kind.as_str())
+        .fetch_optional(&mut *c)
+        .await)?;
+    row.map(Account::try_from).transpose()
+}
+
 /// Changes a budget's credit line. Refused when the balance is already below the new floor.
 pub async fn set_credit_line(
     tx: &mut Tx,

@@ -7,7 +7,9 @@
 
 pub mod access_log;
 pub mod chain;
+pub mod collections;
 pub mod db;
+pub mod enrollment;
 pub mod error;
 pub mod gate;
 pub mod ledger;

@@ -47,6 +47,7 @@ struct TermsRow {
     accident_treatment_years_max: i64,
     complaint_answer_weeks: i64,
     technical_data_retention_days: i64,
+    premium_cents_monthly_adult: i64,
 }
 
 fn small<T: TryFrom<i64>>(v: i64, column: &str) -> Result<T, Error> {
@@ -102,6 +103,7 @@ impl TryFrom<TermsRow> for TermsVersion {
                 r.technical_data_retention_days,
                 "technical_data_retention_days",
             )?,
+            premium_cents_monthly_adult: Cents::new(r.premium_cents_monthly_adult),
         };
         Ok(TermsVersion {
             valid_from: r.valid_from,
@@ -120,7 +122,8 @@ pub async fn terms_history(tx: &mut Tx) -> Result<TermsHistory, Error> {
          termination_notice_months, declarations_after_end_months, start_date_months_ahead_max, \
          late_submission_months, accident_cover_cents_max, accident_cover_percent, \
          accident_report_months_max, accident_treatment_years_max, complaint_answer_weeks, \
-         technical_data_retention_days FROM product_terms_version ORDER BY valid_from";
+         technical_data_retention_days, premium_cents_monthly_adult FROM product_terms_version \
+         ORDER BY valid_from";
     let rows: Vec<TermsRow> = on_tx!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
     let versions = rows
         .into_iter()
@@ -140,8 +143,9 @@ pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<
          termination_notice_months, declarations_after_end_months, start_date_months_ahead_max, \
          late_submission_months, accident_cover_cents_max, accident_cover_percent, \
          accident_report_months_max, accident_treatment_years_max, complaint_answer_weeks, \
-         technical_data_retention_days, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-         $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
+         technical_data_retention_days, created_at_ms, premium_cents_monthly_adult) VALUES ($1, \
+         $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+         $21, $22, $23, $24, $25, $26) \
          ON CONFLICT (valid_from) DO NOTHING";
     let t = &v.terms;
     let done = on_tx!(tx, c => sqlx::query(SQL)
@@ -170,6 +174,7 @@ pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<
         .bind(i64::from(t.complaint_answer_weeks))
         .bind(i64::from(t.technical_data_retention_days))
         .bind(now_ms)
+        .bind(t.premium_cents_monthly_adult.get())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -32,6 +32,8 @@ pub fn household() -> NewHousehold {
         start_date: date!(2026 - 12 - 01),
         iban: "NL91ABNA0417164300".parse().expect("iban"),
         account_holder: "J. van der Wiel".to_owned(),
+        mandate_signed_on: date!(2026 - 11 - 20),
+        provider_view_consent: true,
         members: vec![
             member(
                 HouseholdRole::Main,

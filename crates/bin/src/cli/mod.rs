@@ -3,6 +3,8 @@
 mod audit;
 mod bench;
 mod demo;
+mod generate;
+mod money;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +35,20 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The operator's creditor details (for SEPA files).
+    Operator {
+        #[command(subcommand)]
+        command: money::OperatorCommand,
+    },
+    /// Make the collection run for a date and write its pain.008 file (again, if it exists).
+    Collect(money::CollectArgs),
+    /// Reconcile a camt.053 bank statement or a pain.002 status report.
+    Reconcile(money::ReconcileArgs),
+    /// Synthetic data for tests, the demo and benchmarks; the bank simulator.
+    Generate {
+        #[command(subcommand)]
+        command: generate::GenerateCommand,
+    },
     /// Benchmarks through the real code paths.
     Bench {
         #[command(subcommand)]
@@ -60,6 +76,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: AuditCommand::Verify { database },
         } => audit::verify(&database).await,
         Command::Bench { command } => bench::run(command).await,
+        Command::Operator { command } => money::operator(command).await,
+        Command::Generate { command } => generate::run(command).await,
+        Command::Collect(args) => money::collect(args).await,
+        Command::Reconcile(args) => money::reconcile(args).await,
     }
 }
 

@@ -79,7 +79,7 @@ const fn personal(name: &'static str, category: DataCategory) -> Column {
 }
 
 use DataCategory::{
-    Account, Contact, Financial, Identity, NationalId, PrivacyRecord, ProviderLink,
+    Account, Consent, Contact, Financial, Identity, NationalId, PrivacyRecord, ProviderLink,
 };
 
 /// Every table of the schema (migrations `0001` onwards), with every column classified.
@@ -112,6 +112,7 @@ pub const TABLES: &[Table] = &[
             meta("complaint_answer_weeks"),
             meta("technical_data_retention_days"),
             meta("created_at_ms"),
+            meta("premium_cents_monthly_adult"),
         ],
     },
     Table {
@@ -139,6 +140,8 @@ pub const TABLES: &[Table] = &[
             personal("account_holder", Financial),
             meta("created_at_ms"),
             meta("updated_at_ms"),
+            personal("notice_given_on", Financial),
+            personal("provider_view_consent", Consent),
         ],
     },
     Table {
@@ -301,6 +304,147 @@ pub const TABLES: &[Table] = &[
             meta("posted_at_ms"),
             meta("prev_hash"),
             meta("entry_hash"),
+        ],
+    },
+    Table {
+        name: "mandate",
+        columns: &[
+            personal("mandate_id", Financial),
+            key("contract_id"),
+            personal("signed_on", Financial),
+            personal("iban", Financial),
+            personal("account_holder", Financial),
+            personal("amended_from_iban", Financial),
+            meta("successful_collections"),
+            meta("last_first_failed"),
+            meta("mandate_status"),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "portal_activation",
+        columns: &[
+            personal("token_hash", Account),
+            key("participant_id"),
+            meta("expires_at_ms"),
+            meta("used_at_ms"),
+            meta("created_at_ms"),
+        ],
+    },
+    Table {
+        name: "application",
+        columns: &[
+            key("application_id"),
+            meta("application_status"),
+            key("contract_id"),
+            meta("rejection_codes"),
+            meta("received_at_ms"),
+        ],
+    },
+    Table {
+        name: "collection_run",
+        columns: &[
+            key("collection_run_id"),
+            meta("collection_date"),
+            meta("message_id"),
+            meta("transactions"),
+            meta("control_sum_cents"),
+            meta("created_at_ms"),
+        ],
+    },
+    Table {
+        name: "contribution",
+        columns: &[
+            key("contribution_id"),
+            key("collection_run_id"),
+            key("contract_id"),
+            personal("mandate_id", Financial),
+            meta("end_to_end_id"),
+            meta("sequence_type"),
+            personal("amount_cents", Financial),
+            personal("amendment_from_iban", Financial),
+            personal("contribution_status", Financial),
+            personal("return_reason", Financial),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "contribution_line",
+        columns: &[
+            key("contribution_id"),
+            key("participant_id"),
+            personal("saving_cents", Financial),
+            personal("fee_cents", Financial),
+            personal("premium_cents", Financial),
+        ],
+    },
+    Table {
+        name: "bank_file",
+        columns: &[
+            key("bank_file_id"),
+            meta("file_kind"),
+            meta("content_sha256"),
+            meta("document_id"),
+            meta("entries"),
+            meta("imported_at_ms"),
+        ],
+    },
+    Table {
+        name: "bank_entry",
+        columns: &[
+            key("bank_file_id"),
+            meta("entry_index"),
+            personal("amount_cents", Financial),
+            meta("credit"),
+            meta("end_to_end_id"),
+            personal("reason_code", Financial),
+            meta("match_outcome"),
+            key("contribution_id"),
+        ],
+    },
+    Table {
+        name: "reminder",
+        columns: &[
+            key("contribution_id"),
+            key("contract_id"),
+            personal("reason_code", Financial),
+            meta("failures_in_a_row"),
+            personal("reminder_step", Financial),
+            meta("created_at_ms"),
+        ],
+    },
+    Table {
+        name: "yearend_deduction",
+        columns: &[
+            key("participant_id"),
+            meta("year"),
+            personal("amount_cents", Financial),
+            personal("reason", Financial),
+            meta("created_at_ms"),
+        ],
+    },
+    Table {
+        name: "settlement",
+        columns: &[
+            key("contract_id"),
+            personal("end_date", Financial),
+            personal("direction", Financial),
+            personal("amount_cents", Financial),
+            meta("end_to_end_id"),
+            meta("settled_at_ms"),
+        ],
+    },
+    Table {
+        name: "operator_profile",
+        columns: &[
+            meta("profile_key"),
+            meta("legal_name"),
+            meta("iban"),
+            meta("bic"),
+            meta("creditor_id"),
+            meta("updated_at_ms"),
         ],
     },
 ];

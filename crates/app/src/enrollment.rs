@@ -1,0 +1,274 @@
+//! Applications: the acceptance policy, duplicate and history checks, and for an accepted
+//! application the contract, participants, budgets, mandate and a portal activation token.
+
+use ixorg_domain::enrollment::{
+    Application, ApplicationForm, FieldError, MemberHistory, check_application, check_history,
+    normalise_surname,
+};
+use ixorg_domain::identifiers::ParticipantNumber;
+use ixorg_domain::ids::{ContractId, ParticipantId};
+use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
+use ixorg_domain::terms::HouseholdRole;
+use ixorg_store::enrollment as repo;
+use ixorg_store::gate::{self, AccessRequest, Grant};
+use ixorg_store::{Tx, parties};
+use sha2::{Digest, Sha256};
+
+use crate::context::AppContext;
+use crate::participants::{NewHousehold, NewMember, RegisterError, insert_household};
+
+/// How long a portal activation link stays valid.
+pub const ACTIVATION_VALID_MS: i64 = 14 * 24 * 60 * 60 * 1_000;
+
+/// The outcome of an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplicationOutcome {
+    /// Accepted: the contract exists.
+    Accepted(Accepted),
+    /// Rejected: every rule that failed, field by field.
+    Rejected(Vec<FieldError>),
+}
+
+/// An accepted application.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The contract.
+    pub contract: ContractId,
+    /// The mandate id.
+    pub mandate: String,
+    /// Each member's participant id, number and role, in application order.
+    pub members: Vec<(ParticipantId, ParticipantNumber, HouseholdRole)>,
+    /// The one-time portal activation token for the main participant (only its hash is kept).
+    pub activation_token: String,
+}
+
+impl std::fmt::Debug for Accepted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accepted")
+            .field("contract", &self.contract)
+            .field("members", &self.members.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why an application could not be handled at all (a rejection is an outcome, not an error).
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// No product terms today.
+    #[error("no product terms are in force today")]
+    NoTerms,
+    /// The gate refused.
+    #[error("access refused: {0}")]
+    Refused(Refusal),
+    /// Registering failed.
+    #[error(transparent)]
+    Register(#[from] RegisterError),
+    /// The random source failed.
+    #[error("the system random source failed")]
+    Random,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
+fn request(categories: Vec<DataCategory>, action: Action) -> AccessRequest {
+    AccessRequest {
+        actor: Actor::System("enrollment".into()),
+        role: Role::System,
+        purpose: Some(Purpose::ServiceDelivery),
+        subject: None,
+        categories,
+        action,
+    }
+}
+
+async fn grant(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    categories: Vec<DataCategory>,
+    action: Action,
+) -> Result<Grant, ApplyError> {
+    gate::authorize(tx, &ctx.policy, request(categories, action), ctx.now_ms())
+        .await?
+        .map_err(ApplyError::Refused)
+}
+
+/// Handles one application.
+pub async fn apply(
+    ctx: &AppContext,
+    form: &ApplicationForm,
+) -> Result<ApplicationOutcome, ApplyError> {
+    let today = ctx.clock.today();
+    let terms = ctx.terms.resolve(today).map_err(|_| ApplyError::NoTerms)?;
+    let application = match check_application(form, terms, today) {
+        Ok(a) => a,
+        Err(errors) => return reject(ctx, errors).await,
+    };
+    let mut tx = ctx.db.begin().await?;
+    let history = history(ctx, &mut tx, &application).await?;
+    if let Err(errors) = check_history(&application, &history) {
+        tx.rollback().await?;
+        return reject(ctx, errors).await;
+    }
+    let practice = match application.dentist_agb_code() {
+        Some(agb) => parties::practice_by_agb(&mut tx, agb).await?,
+        None => None,
+    };
+    let mut categories = vec![
+        DataCategory::Identity,
+        DataCategory::Contact,
+        DataCategory::Financial,
+        DataCategory::Account,
+    ];
+    if practice.is_some() {
+        categories.push(DataCategory::ProviderLink);
+    }
+    if application.members().iter().any(|m| m.bsn.is_some()) {
+        categories.push(DataCategory::NationalId);
+    }
+    let change = grant(ctx, &mut tx, categories, Action::Change).await?;
+    let household = to_household(&application, practice, today);
+    let roles: Vec<HouseholdRole> = application.members().iter().map(|m| m.role).collect();
+    let registered = insert_household(ctx, &mut tx, &change, household).await?;
+    let main = registered
+        .members
+        .iter()
+        .zip(&roles)
+        .find(|(_, r)| **r == HouseholdRole::Main)
+        .map(|((id, ..), _)| *id)
+        .expect("BUG: an accepted application has a main participant");
+    let token = activation_token()?;
+    let now_ms = ctx.now_ms();
+    let hash = Sha256::digest(token.as_bytes()).to_vec();
+    repo::insert_activation(&mut tx, &hash, main, now_ms + ACTIVATION_VALID_MS, now_ms).await?;
+    repo::insert_application(
+        &mut tx,
+        ctx.ids.new_uuid(),
+        Some(registered.contract),
+        "",
+        now_ms,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(contract.id = %registered.contract, "Application accepted");
+    Ok(ApplicationOutcome::Accepted(Accepted {
+        contract: registered.contract,
+        mandate: registered.mandate.as_str().to_owned(),
+        members: registered
+            .members
+            .into_iter()
+            .zip(roles)
+            .map(|((id, number, _), role)| (id, number, role))
+            .collect(),
+        activation_token: token,
+    }))
+}
+
+async fn reject(
+    ctx: &AppContext,
+    errors: Vec<FieldError>,
+) -> Result<ApplicationOutcome, ApplyError> {
+    let mut codes: Vec<&str> = errors.iter().map(|e| e.rule.code()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut tx = ctx.db.begin().await?;
+    repo::insert_application(
+        &mut tx,
+        ctx.ids.new_uuid(),
+        None,
+        &codes.join(","),
+        ctx.now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(rules = codes.len(), "Application rejected");
+    Ok(ApplicationOutcome::Rejected(errors))
+}
+
+/// Looks every member up by BSN (blind index) or by surname, date of birth and postcode.
+async fn history(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    app: &Application,
+) -> Result<Vec<MemberHistory>, ApplyError> {
+    let mut categories = vec![DataCategory::Identity, DataCategory::Contact];
+    let with_bsn = app.members().iter().any(|m| m.bsn.is_some());
+    if with_bsn {
+        categories.push(DataCategory::NationalId);
+    }
+    let read = grant(ctx, tx, categories, Action::Read).await?;
+    let mut out = Vec::new();
+    for (index, (member, key)) in app.members().iter().zip(app.person_keys()).enumerate() {
+        let mut found = match (&member.bsn, ctx.crypto.as_deref()) {
+            (Some(bsn), Some(crypto)) => {
+                repo::people_by_bsn_index(tx, &read, &crypto.blind_index(bsn)).await?
+            }
+            _ => Vec::new(),
+        };
+        let by_name = repo::people_by_birth_and_postcode(
+            tx,
+            &read,
+            key.date_of_birth(),
+            key.postcode().as_str(),
+        )
+        .await?;
+        found.extend(by_name.into_iter().filter(|p| {
+            p.surname.as_ref().is_some_and(|(prefix, surname)| {
+                normalise_surname(prefix, surname) == key.surname_normalised()
+            })
+        }));
+        if !found.is_empty() {
+            out.push(MemberHistory {
+                member_index: index,
+                active_contract: found.iter().any(|p| p.contract_active),
+                unpaid_closed_contract: found.iter().any(|p| p.unpaid_closed),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn to_household(
+    app: &Application,
+    practice: Option<ixorg_domain::ids::PracticeId>,
+    today: time::Date,
+) -> NewHousehold {
+    let members = app
+        .members()
+        .iter()
+        .map(|m| NewMember {
+            role: m.role,
+            first_names: m.first_names.clone(),
+            initials: m.initials.clone(),
+            surname_prefix: m.surname_prefix.clone().unwrap_or_default(),
+            surname: m.surname.clone(),
+            date_of_birth: m.date_of_birth,
+            gender: m.gender,
+            street: m.address.street.clone(),
+            house_number: m.address.house_number,
+            house_number_addition: m.address.house_number_addition.clone().unwrap_or_default(),
+            postcode: m.address.postcode.clone(),
+            city: m.address.city.clone(),
+            email: m.email.as_ref().map(|e| e.expose().to_owned()),
+            phone: m.phone.clone(),
+            bsn: m.bsn.clone(),
+            annual_budget: m.annual_budget,
+            practice,
+        })
+        .collect();
+    NewHousehold {
+        start_date: app.start_date(),
+        iban: app.iban().clone(),
+        account_holder: app.account_holder().to_owned(),
+        members,
+        mandate_signed_on: today,
+        provider_view_consent: app.provider_view_consent(),
+    }
+}
+
+/// A new random activation token: 32 bytes as 64 hex characters.
+fn activation_token() -> Result<String, ApplyError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| ApplyError::Random)?;
+    Ok(hex::encode(bytes))
+}

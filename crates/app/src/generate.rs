@@ -1,0 +1,248 @@
+//! Synthetic data through the real use cases: participants for tests, the demo and benchmarks,
+//! and bank files a bank would send for a collection run (the bank simulator).
+
+use crate::context::AppContext;
+use crate::participants::{RegisterError, register_households};
+use crate::synthetic::{self, Rng};
+
+/// Households registered per transaction.
+const HOUSEHOLDS_PER_BATCH: usize = 1_000;
+
+/// What `generate participants` made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generated {
+    /// Households (contracts).
+    pub households: u64,
+    /// Participants.
+    pub participants: u64,
+}
+
+/// Registers synthetic households until at least `count` participants exist among them (the
+/// last household may take it a little over), through [`register_households`]: the same
+/// checks, encryption, budgets and mandates as real ones. `seed` makes it reproducible;
+/// `progress` is told the participants made so far.
+pub async fn participants(
+    ctx: &AppContext,
+    count: u64,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Generated, RegisterError> {
+    let mut rng = Rng::new(seed);
+    // Each seed draws its BSNs from its own stretch of numbers.
+    let offset = u32::try_from(seed.wrapping_mul(7_919) % 800_000_000).unwrap_or(0);
+    let mut bsns = synthetic::BsnSequence::new(offset);
+    let today = ctx.clock.today();
+    let practices = practice_ids(ctx).await?;
+    let mut made = Generated {
+        households: 0,
+        participants: 0,
+    };
+    while made.participants < count {
+        let mut batch = Vec::with_capacity(HOUSEHOLDS_PER_BATCH);
+        let mut in_batch = 0u64;
+        while batch.len() < HOUSEHOLDS_PER_BATCH && made.participants + in_batch < count {
+            let mut household = synthetic::household(&mut rng, today, &practices, 30);
+            // Start this month or earlier, so the household is due in the next collection.
+            household.start_date = household
+                .start_date
+                .min(today.replace_day(1).unwrap_or(today));
+            for member in &mut household.members {
+                if member.bsn.is_some() {
+                    member.bsn = bsns.next_bsn();
+                }
+            }
+            in_batch += household.members.len() as u64;
+            batch.push(household);
+        }
+        let households = batch.len() as u64;
+        let actor = ixorg_domain::privacy::Actor::System("generate".into());
+        register_households(ctx, actor, batch).await?;
+        made.households += households;
+        made.participants += in_batch;
+        progress(made.participants);
+    }
+    Ok(made)
+}
+
+async fn practice_ids(
+    ctx: &AppContext,
+) -> Result<Vec<ixorg_domain::ids::PracticeId>, ixorg_store::Error> {
+    let mut tx = ctx.db.begin_read().await?;
+    let practices = ixorg_store::parties::practices(&mut tx).await?;
+    tx.commit().await?;
+    Ok(practices.into_iter().map(|p| p.id).collect())
+}
+
+/// What the bank simulator wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BankFile {
+    /// Collections credited.
+    pub credited: u64,
+    /// Of those, returned (a debit entry with a reason code each).
+    pub returned: u64,
+}
+
+/// Why the bank simulator could not write a statement.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    /// No run for that date.
+    #[error("there is no collection run for that date")]
+    NoRun,
+    /// The operator profile is missing.
+    #[error("the operator's bank details are not set")]
+    NoOperatorProfile,
+    /// `--returns` above 100.
+    #[error("the share of returns is a percentage from 0 to 100")]
+    BadShare,
+    /// Writing failed.
+    #[error("cannot write the statement: {0}")]
+    File(String),
+    /// The gate refused.
+    #[error("access refused: {0}")]
+    Refused(ixorg_domain::privacy::Refusal),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
+/// Return reasons the simulator draws from, most common first.
+const RETURN_REASONS: &[&str] = &[
+    "AM04", "AM04", "AM04", "MD06", "MS02", "AC04", "MD01", "MS03",
+];
+
+/// Plays the bank for the collection run of `date`: a camt.053.001.02 statement of the
+/// operator's account crediting every direct debit of the run, and for about `returns_percent`
+/// of them a returned debit with a reason code. Deterministic for a seed.
+pub async fn camt053_for_collection(
+    ctx: &AppContext,
+    date: time::Date,
+    returns_percent: u8,
+    seed: u64,
+    out: &std::path::Path,
+) -> Result<BankFile, SimulateError> {
+    use ixorg_domain::Cents;
+    use ixorg_formats::sepa::camt053::{
+        Camt053Writer, Entry, SignedAmount, StatementStart, TxDetail,
+    };
+    if returns_percent > 100 {
+        return Err(SimulateError::BadShare);
+    }
+    let file_err = |e: &dyn std::fmt::Display| SimulateError::File(e.to_string());
+    let mut tx = ctx.db.begin().await?;
+    let operator = ixorg_store::enrollment::operator_profile(&mut tx)
+        .await?
+        .ok_or(SimulateError::NoOperatorProfile)?;
+    let run = ixorg_store::collections::run_by_date(&mut tx, date)
+        .await?
+        .ok_or(SimulateError::NoRun)?;
+    let request = ixorg_store::gate::AccessRequest {
+        actor: ixorg_domain::privacy::Actor::System("bank-simulator".into()),
+        role: ixorg_domain::privacy::Role::System,
+        purpose: Some(ixorg_domain::privacy::Purpose::Reimbursement),
+        subject: None,
+        categories: vec![ixorg_domain::privacy::DataCategory::Financial],
+        action: ixorg_domain::privacy::Action::Read,
+    };
+    let grant = ixorg_store::gate::authorize(&mut tx, &ctx.policy, request, ctx.now_ms())
+        .await?
+        .map_err(SimulateError::Refused)?;
+    // Pass 1: decide the returns (by a hash of seed and end-to-end id) and the closing balance.
+    let returned_for = |e2e: &str| {
+        let mut rng = Rng::new(seed ^ fxhash(e2e));
+        rng.chance(u64::from(returns_percent))
+            .then(|| *rng.pick(RETURN_REASONS))
+    };
+    let totals = ixorg_store::collections::run_totals(&mut tx, run.id).await?;
+    let mut debits = Vec::new();
+    for (sequence, ..) in &totals {
+        let mut after = String::new();
+        loop {
+            let page = ixorg_store::collections::file_debits_page(
+                &mut tx, &grant, run.id, sequence, &after, 5_000,
+            )
+            .await?;
+            let Some(last) = page.last() else { break };
+            after = last.end_to_end_id.clone();
+            debits.extend(
+                page.into_iter()
+                    .map(|d| (d.end_to_end_id, d.amount, d.mandate)),
+            );
+        }
+    }
+    tx.commit().await?;
+    let mut closing = Cents::ZERO;
+    for (e2e, amount, _) in &debits {
+        closing = closing.checked_add(*amount).unwrap_or(closing);
+        if returned_for(e2e).is_some() {
+            closing = closing.checked_sub(*amount).unwrap_or(closing);
+        }
+    }
+    let created = crate::collections::created_at_of(ctx.now_ms());
+    let start = StatementStart {
+        message_id: format!("BANKSIM-{}", run.message_id),
+        statement_id: format!("STMT-{date}"),
+        created_at: created,
+        account_iban: operator.iban.clone(),
+        opening_balance: SignedAmount {
+            amount: Cents::ZERO,
+            date: Some(date),
+        },
+        closing_balance: SignedAmount {
+            amount: closing,
+            date: Some(date),
+        },
+    };
+    let temp = out.with_extension("partial");
+    let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
+    let mut writer =
+        Camt053Writer::new(std::io::BufWriter::new(file), &start).map_err(|e| file_err(&e))?;
+    let mut made = BankFile {
+        credited: 0,
+        returned: 0,
+    };
+    let entry =
+        |e2e: &str, amount: Cents, mandate: &str, credit: bool, reason: Option<&str>| Entry {
+            amount,
+            credit,
+            reversal: false,
+            status: "BOOK".to_owned(),
+            booking_date: Some(date),
+            value_date: Some(date),
+            account_servicer_ref: Some(format!("{}-{e2e}", if credit { "CR" } else { "RT" })),
+            details: vec![TxDetail {
+                end_to_end_id: Some(e2e.to_owned()),
+                mandate_id: Some(mandate.to_owned()),
+                payment_info_id: None,
+                amount: Some(amount),
+                return_reason: reason.map(str::to_owned),
+                counterparty_iban: None,
+                remittance: None,
+            }],
+        };
+    for (e2e, amount, mandate) in &debits {
+        writer
+            .entry(&entry(e2e, *amount, mandate.as_str(), true, None))
+            .map_err(|e| file_err(&e))?;
+        made.credited += 1;
+    }
+    for (e2e, amount, mandate) in &debits {
+        if let Some(reason) = returned_for(e2e) {
+            writer
+                .entry(&entry(e2e, *amount, mandate.as_str(), false, Some(reason)))
+                .map_err(|e| file_err(&e))?;
+            made.returned += 1;
+        }
+    }
+    let mut inner = writer.finish().map_err(|e| file_err(&e))?;
+    std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
+    drop(inner);
+    std::fs::rename(&temp, out).map_err(|e| file_err(&e))?;
+    Ok(made)
+}
+
+/// A small stable hash of a text (FNV-1a), to draw per end-to-end id.
+fn fxhash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

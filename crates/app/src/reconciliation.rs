@@ -1,0 +1,438 @@
+//! Reconciliation of bank files: camt.053 statements and pain.002 status reports. Entries are
+//! matched by end-to-end id; settled collections are confirmed; returns and rejects reverse the
+//! contribution and start the reminder flow; what matches nothing is listed, never guessed.
+//! A file is reconciled whole or not at all, and the same file twice changes nothing.
+
+use ixorg_domain::Cents;
+use ixorg_domain::collection::{ReminderStep, ReturnReason, reminder_step};
+use ixorg_domain::ledger::{AccountKind, Transfer};
+use ixorg_domain::privacy::DataCategory;
+use ixorg_formats::sepa::camt053::{Camt053Event, Camt053Reader};
+use ixorg_formats::sepa::pain002::read_pain002;
+use ixorg_store::collections::{self as repo, BankEntry, ContributionRef};
+use ixorg_store::enrollment as mandates;
+use ixorg_store::{Tx, ledger};
+use sha2::{Digest, Sha256};
+
+use crate::collections::{CollectError, batch_grants, post_all};
+use crate::context::AppContext;
+
+/// What reconciling a file did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReconcileReport {
+    /// `camt053` or `pain002`.
+    pub kind: String,
+    /// False when the same file was reconciled before (nothing changed).
+    pub imported: bool,
+    /// Entries settled (collections confirmed).
+    pub settled: u64,
+    /// Collections returned after settlement.
+    pub returned: u64,
+    /// Collections rejected before settlement.
+    pub rejected: u64,
+    /// Entries that matched nothing (for staff).
+    pub unmatched: u64,
+    /// Entries about a collection already handled.
+    pub duplicates: u64,
+    /// Entries with nothing to do (other bookings).
+    pub ignored: u64,
+}
+
+/// Why a file was refused (nothing changed).
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    /// Not a camt.053 or pain.002 document.
+    #[error("not a camt.053 statement or pain.002 status report")]
+    UnknownFile,
+    /// The file does not parse.
+    #[error("malformed bank file: {0}")]
+    Malformed(String),
+    /// The statement is for another account than the operator's.
+    #[error("the statement is for another account than the operator's; nothing was changed")]
+    OtherAccount,
+    /// The run or the database failed.
+    #[error(transparent)]
+    Collect(#[from] CollectError),
+}
+
+impl From<ixorg_store::Error> for ReconcileError {
+    fn from(e: ixorg_store::Error) -> Self {
+        ReconcileError::Collect(CollectError::Store(e))
+    }
+}
+
+/// Reconciles one bank file (its bytes).
+pub async fn reconcile(ctx: &AppContext, bytes: &[u8]) -> Result<ReconcileReport, ReconcileError> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4_096)]).into_owned();
+    let kind = if head.contains("camt.053") || head.contains("BkToCstmrStmt") {
+        "camt053"
+    } else if head.contains("pain.002") || head.contains("CstmrPmtStsRpt") {
+        "pain002"
+    } else {
+        return Err(ReconcileError::UnknownFile);
+    };
+    let sha: Vec<u8> = Sha256::digest(bytes).to_vec();
+    let mut tx = ctx.db.begin().await?;
+    if repo::bank_file_by_hash(&mut tx, &sha).await?.is_some() {
+        tx.commit().await?;
+        return Ok(ReconcileReport {
+            kind: kind.to_owned(),
+            imported: false,
+            ..ReconcileReport::default()
+        });
+    }
+    let operator = mandates::operator_profile(&mut tx)
+        .await?
+        .ok_or(ReconcileError::Collect(CollectError::NoOperatorProfile))?;
+    batch_grants(ctx, &mut tx, vec![DataCategory::Financial]).await?;
+    let mut report = ReconcileReport {
+        kind: kind.to_owned(),
+        imported: true,
+        ..ReconcileReport::default()
+    };
+    let mut entries = Vec::new();
+    let document_id = if kind == "camt053" {
+        camt053(
+            ctx,
+            &mut tx,
+            bytes,
+            &operator.iban,
+            &mut report,
+            &mut entries,
+        )
+        .await?
+    } else {
+        pain002(ctx, &mut tx, bytes, &mut report, &mut entries).await?
+    };
+    let file_id = ctx.ids.new_uuid();
+    let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    repo::insert_bank_file(
+        &mut tx,
+        file_id,
+        kind,
+        &sha,
+        &document_id,
+        count,
+        ctx.now_ms(),
+    )
+    .await?;
+    repo::insert_bank_entries(&mut tx, file_id, &entries).await?;
+    tx.commit().await?;
+    tracing::info!(
+        kind,
+        settled = report.settled,
+        returned = report.returned,
+        rejected = report.rejected,
+        unmatched = report.unmatched,
+        "Bank file reconciled"
+    );
+    Ok(report)
+}
+
+async fn camt053(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    bytes: &[u8],
+    operator_iban: &ixorg_domain::identifiers::Iban,
+    report: &mut ReconcileReport,
+    entries: &mut Vec<BankEntry>,
+) -> Result<String, ReconcileError> {
+    let mut reader = Camt053Reader::new(bytes);
+    let mut document_id = String::new();
+    let malformed = |e: &dyn std::fmt::Display| ReconcileError::Malformed(e.to_string());
+    while let Some(event) = reader.next_event().map_err(|e| malformed(&e))? {
+        match event {
+            Camt053Event::Statement(header) => {
+                if header.account_iban != *operator_iban {
+                    return Err(ReconcileError::OtherAccount);
+                }
+                document_id = header.id.clone();
+            }
+            Camt053Event::Entry(entry) => {
+                let details: Vec<(Option<String>, Option<String>, Cents)> =
+                    if entry.details.is_empty() {
+                        vec![(None, None, entry.amount)]
+                    } else {
+                        entry
+                            .details
+                            .iter()
+                            .map(|d| {
+                                (
+                                    d.end_to_end_id.clone(),
+                                    d.return_reason.clone(),
+                                    d.amount.unwrap_or(entry.amount),
+                                )
+                            })
+                            .collect()
+                    };
+                for (e2e, reason, amount) in details {
+                    let failed = !entry.credit || entry.reversal || reason.is_some();
+                    let outcome = if entry.status != "BOOK" {
+                        ("ignored", None)
+                    } else {
+                        apply_one(
+                            ctx,
+                            tx,
+                            e2e.as_deref(),
+                            amount,
+                            failed,
+                            reason.as_deref(),
+                            "returned",
+                        )
+                        .await?
+                    };
+                    count(report, outcome.0);
+                    entries.push(BankEntry {
+                        index: i64::try_from(entries.len()).unwrap_or(i64::MAX),
+                        amount,
+                        credit: entry.credit,
+                        end_to_end_id: e2e,
+                        reason_code: reason,
+                        outcome: outcome.0,
+                        contribution: outcome.1,
+                    });
+                }
+            }
+        }
+    }
+    Ok(document_id)
+}
+
+async fn pain002(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    bytes: &[u8],
+    report: &mut ReconcileReport,
+    entries: &mut Vec<BankEntry>,
+) -> Result<String, ReconcileError> {
+    let status = read_pain002(bytes).map_err(|e| ReconcileError::Malformed(e.to_string()))?;
+    for t in &status.transactions {
+        let rejected = t.status == "RJCT";
+        let outcome = if rejected {
+            let c = match repo::contribution_by_end_to_end(tx, &t.original_end_to_end_id).await? {
+                Some(c) => c,
+                None => {
+                    count(report, "unmatched");
+                    entries.push(entry(entries.len(), Cents::ZERO, t, "unmatched", None));
+                    continue;
+                }
+            };
+            let amount = c.amount;
+            let outcome = apply_one(
+                ctx,
+                tx,
+                Some(&t.original_end_to_end_id),
+                amount,
+                true,
+                t.reason.as_deref(),
+                "rejected",
+            )
+            .await?;
+            (outcome, amount)
+        } else {
+            (("ignored", None), Cents::ZERO)
+        };
+        count(report, outcome.0.0);
+        entries.push(entry(entries.len(), outcome.1, t, outcome.0.0, outcome.0.1));
+    }
+    Ok(status.message_id.clone())
+}
+
+fn entry(
+    index: usize,
+    amount: Cents,
+    t: &ixorg_formats::sepa::pain002::TransactionStatus,
+    outcome: &'static str,
+    contribution: Option<uuid::Uuid>,
+) -> BankEntry {
+    BankEntry {
+        index: i64::try_from(index).unwrap_or(i64::MAX),
+        amount,
+        credit: false,
+        end_to_end_id: Some(t.original_end_to_end_id.clone()),
+        reason_code: t.reason.clone(),
+        outcome,
+        contribution,
+    }
+}
+
+fn count(report: &mut ReconcileReport, outcome: &str) {
+    match outcome {
+        "settled" => report.settled += 1,
+        "returned" => report.returned += 1,
+        "rejected" => report.rejected += 1,
+        "unmatched" => report.unmatched += 1,
+        "duplicate" => report.duplicates += 1,
+        _ => report.ignored += 1,
+    }
+}
+
+/// Applies one bank fact about one end-to-end id. Returns the outcome and the contribution.
+async fn apply_one(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    e2e: Option<&str>,
+    amount: Cents,
+    failed: bool,
+    reason: Option<&str>,
+    failed_status: &'static str,
+) -> Result<(&'static str, Option<uuid::Uuid>), ReconcileError> {
+    let Some(e2e) = e2e else {
+        return Ok(("unmatched", None));
+    };
+    let Some(c) = repo::contribution_by_end_to_end(tx, e2e).await? else {
+        return Ok(("unmatched", None));
+    };
+    if c.amount != amount {
+        // A different amount under our id is not ours to guess about.
+        return Ok(("unmatched", None));
+    }
+    let now_ms = ctx.now_ms();
+    let first = c.sequence_type == "FRST";
+    match (failed, c.status.as_str()) {
+        (false, "sent") => {
+            repo::set_contribution_status(tx, c.id, "settled", None, now_ms).await?;
+            mandates::record_collection_result(tx, &c.mandate, true, first, now_ms).await?;
+            Ok(("settled", Some(c.id)))
+        }
+        (true, "sent" | "settled") => {
+            let reason = reason.unwrap_or("MS03");
+            reverse(ctx, tx, &c).await?;
+            repo::set_contribution_status(tx, c.id, failed_status, Some(reason), now_ms).await?;
+            mandates::record_collection_result(tx, &c.mandate, false, first, now_ms).await?;
+            remind(ctx, tx, &c, reason).await?;
+            Ok((failed_status, Some(c.id)))
+        }
+        _ => Ok(("duplicate", Some(c.id))),
+    }
+}
+
+/// Reverses a contribution in the ledger: each saving back out of its budget (what the budget
+/// cannot carry within its credit line becomes a debt of the participant), the fee out of fee
+/// income and the premium out of premium payable.
+async fn reverse(ctx: &AppContext, tx: &mut Tx, c: &ContributionRef) -> Result<(), ReconcileError> {
+    let bank = ledger::account_by_code(tx, "bank_receivable").await?.id;
+    let fee_income = ledger::account_by_code(tx, "fee_income").await?.id;
+    let premium_payable = ledger::account_by_code(tx, "premium_payable").await?.id;
+    let key = |what: &str| format!("ret-{}-{what}", c.id.simple());
+    let transfer = |key: String, debit, amount, kind: &str| Transfer {
+        idempotency_key: key,
+        debit,
+        credit: bank,
+        amount,
+        kind: kind.to_owned(),
+        reverses: None,
+    };
+    let mut transfers = Vec::new();
+    let mut fee = Cents::ZERO;
+    let mut premium = Cents::ZERO;
+    for (participant, saving, line_fee, line_premium, budget) in &c.lines {
+        fee = fee
+            .checked_add(line_fee.checked_sub(*line_premium).unwrap_or(Cents::ZERO))
+            .unwrap_or(fee);
+        premium = premium.checked_add(*line_premium).unwrap_or(premium);
+        if !saving.is_positive() {
+            continue;
+        }
+        let account = ledger::account(tx, *budget).await?;
+        let room = account
+            .balance
+            .checked_add(account.credit_line)
+            .unwrap_or(Cents::ZERO)
+            .max(Cents::ZERO);
+        let from_budget = (*saving).min(room);
+        let short = saving.checked_sub(from_budget).unwrap_or(Cents::ZERO);
+        let tag = participant.uuid().simple().to_string();
+        if from_budget.is_positive() {
+            transfers.push(transfer(
+                key(&format!("saving-{tag}")),
+                *budget,
+                from_budget,
+                "collection_return",
+            ));
+        }
+        if short.is_positive() {
+            let debt = own_payment_account(ctx, tx, *participant).await?;
+            transfers.push(transfer(
+                key(&format!("debt-{tag}")),
+                debt,
+                short,
+                "collection_return",
+            ));
+        }
+    }
+    if fee.is_positive() {
+        transfers.push(transfer(key("fee"), fee_income, fee, "collection_return"));
+    }
+    if premium.is_positive() {
+        transfers.push(transfer(
+            key("premium"),
+            premium_payable,
+            premium,
+            "collection_return",
+        ));
+    }
+    post_all(ctx, tx, &transfers).await?;
+    Ok(())
+}
+
+async fn own_payment_account(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    participant: ixorg_domain::ids::ParticipantId,
+) -> Result<ixorg_domain::ids::LedgerAccountId, ReconcileError> {
+    if let Some(a) = ledger::account_of(tx, participant, AccountKind::OwnPaymentReceivable).await? {
+        return Ok(a.id);
+    }
+    let id = ixorg_domain::ids::LedgerAccountId::from_uuid(ctx.ids.new_uuid());
+    let account = ledger::NewAccount {
+        id,
+        kind: AccountKind::OwnPaymentReceivable,
+        code: None,
+        participant: Some(participant),
+        payee: None,
+        credit_line: Cents::ZERO,
+    };
+    ledger::open_account(tx, &account, ctx.now_ms()).await?;
+    Ok(id)
+}
+
+/// Starts the next step of the reminder flow for a failed contribution.
+async fn remind(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    c: &ContributionRef,
+    reason: &str,
+) -> Result<(), ReconcileError> {
+    let now_ms = ctx.now_ms();
+    let failures = repo::failures_in_a_row(tx, c.contract).await?;
+    let parsed: ReturnReason = reason.parse().unwrap_or(ReturnReason::Ms03);
+    let step = reminder_step(&parsed, failures);
+    repo::insert_reminder(
+        tx,
+        c.id,
+        c.contract,
+        reason,
+        failures,
+        step.as_str(),
+        now_ms,
+    )
+    .await?;
+    if matches!(
+        step,
+        ReminderStep::SuspendCreditLine | ReminderStep::StopCollecting
+    ) {
+        for (_, _, _, _, budget) in &c.lines {
+            let account = ledger::account(tx, *budget).await?;
+            // Suspended: no new credit; what is already used stays (the floor is the balance).
+            let frozen = Cents::new((-account.balance.get()).max(0));
+            if frozen < account.credit_line {
+                ledger::set_credit_line(tx, *budget, frozen, now_ms).await?;
+            }
+        }
+    }
+    if step == ReminderStep::StopCollecting {
+        mandates::stop_mandate(tx, &c.mandate, now_ms).await?;
+    }
+    Ok(())
+}

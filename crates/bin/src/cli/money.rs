@@ -1,0 +1,169 @@
+//! `ixorg operator`, `ixorg collect`, `ixorg reconcile`: the bank side.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use ixorg_app::domain::identifiers::{CreditorId, Iban};
+use time::Date;
+
+use crate::settings::{DatabaseArgs, data_key_from_env, open_app};
+
+/// `ixorg operator …`.
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Set the operator's creditor details used in SEPA files and to check bank statements.
+    Set {
+        /// Legal name (creditor name in collections, debtor name in payouts).
+        #[arg(long)]
+        name: String,
+        /// The operator's IBAN.
+        #[arg(long)]
+        iban: String,
+        /// The bank's BIC (optional).
+        #[arg(long)]
+        bic: Option<String>,
+        /// The SEPA creditor identifier, e.g. NL38ZZZ000012345678.
+        #[arg(long)]
+        creditor_id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Show the operator's creditor details.
+    Show {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// Arguments of `ixorg collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The collection date (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Date,
+    /// Where to write the pain.008 file.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Arguments of `ixorg reconcile`.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// A camt.053 statement or a pain.002 status report.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Parses a `YYYY-MM-DD` date argument.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_err(|_| format!("expected a date like 2026-12-01, got {text:?}"))
+}
+
+pub async fn operator(command: OperatorCommand) -> anyhow::Result<()> {
+    match command {
+        OperatorCommand::Set {
+            name,
+            iban,
+            bic,
+            creditor_id,
+            database,
+        } => {
+            let iban: Iban = iban.parse().context("--iban is not a valid SEPA IBAN")?;
+            let creditor_id: CreditorId = creditor_id
+                .parse()
+                .context("--creditor-id is not a valid SEPA creditor identifier")?;
+            anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
+            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let profile = ixorg_app::operator::OperatorProfile {
+                legal_name: name.trim().to_owned(),
+                iban,
+                bic,
+                creditor_id,
+            };
+            ixorg_app::operator::set(&ctx, &profile).await?;
+            ctx.db_close().await;
+            println!("operator profile set");
+            Ok(())
+        }
+        OperatorCommand::Show { database } => {
+            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let profile = ixorg_app::operator::get(&ctx).await?;
+            ctx.db_close().await;
+            match profile {
+                Some(p) => println!(
+                    "name: {}\niban: {}\nbic: {}\ncreditor id: {}",
+                    p.legal_name,
+                    p.iban.expose(),
+                    p.bic.as_deref().unwrap_or("-"),
+                    p.creditor_id.as_str()
+                ),
+                None => println!("no operator profile is set: use `ixorg operator set`"),
+            }
+            Ok(())
+        }
+    }
+}
+
+pub async fn collect(args: CollectArgs) -> anyhow::Result<()> {
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let bar = ProgressBar::no_length();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} contracts collected {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let report = ixorg_app::collections::collect(&ctx, args.date, &args.out, &|n| {
+        bar.set_position(n);
+    })
+    .await;
+    bar.finish_and_clear();
+    ctx.db_close().await;
+    let report = report?;
+    if report.created {
+        println!(
+            "collection run {}: {} direct debits for {} participants, EUR {}; written to {}",
+            report.run.collection_date,
+            report.run.transactions,
+            report.participants,
+            report.run.control_sum,
+            report.file.display()
+        );
+    } else {
+        println!(
+            "the collection run for {} exists already ({} direct debits, EUR {}); its file was \
+             written again to {}",
+            report.run.collection_date,
+            report.run.transactions,
+            report.run.control_sum,
+            report.file.display()
+        );
+    }
+    Ok(())
+}
+
+pub async fn reconcile(args: ReconcileArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("Failed to read {}", args.file.display()))?;
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let report = ixorg_app::reconciliation::reconcile(&ctx, &bytes).await;
+    ctx.db_close().await;
+    let r = report.with_context(|| format!("{} was not reconciled", args.file.display()))?;
+    if r.imported {
+        println!(
+            "{}: {} settled, {} returned, {} rejected, {} unmatched (listed for staff), {} already \
+             handled, {} other",
+            r.kind, r.settled, r.returned, r.rejected, r.unmatched, r.duplicates, r.ignored
+        );
+    } else {
+        println!(
+            "{}: this file was reconciled before; nothing changed",
+            r.kind
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,668 @@
+//! Collection runs, contributions (one direct debit per contract and date) and their lines,
+//! bank files and their entries, and the reminder flow.
+
+use ixorg_domain::Cents;
+use ixorg_domain::identifiers::{Iban, MandateId};
+use ixorg_domain::ids::{ContractId, LedgerAccountId, ParticipantId};
+use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::terms::HouseholdRole;
+use sqlx::AssertSqlSafe;
+use time::Date;
+use uuid::Uuid;
+
+use crate::error::corrupt;
+use crate::gate::Grant;
+use crate::{Backend, Error, Tx, on_tx};
+
+/// A collection run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectionRun {
+    /// Its id.
+    pub id: Uuid,
+    /// The requested collection date.
+    pub collection_date: Date,
+    /// The pain.008 message id.
+    pub message_id: String,
+    /// Number of direct debits.
+    pub transactions: i64,
+    /// Their sum.
+    pub control_sum: Cents,
+    /// When the run was made (the file's creation time).
+    pub created_at_ms: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    collection_run_id: Uuid,
+    collection_date: Date,
+    message_id: String,
+    transactions: i64,
+    control_sum_cents: i64,
+    created_at_ms: i64,
+}
+
+impl From<RunRow> for CollectionRun {
+    fn from(r: RunRow) -> Self {
+        CollectionRun {
+            id: r.collection_run_id,
+            collection_date: r.collection_date,
+            message_id: r.message_id,
+            transactions: r.transactions,
+            control_sum: Cents::new(r.control_sum_cents),
+            created_at_ms: r.created_at_ms,
+        }
+    }
+}
+
+/// The run for a collection date, if one was made.
+pub async fn run_by_date(tx: &mut Tx, date: Date) -> Result<Option<CollectionRun>, Error> {
+    const SQL: &str = "SELECT collection_run_id, collection_date, message_id, transactions, \
+         control_sum_cents, created_at_ms FROM collection_run WHERE collection_date = $1";
+    let row: Option<RunRow> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(date)
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(row.map(CollectionRun::from))
+}
+
+/// Stores a run.
+pub async fn insert_run(tx: &mut Tx, run: &CollectionRun) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO collection_run (collection_run_id, collection_date, message_id, \
+         transactions, control_sum_cents, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(run.id)
+        .bind(run.collection_date)
+        .bind(run.message_id.as_str())
+        .bind(run.transactions)
+        .bind(run.control_sum.get())
+        .bind(run.created_at_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sets a run's totals once all its contributions are stored.
+pub async fn set_run_totals(
+    tx: &mut Tx,
+    run: Uuid,
+    transactions: i64,
+    control_sum: Cents,
+) -> Result<(), Error> {
+    const SQL: &str = "UPDATE collection_run SET transactions = $1, control_sum_cents = $2 \
+         WHERE collection_run_id = $3";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(transactions)
+        .bind(control_sum.get())
+        .bind(run)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A member of a contract that is due for collection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueMember {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// Household role.
+    pub role: HouseholdRole,
+    /// Date of birth (for the fee by age).
+    pub date_of_birth: Date,
+    /// Annual budget (for the saving amount).
+    pub annual_budget: Cents,
+    /// The budget account.
+    pub budget: LedgerAccountId,
+}
+
+/// A contract due for collection, with its mandate and members.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DueContract {
+    /// The contract.
+    pub contract: ContractId,
+    /// Its active mandate.
+    pub mandate: MandateId,
+    /// Signature date.
+    pub mandate_signed_on: Date,
+    /// Debtor IBAN.
+    pub iban: Iban,
+    /// Debtor name.
+    pub account_holder: String,
+    /// Previous IBAN if an amendment is pending.
+    pub amended_from_iban: Option<Iban>,
+    /// Settled collections so far on the mandate.
+    pub successful_collections: i64,
+    /// Whether the last first collection failed.
+    pub last_first_failed: bool,
+    /// The members.
+    pub members: Vec<DueMember>,
+}
+
+impl std::fmt::Debug for DueContract {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DueContract")
+            .field("contract", &self.contract)
+            .field("members", &self.members.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    contract_id: Uuid,
+    mandate_id: String,
+    signed_on: Date,
+    iban: String,
+    account_holder: String,
+    amended_from_iban: Option<String>,
+    successful_collections: i64,
+    last_first_failed: bool,
+    participant_id: Uuid,
+    household_role: String,
+    date_of_birth: Date,
+    annual_budget_cents: i64,
+    ledger_account_id: Uuid,
+}
+
+/// Contracts due on `date` (active, started, not ended, with an active mandate), after
+/// `after` in id order, at most `limit` contracts. Reads financial and identity data.
+pub async fn due_contracts_page(
+    tx: &mut Tx,
+    grant: &Grant,
+    date: Date,
+    after: Option<ContractId>,
+    limit: i64,
+) -> Result<Vec<DueContract>, Error> {
+    const SQL: &str = "SELECT c.contract_id, m.mandate_id, m.signed_on, m.iban, \
+         m.account_holder, m.amended_from_iban, m.successful_collections, m.last_first_failed, \
+         p.participant_id, p.household_role, p.date_of_birth, p.annual_budget_cents, \
+         a.ledger_account_id FROM contract c \
+         JOIN mandate m ON m.contract_id = c.contract_id AND m.mandate_status = 'active' \
+         JOIN participant p ON p.contract_id = c.contract_id \
+         JOIN ledger_account a ON a.participant_id = p.participant_id \
+         AND a.account_kind = 'budget' \
+         WHERE c.contract_id IN (SELECT c2.contract_id FROM contract c2 \
+             WHERE c2.contract_status = 'active' AND c2.start_date <= $1 \
+             AND (c2.end_date IS NULL OR c2.end_date >= $1) AND c2.contract_id > $2 \
+             ORDER BY c2.contract_id LIMIT $3) \
+         ORDER BY c.contract_id, p.participant_id";
+    grant.require(
+        None,
+        &[DataCategory::Financial, DataCategory::Identity],
+        Action::Read,
+    )?;
+    let after = after.map_or(Uuid::nil(), |c| c.uuid());
+    let rows: Vec<DueRow> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(date)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await)?;
+    let mut out: Vec<DueContract> = Vec::new();
+    for r in rows {
+        let bad = |col| corrupt("mandate", col);
+        let member = DueMember {
+            participant: ParticipantId::from_uuid(r.participant_id),
+            role: r
+                .household_role
+                .parse()
+                .map_err(|_| corrupt("participant", "household_role"))?,
+            date_of_birth: r.date_of_birth,
+            annual_budget: Cents::new(r.annual_budget_cents),
+            budget: LedgerAccountId::from_uuid(r.ledger_account_id),
+        };
+        match out.last_mut() {
+            Some(last) if last.contract.uuid() == r.contract_id => last.members.push(member),
+            _ => out.push(DueContract {
+                contract: ContractId::from_uuid(r.contract_id),
+                mandate: r.mandate_id.parse().map_err(|_| bad("mandate_id"))?,
+                mandate_signed_on: r.signed_on,
+                iban: r.iban.parse().map_err(|_| bad("iban"))?,
+                account_holder: r.account_holder,
+                amended_from_iban: r
+                    .amended_from_iban
+                    .map(|i| i.parse().map_err(|_| bad("amended_from_iban")))
+                    .transpose()?,
+                successful_collections: r.successful_collections,
+                last_first_failed: r.last_first_failed,
+                members: vec![member],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// One member's part of a contribution: participant, saving, fee (including the premium) and
+/// premium.
+pub type ContributionLine = (ParticipantId, Cents, Cents, Cents);
+
+/// A new contribution with its lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewContribution {
+    /// Its id.
+    pub id: Uuid,
+    /// The run.
+    pub run: Uuid,
+    /// The contract.
+    pub contract: ContractId,
+    /// The mandate.
+    pub mandate: MandateId,
+    /// The end-to-end id (unique).
+    pub end_to_end_id: String,
+    /// `FRST`, `RCUR`, …
+    pub sequence_type: &'static str,
+    /// The total debited.
+    pub amount: Cents,
+    /// The previous IBAN when the debit carries a mandate amendment.
+    pub amendment_from_iban: Option<Iban>,
+    /// Per member: participant, saving, fee, premium.
+    pub lines: Vec<ContributionLine>,
+}
+
+/// Rows per multi-row insert.
+const CHUNK_ROWS: usize = 400;
+
+fn values(backend: Backend, rows: usize, columns: usize, extra: &str) -> String {
+    (0..rows)
+        .map(|r| {
+            let params = (0..columns)
+                .map(|c| match backend {
+                    Backend::Sqlite => "?".to_owned(),
+                    Backend::Postgres => format!("${}", r * columns + c + 1),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({params}{extra})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Stores contributions and their lines (multi-row inserts).
+pub async fn insert_contributions(
+    tx: &mut Tx,
+    grant: &Grant,
+    contributions: &[NewContribution],
+    now_ms: i64,
+) -> Result<(), Error> {
+    grant.require(None, &[DataCategory::Financial], Action::Change)?;
+    let backend = tx.backend();
+    for chunk in contributions.chunks(CHUNK_ROWS) {
+        let sql = format!(
+            "INSERT INTO contribution (contribution_id, collection_run_id, contract_id, \
+             mandate_id, end_to_end_id, sequence_type, amount_cents, amendment_from_iban, \
+             created_at_ms, updated_at_ms, contribution_status) VALUES {}",
+            values(backend, chunk.len(), 10, ", 'sent'")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+            for x in chunk {
+                q = q
+                    .bind(x.id)
+                    .bind(x.run)
+                    .bind(x.contract.uuid())
+                    .bind(x.mandate.as_str())
+                    .bind(x.end_to_end_id.as_str())
+                    .bind(x.sequence_type)
+                    .bind(x.amount.get())
+                    .bind(x.amendment_from_iban.as_ref().map(|i| i.expose().to_owned()))
+                    .bind(now_ms)
+                    .bind(now_ms);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    let lines: Vec<(Uuid, &ContributionLine)> = contributions
+        .iter()
+        .flat_map(|x| x.lines.iter().map(move |l| (x.id, l)))
+        .collect();
+    for chunk in lines.chunks(CHUNK_ROWS) {
+        let sql = format!(
+            "INSERT INTO contribution_line (contribution_id, participant_id, saving_cents, \
+             fee_cents, premium_cents) VALUES {}",
+            values(backend, chunk.len(), 5, "")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+            for (id, (p, saving, fee, premium)) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(p.uuid())
+                    .bind(saving.get())
+                    .bind(fee.get())
+                    .bind(premium.get());
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Number and sum of a run's direct debits per sequence type, in file order.
+pub async fn run_totals(tx: &mut Tx, run: Uuid) -> Result<Vec<(String, i64, Cents)>, Error> {
+    const SQL: &str = "SELECT sequence_type, COUNT(*), CAST(SUM(amount_cents) AS BIGINT) \
+         FROM contribution WHERE collection_run_id = $1 GROUP BY sequence_type \
+         ORDER BY sequence_type";
+    let rows: Vec<(String, i64, i64)> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(run)
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, n, sum)| (s, n, Cents::new(sum)))
+        .collect())
+}
+
+/// One direct debit as written to the file.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FileDebit {
+    /// End-to-end id.
+    pub end_to_end_id: String,
+    /// Amount.
+    pub amount: Cents,
+    /// Mandate.
+    pub mandate: MandateId,
+    /// Signature date.
+    pub signed_on: Date,
+    /// Debtor IBAN.
+    pub iban: Iban,
+    /// Debtor name.
+    pub account_holder: String,
+    /// Previous IBAN when the debit carries an amendment.
+    pub amendment_from_iban: Option<Iban>,
+}
+
+impl std::fmt::Debug for FileDebit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileDebit")
+            .field("end_to_end_id", &self.end_to_end_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    end_to_end_id: String,
+    amount_cents: i64,
+    mandate_id: String,
+    signed_on: Date,
+    iban: String,
+    account_holder: String,
+    amendment_from_iban: Option<String>,
+}
+
+/// A page of a run's debits of one sequence type, in end-to-end id order.
+pub async fn file_debits_page(
+    tx: &mut Tx,
+    grant: &Grant,
+    run: Uuid,
+    sequence_type: &str,
+    after_end_to_end_id: &str,
+    limit: i64,
+) -> Result<Vec<FileDebit>, Error> {
+    const SQL: &str = "SELECT x.end_to_end_id, x.amount_cents, x.mandate_id, m.signed_on, \
+         m.iban, m.account_holder, x.amendment_from_iban FROM contribution x \
+         JOIN mandate m ON m.mandate_id = x.mandate_id \
+         WHERE x.collection_run_id = $1 AND x.sequence_type = $2 AND x.end_to_end_id > $3 \
+         ORDER BY x.end_to_end_id LIMIT $4";
+    grant.require(None, &[DataCategory::Financial], Action::Read)?;
+    let rows: Vec<FileRow> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(run)
+        .bind(sequence_type)
+        .bind(after_end_to_end_id)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await)?;
+    rows.into_iter()
+        .map(|r| {
+            let bad = |col| corrupt("contribution", col);
+            Ok(FileDebit {
+                end_to_end_id: r.end_to_end_id,
+                amount: Cents::new(r.amount_cents),
+                mandate: r.mandate_id.parse().map_err(|_| bad("mandate_id"))?,
+                signed_on: r.signed_on,
+                iban: r.iban.parse().map_err(|_| bad("iban"))?,
+                account_holder: r.account_holder,
+                amendment_from_iban: r
+                    .amendment_from_iban
+                    .map(|i| i.parse().map_err(|_| bad("amendment_from_iban")))
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// A contribution as reconciliation needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContributionRef {
+    /// Its id.
+    pub id: Uuid,
+    /// The contract.
+    pub contract: ContractId,
+    /// The mandate.
+    pub mandate: MandateId,
+    /// `FRST`, `RCUR`, …
+    pub sequence_type: String,
+    /// Amount.
+    pub amount: Cents,
+    /// `sent`, `settled`, `returned`, `rejected`.
+    pub status: String,
+    /// Per member: participant, saving, fee, premium, budget account.
+    pub lines: Vec<(ParticipantId, Cents, Cents, Cents, LedgerAccountId)>,
+}
+
+/// A contribution by end-to-end id, with its lines.
+pub async fn contribution_by_end_to_end(
+    tx: &mut Tx,
+    end_to_end_id: &str,
+) -> Result<Option<ContributionRef>, Error> {
+    const HEAD: &str = "SELECT contribution_id, contract_id, mandate_id, sequence_type, \
+         amount_cents, contribution_status FROM contribution WHERE end_to_end_id = $1";
+    const LINES: &str = "SELECT l.participant_id, l.saving_cents, l.fee_cents, l.premium_cents, \
+         a.ledger_account_id FROM contribution_line l JOIN ledger_account a \
+         ON a.participant_id = l.participant_id AND a.account_kind = 'budget' \
+         WHERE l.contribution_id = $1 ORDER BY l.participant_id";
+    let head: Option<(Uuid, Uuid, String, String, i64, String)> = on_tx!(tx, c =>
+        sqlx::query_as(HEAD).bind(end_to_end_id).fetch_optional(&mut *c).await)?;
+    let Some((id, contract, mandate, sequence_type, amount, status)) = head else {
+        return Ok(None);
+    };
+    let rows: Vec<(Uuid, i64, i64, i64, Uuid)> = on_tx!(tx, c =>
+        sqlx::query_as(LINES).bind(id).fetch_all(&mut *c).await)?;
+    Ok(Some(ContributionRef {
+        id,
+        contract: ContractId::from_uuid(contract),
+        mandate: mandate
+            .parse()
+            .map_err(|_| corrupt("contribution", "mandate_id"))?,
+        sequence_type,
+        amount: Cents::new(amount),
+        status,
+        lines: rows
+            .into_iter()
+            .map(|(p, s, f, pr, a)| {
+                (
+                    ParticipantId::from_uuid(p),
+                    Cents::new(s),
+                    Cents::new(f),
+                    Cents::new(pr),
+                    LedgerAccountId::from_uuid(a),
+                )
+            })
+            .collect(),
+    }))
+}
+
+/// Moves a contribution to a new status (with the bank's reason code for a failure).
+pub async fn set_contribution_status(
+    tx: &mut Tx,
+    id: Uuid,
+    status: &str,
+    reason: Option<&str>,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "UPDATE contribution SET contribution_status = $1, return_reason = $2, \
+         updated_at_ms = $3 WHERE contribution_id = $4";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(status)
+        .bind(reason)
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// How many of the contract's latest contributions failed in a row (returned or rejected).
+pub async fn failures_in_a_row(tx: &mut Tx, contract: ContractId) -> Result<u32, Error> {
+    const SQL: &str = "SELECT x.contribution_status FROM contribution x \
+         JOIN collection_run r ON r.collection_run_id = x.collection_run_id \
+         WHERE x.contract_id = $1 ORDER BY r.collection_date DESC LIMIT 24";
+    let statuses: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(contract.uuid())
+        .fetch_all(&mut *c)
+        .await)?;
+    let n = statuses
+        .iter()
+        .take_while(|s| *s == "returned" || *s == "rejected")
+        .count();
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Records a reminder step for a failed contribution.
+pub async fn insert_reminder(
+    tx: &mut Tx,
+    contribution: Uuid,
+    contract: ContractId,
+    reason: &str,
+    failures_in_a_row: u32,
+    step: &str,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO reminder (contribution_id, contract_id, reason_code, \
+         failures_in_a_row, reminder_step, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(contribution)
+        .bind(contract.uuid())
+        .bind(reason)
+        .bind(i64::from(failures_in_a_row))
+        .bind(step)
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A bank file already imported with this content hash, as (id, kind, document id).
+pub async fn bank_file_by_hash(
+    tx: &mut Tx,
+    sha256: &[u8],
+) -> Result<Option<(Uuid, String, String)>, Error> {
+    const SQL: &str =
+        "SELECT bank_file_id, file_kind, document_id FROM bank_file WHERE content_sha256 = $1";
+    Ok(on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(sha256)
+        .fetch_optional(&mut *c)
+        .await)?)
+}
+
+/// Stores an imported bank file.
+pub async fn insert_bank_file(
+    tx: &mut Tx,
+    id: Uuid,
+    kind: &str,
+    sha256: &[u8],
+    document_id: &str,
+    entries: i64,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO bank_file (bank_file_id, file_kind, content_sha256, \
+         document_id, entries, imported_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(id)
+        .bind(kind)
+        .bind(sha256)
+        .bind(document_id)
+        .bind(entries)
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One entry of a bank file and what it matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankEntry {
+    /// Position in the file.
+    pub index: i64,
+    /// Amount.
+    pub amount: Cents,
+    /// Credit (money in) or debit.
+    pub credit: bool,
+    /// End-to-end id, if the bank gave one.
+    pub end_to_end_id: Option<String>,
+    /// Return or reject reason.
+    pub reason_code: Option<String>,
+    /// `settled`, `returned`, `rejected`, `unmatched`, `duplicate`, `ignored`.
+    pub outcome: &'static str,
+    /// The contribution matched.
+    pub contribution: Option<Uuid>,
+}
+
+/// Stores entries of an imported bank file.
+pub async fn insert_bank_entries(
+    tx: &mut Tx,
+    file: Uuid,
+    entries: &[BankEntry],
+) -> Result<(), Error> {
+    let backend = tx.backend();
+    for chunk in entries.chunks(CHUNK_ROWS) {
+        let sql = format!(
+            "INSERT INTO bank_entry (bank_file_id, entry_index, amount_cents, credit, \
+             end_to_end_id, reason_code, match_outcome, contribution_id) VALUES {}",
+            values(backend, chunk.len(), 8, "")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
+            for e in chunk {
+                q = q
+                    .bind(file)
+                    .bind(e.index)
+                    .bind(e.amount.get())
+                    .bind(e.credit)
+                    .bind(e.end_to_end_id.as_deref())
+                    .bind(e.reason_code.as_deref())
+                    .bind(e.outcome)
+                    .bind(e.contribution);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// Entries that matched nothing, for staff to look at (never guessed).
+pub async fn unmatched_entries(tx: &mut Tx, limit: i64) -> Result<Vec<BankEntry>, Error> {
+    const SQL: &str = "SELECT entry_index, amount_cents, credit, end_to_end_id, reason_code \
+         FROM bank_entry WHERE match_outcome = 'unmatched' ORDER BY bank_file_id, entry_index \
+         LIMIT $1";
+    type EntryRow = (i64, i64, bool, Option<String>, Option<String>);
+    let rows: Vec<EntryRow> = on_tx!(tx, c =>
+        sqlx::query_as(SQL).bind(limit).fetch_all(&mut *c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(index, amount, credit, e2e, reason)| BankEntry {
+            index,
+            amount: Cents::new(amount),
+            credit,
+            end_to_end_id: e2e,
+            reason_code: reason,
+            outcome: "unmatched",
+            contribution: None,
+        })
+        .collect())
+}
