@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod households;
+mod money;
 mod platform;
 
 pub use common::{household, register};

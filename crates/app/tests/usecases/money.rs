@@ -1,0 +1,335 @@
+//! Issue 4 end to end: applications, collection runs, bank files, the reminder flow.
+
+use std::path::PathBuf;
+
+use ixorg_app::AppContext;
+use ixorg_app::enrollment::{ApplicationOutcome, apply};
+use ixorg_app::reconciliation::{ReconcileError, reconcile};
+use ixorg_domain::Cents;
+use ixorg_domain::enrollment::{AcceptanceRule, ApplicationForm, MemberForm};
+use ixorg_testkit::{TestDb, db_test, raw, test_app};
+use time::macros::date;
+
+use crate::register;
+
+fn member(role: &str, first: &str, born: &str, bsn: &str, budget: &str) -> MemberForm {
+    MemberForm {
+        role: role.into(),
+        first_names: first.into(),
+        initials: format!("{}.", &first[..1]),
+        surname_prefix: "de".into(),
+        surname: "Boer".into(),
+        date_of_birth: born.into(),
+        gender: "female".into(),
+        street: "Dorpsstraat".into(),
+        house_number: "7".into(),
+        postcode: "9711 AB".into(),
+        city: "Groningen".into(),
+        email: if role == "main" {
+            "anna@example.nl".into()
+        } else {
+            String::new()
+        },
+        bsn: bsn.into(),
+        annual_budget_eur: budget.into(),
+        ..MemberForm::default()
+    }
+}
+
+fn form() -> ApplicationForm {
+    ApplicationForm {
+        members: vec![
+            member("main", "Anna", "1985-04-02", "288902294", "300"),
+            member("child", "Sem", "2016-09-12", "", "120"),
+        ],
+        start_date: "2026-12-01".into(),
+        iban: "NL02ABNA0123456789".into(),
+        account_holder: "A. de Boer".into(),
+        dentist_agb_code: "12000001".into(),
+        provider_view_consent: "yes".into(),
+        mandate_signed: "yes".into(),
+        ..ApplicationForm::default()
+    }
+}
+
+async fn with_operator(t: &TestDb) -> AppContext {
+    let ctx = test_app(t).await;
+    ixorg_app::operator::set(&ctx, &ixorg_app::operator::demo_profile())
+        .await
+        .expect("operator profile");
+    ctx
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join("ixorg-usecase-files");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(format!(
+        "{name}-{}-{:?}.xml",
+        std::process::id(),
+        std::thread::current().id()
+    ))
+}
+
+fn xmllint(schema: &str, file: &std::path::Path) {
+    let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/xsd/");
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", &format!("{xsd}{schema}")])
+        .arg(file)
+        .output()
+        .expect("xmllint must be installed (libxml2-utils)");
+    assert!(
+        out.status.success(),
+        "{} does not validate: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+db_test!(
+    an_accepted_application_gets_numbers_a_mandate_budgets_and_an_activation_token,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let outcome = apply(&ctx, &form()).await.expect("apply");
+        let ApplicationOutcome::Accepted(accepted) = outcome else {
+            panic!("the application is valid: {outcome:?}");
+        };
+        assert_eq!(accepted.members.len(), 2);
+        assert_eq!(accepted.activation_token.len(), 64);
+        assert!(accepted.mandate.starts_with("IXM"));
+        let hashes = raw::scalar(&t, "SELECT COUNT(*) FROM portal_activation").await;
+        assert_eq!(hashes, 1);
+        let budget = ixorg_app::ledger::budget_of(&ctx, accepted.members[0].0)
+            .await
+            .expect("budget");
+        assert_eq!(budget.credit_line, Cents::new(24_000));
+    }
+);
+
+db_test!(
+    a_second_application_for_the_same_person_is_rejected_as_a_duplicate,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        apply(&ctx, &form()).await.expect("first");
+        // The same person without BSN: found by surname, date of birth and postcode.
+        let mut again = form();
+        again.members[0].bsn.clear();
+        again.members.truncate(1);
+        let outcome = apply(&ctx, &again).await.expect("second");
+        let ApplicationOutcome::Rejected(errors) = outcome else {
+            panic!("a duplicate must be rejected");
+        };
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.rule == AcceptanceRule::DuplicateActiveContract),
+            "{errors:?}"
+        );
+        let rejected = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM application WHERE application_status = 'rejected'",
+        )
+        .await;
+        assert_eq!(rejected, 1);
+    }
+);
+
+db_test!(
+    a_rejected_application_names_every_failed_rule_field_by_field_and_stores_no_personal_data,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let mut bad = form();
+        bad.iban = "NL00ABNA0123456789".into();
+        bad.start_date = "2026-12-15".into();
+        bad.members[0].date_of_birth = "2015-01-01".into();
+        bad.members[0].bsn = "123456789".into();
+        let ApplicationOutcome::Rejected(errors) = apply(&ctx, &bad).await.expect("apply") else {
+            panic!("invalid");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        for field in ["iban", "start_date", "members[0].bsn"] {
+            assert!(fields.contains(&field), "{field} missing in {fields:?}");
+        }
+        assert_eq!(raw::scalar(&t, "SELECT COUNT(*) FROM participant").await, 0);
+        assert_eq!(raw::scalar(&t, "SELECT COUNT(*) FROM application").await, 1);
+    }
+);
+
+db_test!(
+    a_collection_run_writes_a_valid_pain008_posts_the_ledger_and_is_written_again_unchanged,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let registered = register(&ctx).await;
+        let out = temp("collect");
+        let report = ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {})
+            .await
+            .expect("collect");
+        assert!(report.created);
+        assert_eq!(report.run.transactions, 1);
+        xmllint("pain.008.001.02.xsd", &out);
+        let text = std::fs::read_to_string(&out).expect("read");
+        assert!(text.contains("<SeqTp>FRST</SeqTp>"));
+        // Savings: 360/12 = 30.00, 120/12 = 10.00, 60/12 = 5.00; fees 4.85 + 3.85 + 2.00.
+        assert!(
+            text.contains("<InstdAmt Ccy=\"EUR\">55.70</InstdAmt>"),
+            "{text}"
+        );
+        let budget = ixorg_app::ledger::account(&ctx, registered.members[0].2)
+            .await
+            .expect("b");
+        assert_eq!(budget.balance, Cents::new(3_000));
+        let transfers_before = raw::scalar(&t, "SELECT COUNT(*) FROM ledger_transfer").await;
+        let again = temp("collect-again");
+        let second = ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &again, &|_| {})
+            .await
+            .expect("collect again");
+        assert!(!second.created);
+        assert_eq!(
+            std::fs::read(&out).expect("a"),
+            std::fs::read(&again).expect("b")
+        );
+        assert_eq!(
+            raw::scalar(&t, "SELECT COUNT(*) FROM ledger_transfer").await,
+            transfers_before
+        );
+        assert!(
+            ixorg_app::audit::verify(&ctx)
+                .await
+                .expect("audit")
+                .is_sound()
+        );
+    }
+);
+
+db_test!(
+    a_settled_first_collection_makes_the_next_one_recurring,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        register(&ctx).await;
+        let out = temp("frst");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {})
+            .await
+            .expect("collect");
+        let statement = temp("stmt");
+        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+            .await
+            .expect("bank");
+        let report = reconcile(&ctx, &std::fs::read(&statement).expect("read"))
+            .await
+            .expect("reconcile");
+        assert_eq!(report.settled, 1);
+        let next = temp("rcur");
+        ixorg_app::collections::collect(&ctx, date!(2027 - 01 - 04), &next, &|_| {})
+            .await
+            .expect("collect january");
+        let text = std::fs::read_to_string(&next).expect("read");
+        assert!(text.contains("<SeqTp>RCUR</SeqTp>"));
+        xmllint("pain.008.001.02.xsd", &next);
+    }
+);
+
+db_test!(
+    a_returned_collection_is_reversed_and_starts_the_reminder_flow_and_a_second_import_changes_nothing,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let registered = register(&ctx).await;
+        let out = temp("ret");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {})
+            .await
+            .expect("collect");
+        let statement = temp("ret-stmt");
+        let bank = ixorg_app::generate::camt053_for_collection(
+            &ctx,
+            date!(2026 - 12 - 01),
+            100,
+            3,
+            &statement,
+        )
+        .await
+        .expect("bank");
+        assert_eq!(bank.returned, 1);
+        let bytes = std::fs::read(&statement).expect("read");
+        let report = reconcile(&ctx, &bytes).await.expect("reconcile");
+        assert_eq!((report.settled, report.returned), (1, 1));
+        let budget = ixorg_app::ledger::account(&ctx, registered.members[0].2).await.expect("b");
+        assert_eq!(budget.balance, Cents::ZERO, "the saving was reversed");
+        assert_eq!(raw::scalar(&t, "SELECT COUNT(*) FROM reminder").await, 1);
+        let counts = raw::row_counts(&t).await;
+        let again = reconcile(&ctx, &bytes).await.expect("again");
+        assert!(!again.imported);
+        assert_eq!(raw::row_counts(&t).await, counts);
+        assert!(ixorg_app::audit::verify(&ctx).await.expect("audit").is_sound());
+    }
+);
+
+db_test!(
+    a_statement_for_another_account_or_a_malformed_file_is_refused_and_changes_nothing,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        register(&ctx).await;
+        let out = temp("other");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {})
+            .await
+            .expect("collect");
+        let statement = temp("other-stmt");
+        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+            .await
+            .expect("bank");
+        let operator_iban = ixorg_app::operator::demo_profile().iban.expose().to_owned();
+        let text = std::fs::read_to_string(&statement).expect("read");
+        let other = text.replace(&operator_iban, "NL91ABNA0417164300");
+        let counts = raw::row_counts(&t).await;
+        assert!(matches!(
+            reconcile(&ctx, other.as_bytes()).await,
+            Err(ReconcileError::OtherAccount)
+        ));
+        let broken = text.replace("</Amt>", "</Amount>");
+        assert!(matches!(
+            reconcile(&ctx, broken.as_bytes()).await,
+            Err(ReconcileError::Malformed(_))
+        ));
+        assert!(matches!(
+            reconcile(&ctx, b"hello").await,
+            Err(ReconcileError::UnknownFile)
+        ));
+        assert_eq!(raw::row_counts(&t).await, counts);
+    }
+);
+
+db_test!(
+    a_pain002_reject_reverses_the_collection_and_an_unknown_id_is_listed_unmatched,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        register(&ctx).await;
+        let out = temp("p2");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {})
+            .await
+            .expect("collect");
+        let report = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2026-12-01T08:00:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>IXORG-COL-20261201</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>IXORG-COL-20261201-FRST</OrgnlPmtInfId>
+<TxInfAndSts><OrgnlEndToEndId>C20261201000000001</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts>
+<TxInfAndSts><OrgnlEndToEndId>NOT-OURS-1</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"#
+        );
+        let r = reconcile(&ctx, report.as_bytes()).await.expect("reconcile");
+        assert_eq!((r.rejected, r.unmatched), (1, 1));
+        // AC04 (account closed): collecting stops on the mandate.
+        assert_eq!(
+            raw::scalar(
+                &t,
+                "SELECT COUNT(*) FROM mandate WHERE mandate_status = 'stopped'"
+            )
+            .await,
+            1
+        );
+        assert!(
+            ixorg_app::audit::verify(&ctx)
+                .await
+                .expect("audit")
+                .is_sound()
+        );
+    }
+);
