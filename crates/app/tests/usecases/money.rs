@@ -304,16 +304,14 @@ db_test!(
         ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {})
             .await
             .expect("collect");
-        let report = format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
+        let report = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
 <GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2026-12-01T08:00:00</CreDtTm></GrpHdr>
 <OrgnlGrpInfAndSts><OrgnlMsgId>IXORG-COL-20261201</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId></OrgnlGrpInfAndSts>
 <OrgnlPmtInfAndSts><OrgnlPmtInfId>IXORG-COL-20261201-FRST</OrgnlPmtInfId>
 <TxInfAndSts><OrgnlEndToEndId>C20261201000000001</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts>
 <TxInfAndSts><OrgnlEndToEndId>NOT-OURS-1</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></TxInfAndSts>
-</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"#
-        );
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"#;
         let r = reconcile(&ctx, report.as_bytes()).await.expect("reconcile");
         assert_eq!((r.rejected, r.unmatched), (1, 1));
         // AC04 (account closed): collecting stops on the mandate.
