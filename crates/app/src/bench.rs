@@ -119,3 +119,80 @@ async fn open_bench_accounts(
     tx.commit().await?;
     Ok((budgets, payable))
 }
+
+/// What the collection benchmark measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectBench {
+    /// Participants generated (set-up, not timed as collection).
+    pub participants: u64,
+    /// Time to generate them.
+    pub generate: Duration,
+    /// Direct debits in the run.
+    pub debits: i64,
+    /// Time of `collect` (run + ledger + pain.008 file).
+    pub collect: Duration,
+    /// Size of the pain.008 file.
+    pub file_bytes: u64,
+    /// Peak resident memory during `collect`, when the platform can tell (Linux).
+    pub collect_peak_rss_bytes: Option<u64>,
+    /// Time to reconcile the matching camt.053 (written by the bank simulator, untimed).
+    pub reconcile: Duration,
+    /// Entries settled and returned by the reconciliation.
+    pub settled_returned: (u64, u64),
+}
+
+/// Resets the process's peak-RSS counter (Linux `clear_refs` 5); false when not possible.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// The process's peak resident memory since the last reset (Linux `VmHWM`).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1_024)
+}
+
+/// Generates `participants`, then times one collection run into `dir/pain008.xml` and the
+/// reconciliation of its camt.053 (2 % returns).
+pub async fn collect(
+    ctx: &AppContext,
+    participants: u64,
+    dir: &std::path::Path,
+    progress: &(dyn Fn(&str, u64) + Sync),
+) -> anyhow::Result<CollectBench> {
+    crate::operator::set(ctx, &crate::operator::demo_profile()).await?;
+    let started = Instant::now();
+    let made =
+        crate::generate::participants(ctx, participants, 7, &|n| progress("generate", n)).await?;
+    let generate = started.elapsed();
+    let today = ctx.clock.today();
+    let next = ixorg_domain::termination::first_of_next_month(today)
+        .ok_or_else(|| anyhow::anyhow!("no next month"))?;
+    let terms = ctx.terms.resolve(next)?;
+    let date = ixorg_domain::collection::collection_date(terms, next.year(), next.month());
+    let file = dir.join("pain008.xml");
+    let measured = reset_peak_rss();
+    let started = Instant::now();
+    let report = crate::collections::collect(ctx, date, &file, &|n| progress("collect", n)).await?;
+    let collect = started.elapsed();
+    let collect_peak_rss_bytes = if measured { peak_rss_bytes() } else { None };
+    let file_bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let statement = dir.join("camt053.xml");
+    crate::generate::camt053_for_collection(ctx, date, 2, 7, &statement).await?;
+    let bytes = std::fs::read(&statement)?;
+    let started = Instant::now();
+    let reconciled = crate::reconciliation::reconcile(ctx, &bytes).await?;
+    let reconcile = started.elapsed();
+    Ok(CollectBench {
+        participants: made.participants,
+        generate,
+        debits: report.run.transactions,
+        collect,
+        file_bytes,
+        collect_peak_rss_bytes,
+        reconcile,
+        settled_returned: (reconciled.settled, reconciled.returned),
+    })
+}

@@ -22,6 +22,16 @@ pub enum BenchCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Generate N participants, then time one collection run (pain.008) and the
+    /// reconciliation of its camt.053.
+    Collect {
+        /// Number of participants.
+        #[arg(long, default_value_t = 100_000)]
+        participants: u64,
+        /// Database URL; default a fresh SQLite file in the temp directory, removed afterwards.
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -32,7 +42,60 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             accounts,
             database,
         } => ledger(transfers, batch_size, accounts, database).await,
+        BenchCommand::Collect {
+            participants,
+            database,
+        } => collect(participants, database).await,
     }
+}
+
+async fn collect(participants: u64, database: Option<String>) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (1..=5_000_000).contains(&participants),
+        "--participants is 1 to 5,000,000"
+    );
+    let dir = std::env::temp_dir().join(format!("ixorg-bench-collect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = database.unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
+    let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());
+    let ctx = open_app(&url, key).await?;
+    let bar = ProgressBar::new(participants);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>9} {bar:40} {pos} {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let report = ixorg_app::bench::collect(&ctx, participants, &dir, &|phase, n| {
+        bar.set_message(phase.to_owned());
+        bar.set_position(n);
+    })
+    .await;
+    bar.finish_and_clear();
+    let audit = ixorg_app::audit::verify(&ctx).await;
+    ctx.db_close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let r = report?;
+    println!(
+        "bench collect: {} participants (generated in {:.1} s); collect: {} direct debits in \
+         {:.3} s, pain.008 {} MB, peak memory {}; reconcile camt.053: {} settled + {} returned \
+         in {:.3} s; database {}",
+        r.participants,
+        r.generate.as_secs_f64(),
+        r.debits,
+        r.collect.as_secs_f64(),
+        r.file_bytes / 1_000_000,
+        r.collect_peak_rss_bytes
+            .map_or_else(|| "unknown".to_owned(), |b| format!("{} MB", b / 1_000_000)),
+        r.settled_returned.0,
+        r.settled_returned.1,
+        r.reconcile.as_secs_f64(),
+        crate::settings::scheme(&url),
+    );
+    anyhow::ensure!(
+        audit?.is_sound(),
+        "the books do not verify after the benchmark"
+    );
+    println!("audit after the benchmark: ok");
+    Ok(())
 }
 
 async fn ledger(

@@ -138,6 +138,14 @@ impl<R: BufRead> XmlPull<R> {
 
     /// The next step, or `None` after the root element closed and the input ended.
     pub(crate) fn next(&mut self) -> Result<Option<Node>, SepaReadError> {
+        // The buffer leaves `self` while events borrow it, so no event has to be copied.
+        let mut buf = std::mem::take(&mut self.buf);
+        let step = self.next_with(&mut buf);
+        self.buf = buf;
+        step
+    }
+
+    fn next_with(&mut self, buf: &mut Vec<u8>) -> Result<Option<Node>, SepaReadError> {
         loop {
             if self.pop_pending {
                 self.pop_pending = false;
@@ -146,9 +154,9 @@ impl<R: BufRead> XmlPull<R> {
                 self.text_chars = 0;
             }
             self.reader.get_mut().consumed_bytes = 0;
-            self.buf.clear();
-            let event = match self.reader.read_event_into(&mut self.buf) {
-                Ok(event) => event.into_owned(),
+            buf.clear();
+            let event = match self.reader.read_event_into(buf) {
+                Ok(event) => event,
                 Err(error) => {
                     self.position = self.reader.error_position();
                     let problem = self.xml_problem(&error);
@@ -318,21 +326,27 @@ impl<R: BufRead> XmlPull<R> {
 
     /// True when the current path is exactly `names` (local names from the root).
     pub(crate) fn is(&self, names: &[&str]) -> bool {
+        // Compared leaf first: paths that differ usually differ at the end.
         names.len() == self.depth
             && self
                 .segs
                 .iter()
-                .zip(names)
+                .take(self.depth)
+                .rev()
+                .zip(names.iter().rev())
                 .all(|(seg, name)| seg.name == *name)
     }
 
     /// True when the current path starts with `prefix` and continues with `rest` exactly.
     pub(crate) fn is_under(&self, prefix: &[&str], rest: &[&str]) -> bool {
+        // Compared leaf first: paths that differ usually differ at the end.
         prefix.len() + rest.len() == self.depth
             && self
                 .segs
                 .iter()
-                .zip(prefix.iter().chain(rest))
+                .take(self.depth)
+                .rev()
+                .zip(rest.iter().rev().chain(prefix.iter().rev()))
                 .all(|(seg, name)| seg.name == *name)
     }
 
@@ -516,4 +530,66 @@ pub fn parse_date(text: &str) -> Option<Date> {
     let month = Month::try_from(u8::try_from(number(5..7)?).ok()?).ok()?;
     let day = u8::try_from(number(8..10)?).ok()?;
     Date::from_calendar_date(year, month, day).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn amounts_with_up_to_two_decimals_parse_to_cents() {
+        assert_eq!(parse_amount("12.30"), Some(Cents::new(1230)));
+        assert_eq!(parse_amount("12.3"), Some(Cents::new(1230)));
+        assert_eq!(parse_amount("12"), Some(Cents::new(1200)));
+        assert_eq!(parse_amount("0.05"), Some(Cents::new(5)));
+    }
+
+    #[test]
+    fn amounts_outside_the_strict_form_or_range_are_refused() {
+        for bad in [
+            "",
+            "1.234",
+            "1,23",
+            "-1",
+            "+1",
+            ".5",
+            "5.",
+            "1e3",
+            " 1",
+            "92233720368547758.08",
+        ] {
+            assert_eq!(parse_amount(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_and_date_times_parse_to_their_date() {
+        let expected = Date::from_calendar_date(2026, Month::December, 1).ok();
+        assert_eq!(parse_date("2026-12-01"), expected);
+        assert_eq!(parse_date("2026-12-01T09:30:00+01:00"), expected);
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "26-12-01",
+            "2026/12/01",
+            "2026-1-01",
+            "+026-12-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_non_negative_amount_parses_back_from_its_text(cents in 0_i64..=i64::MAX) {
+            prop_assert_eq!(parse_amount(&Cents::new(cents).to_string()), Some(Cents::new(cents)));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics_the_amount_and_date_parsers(text in "\\PC{0,30}") {
+            let _ = parse_amount(&text);
+            let _ = parse_date(&text);
+        }
+    }
 }
