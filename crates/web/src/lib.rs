@@ -1,5 +1,6 @@
 //! HTTP: the axum router over the app use cases. No SQL here; types come through `ixorg-app`.
 
+pub mod api;
 pub mod health;
 pub mod metrics;
 pub mod pages;
@@ -42,6 +43,7 @@ pub fn router(ctx: AppContext) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
+        .merge(api::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

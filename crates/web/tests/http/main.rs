@@ -152,3 +152,105 @@ db_test!(an_unknown_path_gets_a_404_page, async |t: TestDb| {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("Pagina niet gevonden"));
 });
+
+async fn post_json(
+    app: &axum::Router,
+    path: &str,
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app
+        .clone()
+        .oneshot(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_owned()))
+                .expect("request"),
+        )
+        .await
+        .expect("the router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (
+        status,
+        headers,
+        String::from_utf8(body.to_vec()).expect("utf-8"),
+    )
+}
+
+const APPLICATION: &str = r#"{
+  "members": [
+    {"role": "main", "first_names": "Anna", "surname": "Jansen", "date_of_birth": "1985-04-02",
+     "gender": "female", "street": "Kerkstraat", "house_number": "3", "postcode": "3511 LX",
+     "city": "Utrecht", "email": "anna@example.nl", "annual_budget_eur": "240"}
+  ],
+  "start_date": "2026-12-01",
+  "iban": "NL02ABNA0123456789",
+  "account_holder": "A. Jansen",
+  "practice_name": "Tandartspraktijk De Molen",
+  "provider_view_consent": "no",
+  "mandate_signed": "yes"
+}"#;
+
+db_test!(
+    a_valid_application_is_accepted_with_201_and_participant_numbers,
+    async |t: TestDb| {
+        let app = ixorg_web::router(test_app(&t).await);
+        let (status, _, body) = post_json(&app, "/api/v1/applications", APPLICATION).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(json["participants"][0]["role"], "main");
+        assert_eq!(
+            json["participants"][0]["participant_number"]
+                .as_str()
+                .map(str::len),
+            Some(9)
+        );
+        assert!(
+            json["mandate_id"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("IXM"))
+        );
+    }
+);
+
+db_test!(
+    a_rejected_application_answers_422_problem_details_listing_each_field,
+    async |t: TestDb| {
+        let app = ixorg_web::router(test_app(&t).await);
+        let bad = APPLICATION
+            .replace("NL02ABNA0123456789", "NL00ABNA0123456789")
+            .replace("1985-04-02", "2012-04-02")
+            .replace("3511 LX", "3511 SS");
+        let (status, headers, body) = post_json(&app, "/api/v1/applications", &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(json["status"], 422);
+        let fields: Vec<&str> = json["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["field"].as_str())
+            .collect();
+        for f in ["iban", "members[0].date_of_birth", "members[0].postcode"] {
+            assert!(fields.contains(&f), "{f} not in {fields:?}");
+        }
+        assert!(!body.contains("NL00ABNA0123456789"), "no values echoed");
+    }
+);
+
+db_test!(
+    a_malformed_application_body_answers_400_problem_details,
+    async |t: TestDb| {
+        let app = ixorg_web::router(test_app(&t).await);
+        let (status, headers, body) =
+            post_json(&app, "/api/v1/applications", "{\"members\": [}").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        let (status, _, _) = post_json(&app, "/api/v1/applications", "{\"unknown\": 1}").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);

@@ -1,0 +1,193 @@
+//! `POST /api/v1/applications`: apply for a contract.
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ixorg_app::domain::enrollment::{ApplicationForm, MemberForm};
+use ixorg_app::enrollment::{ApplicationOutcome, apply};
+use serde::{Deserialize, Serialize};
+
+use super::problem::{FieldProblem, Problem};
+use crate::WebState;
+
+/// One participant as sent in the request (all fields text, as typed in a form).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemberRequest {
+    /// `main`, `partner` or `child`.
+    pub role: String,
+    /// First names.
+    pub first_names: String,
+    /// Initials.
+    pub initials: String,
+    /// Surname prefix.
+    pub surname_prefix: String,
+    /// Surname.
+    pub surname: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    /// `female`, `male`, `other`, `unknown`.
+    pub gender: String,
+    /// Street.
+    pub street: String,
+    /// House number.
+    pub house_number: String,
+    /// Addition.
+    pub house_number_addition: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// BSN (optional).
+    pub bsn: String,
+    /// Annual budget in euros.
+    pub annual_budget_eur: String,
+}
+
+/// The request body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApplicationRequest {
+    /// The participants.
+    pub members: Vec<MemberRequest>,
+    /// `YYYY-MM-DD`, the first of a month.
+    pub start_date: String,
+    /// IBAN.
+    pub iban: String,
+    /// Account holder.
+    pub account_holder: String,
+    /// Dentist or practice AGB code.
+    pub dentist_agb_code: String,
+    /// Practice name.
+    pub practice_name: String,
+    /// `yes` or `no`.
+    pub provider_view_consent: String,
+    /// `yes`.
+    pub mandate_signed: String,
+}
+
+/// The most members a request may carry (the acceptance policy allows 12).
+const MEMBERS_MAX: usize = 50;
+
+impl From<ApplicationRequest> for ApplicationForm {
+    fn from(r: ApplicationRequest) -> Self {
+        ApplicationForm {
+            members: r
+                .members
+                .into_iter()
+                .take(MEMBERS_MAX)
+                .map(|m| MemberForm {
+                    role: m.role,
+                    first_names: m.first_names,
+                    initials: m.initials,
+                    surname_prefix: m.surname_prefix,
+                    surname: m.surname,
+                    date_of_birth: m.date_of_birth,
+                    gender: m.gender,
+                    street: m.street,
+                    house_number: m.house_number,
+                    house_number_addition: m.house_number_addition,
+                    postcode: m.postcode,
+                    city: m.city,
+                    email: m.email,
+                    phone: m.phone,
+                    bsn: m.bsn,
+                    annual_budget_eur: m.annual_budget_eur,
+                })
+                .collect(),
+            start_date: r.start_date,
+            iban: r.iban,
+            account_holder: r.account_holder,
+            dentist_agb_code: r.dentist_agb_code,
+            practice_name: r.practice_name,
+            provider_view_consent: r.provider_view_consent,
+            mandate_signed: r.mandate_signed,
+        }
+    }
+}
+
+/// One participant of an accepted application.
+#[derive(Debug, Serialize)]
+pub struct ParticipantCreated {
+    /// Id.
+    pub id: String,
+    /// Participant number.
+    pub participant_number: String,
+    /// Role.
+    pub role: String,
+}
+
+/// The 201 body.
+#[derive(Debug, Serialize)]
+pub struct ApplicationAccepted {
+    /// The contract id.
+    pub contract_id: String,
+    /// The SEPA mandate id.
+    pub mandate_id: String,
+    /// The participants.
+    pub participants: Vec<ParticipantCreated>,
+    /// The one-time link for the main participant to set a portal password.
+    pub activation_path: String,
+}
+
+/// `POST /api/v1/applications`.
+pub async fn create(
+    State(state): State<WebState>,
+    body: Result<Json<ApplicationRequest>, JsonRejection>,
+) -> Response {
+    let Json(request) = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            return Problem::new(
+                rejection.status(),
+                "malformed-request",
+                "The request body is not a valid application",
+                rejection.body_text(),
+            )
+            .into_response();
+        }
+    };
+    match apply(&state.ctx, &request.into()).await {
+        Ok(ApplicationOutcome::Accepted(a)) => {
+            let body = ApplicationAccepted {
+                contract_id: a.contract.to_string(),
+                mandate_id: a.mandate.clone(),
+                participants: a
+                    .members
+                    .iter()
+                    .map(|(id, number, role)| ParticipantCreated {
+                        id: id.to_string(),
+                        participant_number: number.as_str().to_owned(),
+                        role: role.as_str().to_owned(),
+                    })
+                    .collect(),
+                activation_path: format!("/mijn/activeren?token={}", a.activation_token),
+            };
+            (StatusCode::CREATED, Json(body)).into_response()
+        }
+        Ok(ApplicationOutcome::Rejected(errors)) => {
+            let mut problem = Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "application-rejected",
+                "The application was not accepted",
+                format!("{} rule(s) of the acceptance policy failed", errors.len()),
+            );
+            problem.errors = errors
+                .iter()
+                .map(|e| FieldProblem {
+                    field: e.field.clone(),
+                    code: e.rule.code().to_owned(),
+                    detail: e.rule.to_string(),
+                })
+                .collect();
+            problem.into_response()
+        }
+        Err(e) => Problem::internal(&e).into_response(),
+    }
+}
