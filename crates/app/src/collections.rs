@@ -36,8 +36,9 @@ pub struct CollectReport {
     pub created: bool,
     /// Participants whose saving was collected in this run (when created).
     pub participants: u64,
-    /// Where the file was written.
-    pub file: PathBuf,
+    /// Where the file was written; `None` when nothing was due (no run, no file: a SEPA file
+    /// holds at least one transaction).
+    pub file: Option<PathBuf>,
 }
 
 /// Why a run could not be made.
@@ -121,6 +122,16 @@ pub async fn collect(
             (run, true, participants)
         }
     };
+    if run.transactions == 0 {
+        tx.rollback().await?;
+        tracing::info!(collection_date = %date, "Nothing is due: no run, no file");
+        return Ok(CollectReport {
+            run,
+            created: false,
+            participants: 0,
+            file: None,
+        });
+    }
     tx.commit().await?;
     write_file(ctx, &run, &operator, out).await?;
     tracing::info!(
@@ -133,7 +144,7 @@ pub async fn collect(
         run,
         created,
         participants,
-        file: out.to_owned(),
+        file: Some(out.to_owned()),
     })
 }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bench;
 pub mod collections;
 pub mod context;
+pub mod contracts;
 pub mod crypto;
 pub mod demo;
 pub mod enrollment;

@@ -376,7 +376,7 @@ async fn reverse(ctx: &AppContext, tx: &mut Tx, c: &ContributionRef) -> Result<(
     Ok(())
 }
 
-async fn own_payment_account(
+pub(crate) async fn own_payment_account(
     ctx: &AppContext,
     tx: &mut Tx,
     participant: ixorg_domain::ids::ParticipantId,

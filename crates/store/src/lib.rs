@@ -8,6 +8,7 @@
 pub mod access_log;
 pub mod chain;
 pub mod collections;
+pub mod contracts;
 pub mod db;
 pub mod enrollment;
 pub mod error;

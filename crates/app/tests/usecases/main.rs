@@ -2,6 +2,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod contracts;
 mod households;
 mod money;
 mod platform;

@@ -44,6 +44,12 @@ enum Command {
     Collect(money::CollectArgs),
     /// Reconcile a camt.053 bank statement or a pain.002 status report.
     Reconcile(money::ReconcileArgs),
+    /// Record a participant's notice; the contract ends at the end of a calendar month.
+    Terminate(money::TerminateArgs),
+    /// Settle ended contracts: pay out positive balances (pain.001), collect negative ones.
+    Settle(money::SettleArgs),
+    /// Apply the yearly check-up rule to a calendar year.
+    Yearend(money::YearEndArgs),
     /// Synthetic data for tests, the demo and benchmarks; the bank simulator.
     Generate {
         #[command(subcommand)]
@@ -80,6 +86,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Generate { command } => generate::run(command).await,
         Command::Collect(args) => money::collect(args).await,
         Command::Reconcile(args) => money::reconcile(args).await,
+        Command::Terminate(args) => money::terminate(args).await,
+        Command::Settle(args) => money::settle(args).await,
+        Command::Yearend(args) => money::yearend(args).await,
     }
 }
 

@@ -124,6 +124,13 @@ pub async fn collect(args: CollectArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     ctx.db_close().await;
     let report = report?;
+    let Some(file) = &report.file else {
+        println!(
+            "nothing is due on {}: no collection run and no file",
+            report.run.collection_date
+        );
+        return Ok(());
+    };
     if report.created {
         println!(
             "collection run {}: {} direct debits for {} participants, EUR {}; written to {}",
@@ -131,7 +138,7 @@ pub async fn collect(args: CollectArgs) -> anyhow::Result<()> {
             report.run.transactions,
             report.participants,
             report.run.control_sum,
-            report.file.display()
+            file.display()
         );
     } else {
         println!(
@@ -140,7 +147,7 @@ pub async fn collect(args: CollectArgs) -> anyhow::Result<()> {
             report.run.collection_date,
             report.run.transactions,
             report.run.control_sum,
-            report.file.display()
+            file.display()
         );
     }
     Ok(())
@@ -165,5 +172,98 @@ pub async fn reconcile(args: ReconcileArgs) -> anyhow::Result<()> {
             r.kind
         );
     }
+    Ok(())
+}
+
+/// Arguments of `ixorg terminate`.
+#[derive(Debug, Args)]
+pub struct TerminateArgs {
+    /// The participant number of any member of the contract.
+    #[arg(long)]
+    pub participant_number: String,
+    /// The day the notice was given (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    pub notice_date: Date,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Arguments of `ixorg settle`.
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    /// Settle contracts that ended before this date; also the execution and collection date.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Date,
+    /// Where to write the pain.001 with the payouts of positive balances.
+    #[arg(long)]
+    pub payouts: PathBuf,
+    /// Where to write the pain.008 with the final debits of negative balances.
+    #[arg(long)]
+    pub collections: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Arguments of `ixorg yearend`.
+#[derive(Debug, Args)]
+pub struct YearEndArgs {
+    /// The calendar year to apply the check-up rule to.
+    #[arg(long)]
+    pub year: i32,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+pub async fn terminate(args: TerminateArgs) -> anyhow::Result<()> {
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let result =
+        ixorg_app::contracts::give_notice(&ctx, args.participant_number.trim(), args.notice_date)
+            .await;
+    ctx.db_close().await;
+    let (contract, end) = result?;
+    println!("notice recorded for contract {contract}: the contract ends on {end}");
+    Ok(())
+}
+
+pub async fn settle(args: SettleArgs) -> anyhow::Result<()> {
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let result =
+        ixorg_app::contracts::settle(&ctx, args.date, &args.payouts, &args.collections).await;
+    ctx.db_close().await;
+    let r = result?;
+    let file = |written: bool, path: &std::path::Path| {
+        if written {
+            format!("in {}", path.display())
+        } else {
+            "no file".to_owned()
+        }
+    };
+    println!(
+        "settled {} contracts: {} paid out (EUR {}, {}), {} collected (EUR {}, {}), {} at zero",
+        r.paid_out + r.collected + r.even,
+        r.paid_out,
+        r.paid_out_sum,
+        file(r.payouts_written(), &args.payouts),
+        r.collected,
+        r.collected_sum,
+        file(r.collections_written(), &args.collections),
+        r.even
+    );
+    Ok(())
+}
+
+pub async fn yearend(args: YearEndArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (2000..=2100).contains(&args.year),
+        "--year must be between 2000 and 2100"
+    );
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let result = ixorg_app::contracts::yearend(&ctx, args.year).await;
+    ctx.db_close().await;
+    let r = result?;
+    println!(
+        "year-end {}: {} participants checked, {} check-up deductions (EUR {})",
+        args.year, r.checked, r.deducted, r.sum
+    );
     Ok(())
 }

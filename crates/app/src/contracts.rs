@@ -1,0 +1,510 @@
+//! The end of a contract (notice, end date, final settlement) and the yearly check-up rule.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use ixorg_domain::Cents;
+use ixorg_domain::ids::{ContractId, LedgerAccountId};
+use ixorg_domain::ledger::Transfer;
+use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
+use ixorg_domain::termination::{Settlement, end_date};
+use ixorg_domain::terms::age_on;
+use ixorg_domain::yearend::checkup_deduction;
+use ixorg_formats::sepa::GroupHeader;
+use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
+use ixorg_formats::sepa::pain008::{DirectDebit, DirectDebitBatch, Pain008Writer, SequenceType};
+use ixorg_store::contracts::{self as repo, ToSettle};
+use ixorg_store::gate::{self, AccessRequest, Grant};
+use ixorg_store::{Tx, ledger};
+use time::Date;
+
+use crate::collections::{CollectError, created_at_of, post_all};
+use crate::context::AppContext;
+
+/// Why a contract change could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ContractError {
+    /// No contract with that participant number.
+    #[error("no contract has a participant with that number")]
+    NotFound,
+    /// Notice was given before, or the contract ended.
+    #[error("notice was given before, or the contract has ended")]
+    AlreadyGiven,
+    /// No product terms.
+    #[error("no product terms are in force on that date")]
+    NoTerms,
+    /// The gate refused.
+    #[error("access refused: {0}")]
+    Refused(Refusal),
+    /// The operator profile is missing.
+    #[error("the operator's bank details are not set: run `ixorg operator set` first")]
+    NoOperatorProfile,
+    /// The tariffs do not cover the year.
+    #[error("no tariff for the check-up in that year: {0}")]
+    Tariff(String),
+    /// Writing a file failed.
+    #[error("cannot write {0}")]
+    File(String),
+    /// Posting failed.
+    #[error(transparent)]
+    Collect(#[from] CollectError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
+async fn grant(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    job: &str,
+    categories: Vec<DataCategory>,
+    action: Action,
+) -> Result<Grant, ContractError> {
+    let request = AccessRequest {
+        actor: Actor::System(job.to_owned()),
+        role: Role::System,
+        purpose: Some(Purpose::ServiceDelivery),
+        subject: None,
+        categories,
+        action,
+    };
+    gate::authorize(tx, &ctx.policy, request, ctx.now_ms())
+        .await?
+        .map_err(ContractError::Refused)
+}
+
+/// Records notice for the contract of `participant_number`, given on `notice_given_on`, and
+/// returns the end date: the last day of the month in which the notice period ends.
+pub async fn give_notice(
+    ctx: &AppContext,
+    participant_number: &str,
+    notice_given_on: Date,
+) -> Result<(ContractId, Date), ContractError> {
+    let terms = ctx
+        .terms
+        .resolve(notice_given_on)
+        .map_err(|_| ContractError::NoTerms)?;
+    let end = end_date(terms, notice_given_on);
+    let mut tx = ctx.db.begin().await?;
+    let contract = repo::contract_of_number(&mut tx, participant_number)
+        .await?
+        .ok_or(ContractError::NotFound)?;
+    let change = grant(
+        ctx,
+        &mut tx,
+        "termination",
+        vec![DataCategory::Financial],
+        Action::Change,
+    )
+    .await?;
+    if !repo::give_notice(
+        &mut tx,
+        &change,
+        contract,
+        notice_given_on,
+        end,
+        ctx.now_ms(),
+    )
+    .await?
+    {
+        return Err(ContractError::AlreadyGiven);
+    }
+    tx.commit().await?;
+    tracing::info!(contract.id = %contract, %end, "Notice recorded");
+    Ok((contract, end))
+}
+
+/// What a settlement run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SettleReport {
+    /// Contracts paid out (pain.001).
+    pub paid_out: u64,
+    /// Contracts collected in a final debit (pain.008).
+    pub collected: u64,
+    /// Contracts that ended at zero.
+    pub even: u64,
+    /// Sum paid out.
+    pub paid_out_sum: Cents,
+    /// Sum to collect.
+    pub collected_sum: Cents,
+}
+
+impl SettleReport {
+    /// Whether a payouts file was written.
+    pub fn payouts_written(&self) -> bool {
+        self.paid_out > 0
+    }
+
+    /// Whether a final-debits file was written.
+    pub fn collections_written(&self) -> bool {
+        self.collected > 0
+    }
+}
+
+/// Settles every contract that ended before `date`: a positive balance is paid out to the
+/// payer (`payouts`, pain.001.001.03), a negative one collected in one final direct debit
+/// (`collections`, pain.008.001.02, requested for `date`), and the contract and mandate end.
+/// All in one transaction; the files are written before it commits, and renamed into place
+/// only after it did.
+pub async fn settle(
+    ctx: &AppContext,
+    date: Date,
+    payouts: &Path,
+    collections: &Path,
+) -> Result<SettleReport, ContractError> {
+    let mut tx = ctx.db.begin().await?;
+    let operator = ixorg_store::enrollment::operator_profile(&mut tx)
+        .await?
+        .ok_or(ContractError::NoOperatorProfile)?;
+    let read = grant(
+        ctx,
+        &mut tx,
+        "settlement",
+        vec![DataCategory::Financial],
+        Action::Read,
+    )
+    .await?;
+    let contracts = repo::to_settle(&mut tx, &read, date).await?;
+    let bank = ledger::account_by_code(&mut tx, "operator_bank").await?.id;
+    let receivable = ledger::account_by_code(&mut tx, "bank_receivable")
+        .await?
+        .id;
+    let mut report = SettleReport::default();
+    let mut transfers = Vec::new();
+    let mut outgoing = Vec::new();
+    let mut incoming = Vec::new();
+    for (i, c) in contracts.iter().enumerate() {
+        let net = c
+            .budgets
+            .iter()
+            .try_fold(Cents::ZERO, |sum, (_, b)| sum.checked_add(*b))
+            .ok_or(CollectError::Posting(
+                ixorg_domain::ledger::LedgerError::Overflow,
+            ))?;
+        let e2e = format!("S{}{:09}", date_code(date), i + 1);
+        for (budget, balance) in &c.budgets {
+            transfers.extend(zero_budget(c.contract, *budget, *balance, bank, receivable));
+        }
+        let (direction, e2e) = match Settlement::from_balance(net) {
+            Some(Settlement::PayOut(amount)) => {
+                report.paid_out += 1;
+                report.paid_out_sum = report
+                    .paid_out_sum
+                    .checked_add(amount)
+                    .unwrap_or(report.paid_out_sum);
+                outgoing.push((c, amount, e2e.clone()));
+                ("payout", Some(e2e))
+            }
+            Some(Settlement::Collect(amount)) => {
+                report.collected += 1;
+                report.collected_sum = report
+                    .collected_sum
+                    .checked_add(amount)
+                    .unwrap_or(report.collected_sum);
+                incoming.push((c, amount, e2e.clone()));
+                ("collect", Some(e2e))
+            }
+            _ => {
+                report.even += 1;
+                ("none", None)
+            }
+        };
+        repo::settle(
+            &mut tx,
+            c.contract,
+            c.end_date,
+            direction,
+            net.abs().unwrap_or(Cents::ZERO),
+            e2e.as_deref(),
+            ctx.now_ms(),
+        )
+        .await?;
+    }
+    post_all(ctx, &mut tx, &transfers).await?;
+    let header = |kind: &str| GroupHeader {
+        message_id: format!("IXORG-{kind}-{}", date_code(date)),
+        created_at: created_at_of(ctx.now_ms()),
+        initiating_party: operator.legal_name.clone(),
+    };
+    // A SEPA file holds at least one transaction: an empty side writes no file.
+    let mut written = Vec::new();
+    if !outgoing.is_empty() {
+        write_payouts(
+            payouts,
+            &header("SET"),
+            &operator,
+            date,
+            &outgoing,
+            report.paid_out_sum,
+        )?;
+        written.push(payouts);
+    }
+    if !incoming.is_empty() {
+        let sum = report.collected_sum;
+        write_final_debits(collections, &header("FIN"), &operator, date, &incoming, sum)?;
+        written.push(collections);
+    }
+    tx.commit().await?;
+    for path in written {
+        std::fs::rename(path.with_extension("partial"), path)
+            .map_err(|e| ContractError::File(e.to_string()))?;
+    }
+    tracing::info!(
+        paid_out = report.paid_out,
+        collected = report.collected,
+        "Settlement run"
+    );
+    Ok(report)
+}
+
+/// The transfers that bring one budget to zero at the end of the contract.
+fn zero_budget(
+    contract: ContractId,
+    budget: LedgerAccountId,
+    balance: Cents,
+    bank: LedgerAccountId,
+    receivable: LedgerAccountId,
+) -> Option<Transfer> {
+    let key = format!(
+        "settle-{}-{}",
+        contract.uuid().simple(),
+        budget.uuid().simple()
+    );
+    if balance.is_positive() {
+        Some(Transfer {
+            idempotency_key: key,
+            debit: budget,
+            credit: bank,
+            amount: balance,
+            kind: "settlement_payout".to_owned(),
+            reverses: None,
+        })
+    } else if balance.is_negative() {
+        Some(Transfer {
+            idempotency_key: key,
+            debit: receivable,
+            credit: budget,
+            amount: balance.abs()?,
+            kind: "settlement_collection".to_owned(),
+            reverses: None,
+        })
+    } else {
+        None
+    }
+}
+
+fn date_code(date: Date) -> String {
+    format!(
+        "{:04}{:02}{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+fn write_payouts(
+    path: &Path,
+    header: &GroupHeader,
+    operator: &ixorg_store::enrollment::OperatorProfile,
+    date: Date,
+    items: &[(&ToSettle, Cents, String)],
+    sum: Cents,
+) -> Result<(), ContractError> {
+    let err = |e: &dyn std::fmt::Display| ContractError::File(format!("{}: {e}", path.display()));
+    let file = std::fs::File::create(path.with_extension("partial")).map_err(|e| err(&e))?;
+    let count = items.len() as u64;
+    let mut w = Pain001Writer::new(std::io::BufWriter::new(file), header, count, sum)
+        .map_err(|e| err(&e))?;
+    {
+        let batch = CreditTransferBatch {
+            payment_info_id: format!("{}-1", header.message_id),
+            execution_date: date,
+            debtor_name: operator.legal_name.clone(),
+            debtor_iban: operator.iban.clone(),
+            debtor_bic: operator.bic.clone(),
+            batch_booking: true,
+        };
+        w.begin_payment(&batch, count, sum).map_err(|e| err(&e))?;
+        for (c, amount, e2e) in items {
+            let t = CreditTransfer {
+                end_to_end_id: e2e.clone(),
+                amount: *amount,
+                creditor_name: c.account_holder.clone(),
+                creditor_iban: c.iban.clone(),
+                creditor_bic: None,
+                remittance: format!("Eindafrekening tandartsbudget {}", c.mandate.as_str()),
+            };
+            w.transfer(&t).map_err(|e| err(&e))?;
+        }
+        w.end_payment().map_err(|e| err(&e))?;
+    }
+    let mut inner = w.finish().map_err(|e| err(&e))?;
+    inner.flush().map_err(|e| err(&e))
+}
+
+fn write_final_debits(
+    path: &Path,
+    header: &GroupHeader,
+    operator: &ixorg_store::enrollment::OperatorProfile,
+    date: Date,
+    items: &[(&ToSettle, Cents, String)],
+    sum: Cents,
+) -> Result<(), ContractError> {
+    let err = |e: &dyn std::fmt::Display| ContractError::File(format!("{}: {e}", path.display()));
+    let file = std::fs::File::create(path.with_extension("partial")).map_err(|e| err(&e))?;
+    let count = items.len() as u64;
+    let mut w = Pain008Writer::new(std::io::BufWriter::new(file), header, count, sum)
+        .map_err(|e| err(&e))?;
+    // A final collection goes as RCUR (FRST when the mandate never had a settled one); see
+    // `domain::collection::sequence_type`.
+    for (sequence, first) in [(SequenceType::Frst, true), (SequenceType::Rcur, false)] {
+        let part: Vec<_> = items
+            .iter()
+            .filter(|(c, ..)| (c.successful_collections == 0) == first)
+            .collect();
+        if part.is_empty() {
+            continue;
+        }
+        let part_sum = part
+            .iter()
+            .try_fold(Cents::ZERO, |s, (_, a, _)| s.checked_add(*a))
+            .unwrap_or(Cents::ZERO);
+        let batch = DirectDebitBatch {
+            payment_info_id: format!("{}-{}", header.message_id, sequence.code()),
+            sequence,
+            collection_date: date,
+            creditor_name: operator.legal_name.clone(),
+            creditor_iban: operator.iban.clone(),
+            creditor_bic: operator.bic.clone(),
+            creditor_id: operator.creditor_id.clone(),
+            batch_booking: true,
+        };
+        w.begin_payment(&batch, part.len() as u64, part_sum)
+            .map_err(|e| err(&e))?;
+        for (c, amount, e2e) in part {
+            let d = DirectDebit {
+                end_to_end_id: e2e.clone(),
+                amount: *amount,
+                mandate_id: c.mandate.clone(),
+                mandate_signed_on: c.mandate_signed_on,
+                amendment: None,
+                debtor_name: c.account_holder.clone(),
+                debtor_iban: c.iban.clone(),
+                debtor_bic: None,
+                remittance: "Eindafrekening tandartsbudget".to_owned(),
+            };
+            w.debit(&d).map_err(|e| err(&e))?;
+        }
+        w.end_payment().map_err(|e| err(&e))?;
+    }
+    let mut inner = w.finish().map_err(|e| err(&e))?;
+    inner.flush().map_err(|e| err(&e))
+}
+
+/// What the year-end run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearEndReport {
+    /// Participants looked at.
+    pub checked: u64,
+    /// Deductions made.
+    pub deducted: u64,
+    /// Their sum.
+    pub sum: Cents,
+}
+
+/// Applies the yearly check-up rule for `year`: each adult participant without a declared
+/// check-up (the terms' code, C002) that year has the code's maximum tariff of that year
+/// deducted from the budget, with the reason recorded for them to see. What the budget cannot
+/// carry within its credit line becomes a debt of the participant. Running it twice deducts
+/// once.
+pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, ContractError> {
+    let first = Date::from_calendar_date(year, time::Month::January, 1)
+        .map_err(|_| ContractError::NoTerms)?;
+    let last = Date::from_calendar_date(year, time::Month::December, 31)
+        .map_err(|_| ContractError::NoTerms)?;
+    let terms = ctx
+        .terms
+        .resolve(last)
+        .map_err(|_| ContractError::NoTerms)?
+        .clone();
+    let mut tx = ctx.db.begin().await?;
+    let tariffs = ixorg_store::reference::tariff_table(&mut tx).await?;
+    let read = grant(
+        ctx,
+        &mut tx,
+        "yearend",
+        vec![DataCategory::Identity, DataCategory::Financial],
+        Action::Read,
+    )
+    .await?;
+    grant(
+        ctx,
+        &mut tx,
+        "yearend",
+        vec![DataCategory::Financial],
+        Action::Change,
+    )
+    .await?;
+    let candidates = repo::yearend_candidates(&mut tx, &read, first, last, year).await?;
+    let fees = ledger::account_by_code(&mut tx, "fee_income").await?.id;
+    let mut report = YearEndReport::default();
+    let reason = format!(
+        "Geen periodieke controle ({}) gedeclareerd in {year}: de standaardprijs is van het \
+         budget afgeschreven.",
+        terms.yearly_checkup_code
+    );
+    for c in candidates {
+        report.checked += 1;
+        // FUTURE(#5): declarations arrive with issue 5; until then no check-up is on record.
+        let had_checkup = false;
+        let age = age_on(c.date_of_birth, last);
+        let amount = checkup_deduction(&terms, &tariffs, year, age, had_checkup, true)
+            .map_err(|e| ContractError::Tariff(e.to_string()))?;
+        let Some(amount) = amount else { continue };
+        let account = ledger::account(&mut tx, c.budget).await?;
+        let room = account
+            .balance
+            .checked_add(account.credit_line)
+            .unwrap_or(Cents::ZERO)
+            .max(Cents::ZERO);
+        let from_budget = amount.min(room);
+        let short = amount.checked_sub(from_budget).unwrap_or(Cents::ZERO);
+        let key = format!("yearend-{year}-{}", c.participant.uuid().simple());
+        let mut transfers = Vec::new();
+        if from_budget.is_positive() {
+            transfers.push(Transfer {
+                idempotency_key: key.clone(),
+                debit: c.budget,
+                credit: fees,
+                amount: from_budget,
+                kind: "checkup_deduction".to_owned(),
+                reverses: None,
+            });
+        }
+        if short.is_positive() {
+            let debt = crate::reconciliation::own_payment_account(ctx, &mut tx, c.participant)
+                .await
+                .map_err(|e| ContractError::File(e.to_string()))?;
+            transfers.push(Transfer {
+                idempotency_key: format!("{key}-debt"),
+                debit: debt,
+                credit: fees,
+                amount: short,
+                kind: "checkup_deduction".to_owned(),
+                reverses: None,
+            });
+        }
+        post_all(ctx, &mut tx, &transfers).await?;
+        repo::insert_yearend_deduction(&mut tx, c.participant, year, amount, &reason, ctx.now_ms())
+            .await?;
+        report.deducted += 1;
+        report.sum = report.sum.checked_add(amount).unwrap_or(report.sum);
+    }
+    tx.commit().await?;
+    tracing::info!(
+        year,
+        deducted = report.deducted,
+        "Year-end check-up rule applied"
+    );
+    Ok(report)
+}

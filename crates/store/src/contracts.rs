@@ -1,0 +1,247 @@
+//! Contract life: notice and end date, final settlement, year-end deductions.
+
+use ixorg_domain::Cents;
+use ixorg_domain::identifiers::{Iban, MandateId};
+use ixorg_domain::ids::{ContractId, LedgerAccountId, ParticipantId};
+use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::terms::HouseholdRole;
+use time::Date;
+use uuid::Uuid;
+
+use crate::error::corrupt;
+use crate::gate::Grant;
+use crate::{Error, Tx, on_tx};
+
+/// Records the notice and the end date of a contract. Returns false when the contract does not
+/// exist or has notice already.
+pub async fn give_notice(
+    tx: &mut Tx,
+    grant: &Grant,
+    contract: ContractId,
+    notice_given_on: Date,
+    end_date: Date,
+    now_ms: i64,
+) -> Result<bool, Error> {
+    const SQL: &str = "UPDATE contract SET notice_given_on = $1, end_date = $2, updated_at_ms = $3 \
+         WHERE contract_id = $4 AND notice_given_on IS NULL AND contract_status = 'active'";
+    grant.require(None, &[DataCategory::Financial], Action::Change)?;
+    let n = on_tx!(tx, c => sqlx::query(SQL)
+        .bind(notice_given_on)
+        .bind(end_date)
+        .bind(now_ms)
+        .bind(contract.uuid())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The contract of a participant number.
+pub async fn contract_of_number(tx: &mut Tx, number: &str) -> Result<Option<ContractId>, Error> {
+    const SQL: &str = "SELECT contract_id FROM participant WHERE participant_number = $1";
+    let id: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(number)
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(id.map(ContractId::from_uuid))
+}
+
+/// A contract whose end date has passed and which is not settled yet.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ToSettle {
+    /// The contract.
+    pub contract: ContractId,
+    /// Its end date.
+    pub end_date: Date,
+    /// Its mandate (for a final debit).
+    pub mandate: MandateId,
+    /// Mandate signature date.
+    pub mandate_signed_on: Date,
+    /// Settled collections on the mandate.
+    pub successful_collections: i64,
+    /// The payer's IBAN.
+    pub iban: Iban,
+    /// The payer's name.
+    pub account_holder: String,
+    /// Each member's budget account and balance.
+    pub budgets: Vec<(LedgerAccountId, Cents)>,
+}
+
+impl std::fmt::Debug for ToSettle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToSettle")
+            .field("contract", &self.contract)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SettleRow {
+    contract_id: Uuid,
+    end_date: Date,
+    mandate_id: String,
+    signed_on: Date,
+    successful_collections: i64,
+    iban: String,
+    account_holder: String,
+    ledger_account_id: Uuid,
+    balance_cents: i64,
+}
+
+/// Contracts ended before `date` without a settlement, with their budgets.
+pub async fn to_settle(tx: &mut Tx, grant: &Grant, date: Date) -> Result<Vec<ToSettle>, Error> {
+    const SQL: &str = "SELECT c.contract_id, c.end_date, m.mandate_id, m.signed_on, \
+         m.successful_collections, m.iban, m.account_holder, a.ledger_account_id, \
+         a.balance_cents FROM contract c \
+         JOIN mandate m ON m.contract_id = c.contract_id \
+         JOIN participant p ON p.contract_id = c.contract_id \
+         JOIN ledger_account a ON a.participant_id = p.participant_id \
+         AND a.account_kind = 'budget' \
+         LEFT JOIN settlement s ON s.contract_id = c.contract_id \
+         WHERE c.end_date < $1 AND c.contract_status = 'active' AND s.contract_id IS NULL \
+         ORDER BY c.contract_id, a.ledger_account_id";
+    grant.require(None, &[DataCategory::Financial], Action::Read)?;
+    let rows: Vec<SettleRow> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(date)
+        .fetch_all(&mut *c)
+        .await)?;
+    let mut out: Vec<ToSettle> = Vec::new();
+    for r in rows {
+        let budget = (
+            LedgerAccountId::from_uuid(r.ledger_account_id),
+            Cents::new(r.balance_cents),
+        );
+        match out.last_mut() {
+            Some(last) if last.contract.uuid() == r.contract_id => last.budgets.push(budget),
+            _ => out.push(ToSettle {
+                contract: ContractId::from_uuid(r.contract_id),
+                end_date: r.end_date,
+                mandate: r
+                    .mandate_id
+                    .parse()
+                    .map_err(|_| corrupt("mandate", "mandate_id"))?,
+                mandate_signed_on: r.signed_on,
+                successful_collections: r.successful_collections,
+                iban: r.iban.parse().map_err(|_| corrupt("mandate", "iban"))?,
+                account_holder: r.account_holder,
+                budgets: vec![budget],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Records a settlement and ends the contract and its mandate.
+pub async fn settle(
+    tx: &mut Tx,
+    contract: ContractId,
+    end_date: Date,
+    direction: &str,
+    amount: Cents,
+    end_to_end_id: Option<&str>,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SETTLEMENT: &str = "INSERT INTO settlement (contract_id, end_date, direction, \
+         amount_cents, end_to_end_id, settled_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
+    const END: &str = "UPDATE contract SET contract_status = 'ended', updated_at_ms = $1 \
+         WHERE contract_id = $2";
+    const MANDATE: &str = "UPDATE mandate SET mandate_status = 'ended', updated_at_ms = $1 \
+         WHERE contract_id = $2";
+    on_tx!(tx, c => sqlx::query(SETTLEMENT)
+        .bind(contract.uuid())
+        .bind(end_date)
+        .bind(direction)
+        .bind(amount.get())
+        .bind(end_to_end_id)
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    for sql in [END, MANDATE] {
+        on_tx!(tx, c => sqlx::query(sql)
+            .bind(now_ms)
+            .bind(contract.uuid())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// An adult candidate for the year-end check-up rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YearEndCandidate {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// Role.
+    pub role: HouseholdRole,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Budget account.
+    pub budget: LedgerAccountId,
+}
+
+/// Participants whose contract ran in part of `year` (started on or before 31 December and not
+/// ended before 1 January) and who have no year-end deduction for it yet.
+pub async fn yearend_candidates(
+    tx: &mut Tx,
+    grant: &Grant,
+    year_start: Date,
+    year_end: Date,
+    year: i32,
+) -> Result<Vec<YearEndCandidate>, Error> {
+    const SQL: &str = "SELECT p.participant_id, p.household_role, p.date_of_birth, \
+         a.ledger_account_id FROM participant p \
+         JOIN contract c ON c.contract_id = p.contract_id \
+         JOIN ledger_account a ON a.participant_id = p.participant_id \
+         AND a.account_kind = 'budget' \
+         LEFT JOIN yearend_deduction y ON y.participant_id = p.participant_id AND y.year = $1 \
+         WHERE c.start_date <= $2 AND (c.end_date IS NULL OR c.end_date >= $3) \
+         AND y.participant_id IS NULL ORDER BY p.participant_id";
+    grant.require(
+        None,
+        &[DataCategory::Identity, DataCategory::Financial],
+        Action::Read,
+    )?;
+    let rows: Vec<(Uuid, String, Date, Uuid)> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(i64::from(year))
+        .bind(year_end)
+        .bind(year_start)
+        .fetch_all(&mut *c)
+        .await)?;
+    rows.into_iter()
+        .map(|(p, role, born, budget)| {
+            Ok(YearEndCandidate {
+                participant: ParticipantId::from_uuid(p),
+                role: role
+                    .parse()
+                    .map_err(|_| corrupt("participant", "household_role"))?,
+                date_of_birth: born,
+                budget: LedgerAccountId::from_uuid(budget),
+            })
+        })
+        .collect()
+}
+
+/// Records a year-end deduction and why.
+pub async fn insert_yearend_deduction(
+    tx: &mut Tx,
+    participant: ParticipantId,
+    year: i32,
+    amount: Cents,
+    reason: &str,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO yearend_deduction (participant_id, year, amount_cents, reason, \
+         created_at_ms) VALUES ($1, $2, $3, $4, $5)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(participant.uuid())
+        .bind(i64::from(year))
+        .bind(amount.get())
+        .bind(reason)
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
