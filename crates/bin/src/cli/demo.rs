@@ -33,12 +33,23 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let key = data_key(&args.dir.join("data.key"))?;
     let url = format!("sqlite://{}", args.dir.join("ixorg.db").display());
     let ctx = open_app(&url, Some(key)).await?;
-    let summary = ixorg_app::demo::seed(&ctx, args.households).await?;
+    let bank_files = args.dir.join("bank");
+    let summary = ixorg_app::demo::seed(&ctx, args.households, &bank_files).await?;
     if summary.seeded {
         println!(
             "Demo data: {} households, {} participants, {} ledger transfers.",
             summary.households, summary.participants, summary.transfers
         );
+        println!(
+            "This year's collections: {} runs (pain.008 and the bank's camt.053 in {}), {} \
+             direct debits returned and in the reminder flow.",
+            summary.collection_runs,
+            bank_files.display(),
+            summary.returned
+        );
+        if let Some(number) = &summary.application {
+            println!("One household applied through the public path: participant {number}.");
+        }
     } else {
         println!(
             "Demo data exists already in {} ({} participants).",
@@ -49,6 +60,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!(
         "Database: {url}  (data key in {})",
         args.dir.join("data.key").display()
+    );
+    println!(
+        "Try: ixorg collect --database {url} --date YYYY-MM-DD --out FILE, ixorg generate \
+         camt053 …, ixorg reconcile FILE; POST /api/v1/applications on the server."
     );
     println!("Staff log-ins (each user holds one role; the role decides what data it may see):");
     for login in &summary.logins {

@@ -181,7 +181,10 @@ db_test!(
     async |t: TestDb| {
         // Arrange: real postings and real access-log entries.
         let ctx = test_app(&t).await;
-        ixorg_app::demo::seed(&ctx, 3).await.expect("demo data");
+        let files = tempdir("audit-demo");
+        ixorg_app::demo::seed(&ctx, 3, &files)
+            .await
+            .expect("demo data");
         let bank = ixorg_app::ledger::operator_account(&ctx, "bank_receivable")
             .await
             .expect("bank");
