@@ -113,6 +113,7 @@ CREATE TABLE reminder (
     reason_code TEXT NOT NULL,
     failures_in_a_row BIGINT NOT NULL,
     reminder_step TEXT NOT NULL,
+    retried_by_contribution_id UUID REFERENCES contribution (contribution_id),
     created_at_ms BIGINT NOT NULL,
     PRIMARY KEY (contribution_id)
 );

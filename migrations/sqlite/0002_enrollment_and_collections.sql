@@ -113,6 +113,7 @@ CREATE TABLE reminder (
     reason_code TEXT NOT NULL,
     failures_in_a_row INTEGER NOT NULL,
     reminder_step TEXT NOT NULL,
+    retried_by_contribution_id BLOB REFERENCES contribution (contribution_id),
     created_at_ms INTEGER NOT NULL,
     PRIMARY KEY (contribution_id)
 ) STRICT;

@@ -188,13 +188,20 @@ async fn build_run(
         after = Some(last.contract);
         let mut contributions = Vec::with_capacity(page.len());
         let mut savings = Vec::new();
+        let contract_ids: Vec<_> = page.iter().map(|d| d.contract).collect();
+        let mut retries = repo::pending_retries(tx, &contract_ids).await?;
+        let mut retried = Vec::new();
         for due in &page {
             counter += 1;
             let e2e = format!("C{}{counter:09}", date_code(date));
-            let made = one_contribution(&terms, due, month_first, run_id, &e2e, ctx.ids.new_uuid())
-                .ok_or(CollectError::Posting(
-                    ixorg_domain::ledger::LedgerError::Overflow,
-                ))?;
+            let mut made =
+                one_contribution(&terms, due, month_first, run_id, &e2e, ctx.ids.new_uuid())
+                    .ok_or(CollectError::Posting(
+                        ixorg_domain::ledger::LedgerError::Overflow,
+                    ))?;
+            add_retries(&mut made, &mut retries, &mut retried).ok_or(CollectError::Posting(
+                ixorg_domain::ledger::LedgerError::Overflow,
+            ))?;
             for (participant, saving, fee, premium) in &made.lines {
                 participants += 1;
                 fee_total = add(fee_total, fee.checked_sub(*premium).unwrap_or(Cents::ZERO))?;
@@ -213,6 +220,7 @@ async fn build_run(
             contributions.push(made);
         }
         repo::insert_contributions(tx, change, &contributions, now_ms).await?;
+        repo::mark_retried(tx, &retried).await?;
         post_all(ctx, tx, &savings).await?;
         for due in page.iter().filter(|d| d.amended_from_iban.is_some()) {
             mandates::clear_amendment(tx, &due.mandate, now_ms).await?;
@@ -298,6 +306,39 @@ fn one_contribution(
         amendment_from_iban: due.amended_from_iban.clone(),
         lines,
     })
+}
+
+/// A missed contribution's line, due again, of a contract.
+type Retry = (
+    ixorg_domain::ids::ContractId,
+    Uuid,
+    ixorg_store::collections::ContributionLine,
+);
+
+/// Adds the missed contributions that are due again ("retry in the next run") to the new
+/// contribution of the same contract, member by member.
+fn add_retries(
+    made: &mut NewContribution,
+    retries: &mut Vec<Retry>,
+    retried: &mut Vec<(Uuid, Uuid)>,
+) -> Option<()> {
+    let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(retries)
+        .into_iter()
+        .partition(|(c, ..)| *c == made.contract);
+    *retries = rest;
+    for (_, old, (participant, saving, fee, premium)) in mine {
+        let Some(line) = made.lines.iter_mut().find(|l| l.0 == participant) else {
+            continue;
+        };
+        line.1 = line.1.checked_add(saving)?;
+        line.2 = line.2.checked_add(fee)?;
+        line.3 = line.3.checked_add(premium)?;
+        made.amount = made.amount.checked_add(saving)?.checked_add(fee)?;
+        if !retried.iter().any(|(o, _)| *o == old) {
+            retried.push((old, made.id));
+        }
+    }
+    Some(())
 }
 
 fn saving_transfer(

@@ -531,6 +531,64 @@ pub async fn failures_in_a_row(tx: &mut Tx, contract: ContractId) -> Result<u32,
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Missed contributions to collect again ("retry in the next run"): for the given contracts, each
+/// returned contribution whose reminder step is `retry_next_run` and that no later run has
+/// retried yet, with its lines.
+pub async fn pending_retries(
+    tx: &mut Tx,
+    contracts: &[ContractId],
+) -> Result<Vec<(ContractId, Uuid, ContributionLine)>, Error> {
+    let mut out = Vec::new();
+    let backend = tx.backend();
+    for chunk in contracts.chunks(CHUNK_ROWS) {
+        let list = values(backend, chunk.len(), 1, "");
+        let sql = format!(
+            "SELECT r.contract_id, r.contribution_id, l.participant_id, l.saving_cents, \
+             l.fee_cents, l.premium_cents FROM reminder r JOIN contribution_line l \
+             ON l.contribution_id = r.contribution_id WHERE r.reminder_step = 'retry_next_run' \
+             AND r.retried_by_contribution_id IS NULL AND r.contract_id IN ({}) \
+             ORDER BY r.contract_id, r.contribution_id, l.participant_id",
+            list.replace(['(', ')'], "")
+        );
+        type Row = (Uuid, Uuid, Uuid, i64, i64, i64);
+        let rows: Vec<Row> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
+            for contract in chunk {
+                q = q.bind(contract.uuid());
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        out.extend(rows.into_iter().map(|(contract, id, p, s, f, pr)| {
+            (
+                ContractId::from_uuid(contract),
+                id,
+                (
+                    ParticipantId::from_uuid(p),
+                    Cents::new(s),
+                    Cents::new(f),
+                    Cents::new(pr),
+                ),
+            )
+        }));
+    }
+    Ok(out)
+}
+
+/// Marks missed contributions as collected again by a new contribution.
+pub async fn mark_retried(tx: &mut Tx, retried: &[(Uuid, Uuid)]) -> Result<(), Error> {
+    const SQL: &str = "UPDATE reminder SET retried_by_contribution_id = $1 \
+         WHERE contribution_id = $2";
+    for (old, new) in retried {
+        on_tx!(tx, c => sqlx::query(SQL)
+            .bind(*new)
+            .bind(*old)
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
 /// Records a reminder step for a failed contribution.
 pub async fn insert_reminder(
     tx: &mut Tx,

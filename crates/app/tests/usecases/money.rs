@@ -331,3 +331,56 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_collection_refused_for_insufficient_funds_is_collected_again_in_the_next_run,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let registered = register(&ctx).await;
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &temp("am04"), &|_| {})
+            .await
+            .expect("collect");
+        let reject = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>STS-2</MsgId><CreDtTm>2026-12-01T08:00:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>IXORG-COL-20261201</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>IXORG-COL-20261201-FRST</OrgnlPmtInfId>
+<TxInfAndSts><OrgnlEndToEndId>C20261201000000001</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"#;
+        reconcile(&ctx, reject.as_bytes()).await.expect("reconcile");
+        let step = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM reminder WHERE reminder_step = 'retry_next_run'",
+        )
+        .await;
+        assert_eq!(step, 1);
+        let january = temp("am04-jan");
+        ixorg_app::collections::collect(&ctx, date!(2027 - 01 - 04), &january, &|_| {})
+            .await
+            .expect("collect january");
+        let text = std::fs::read_to_string(&january).expect("read");
+        // December's 55.70 again plus January's 55.70, and still FRST (the first one failed).
+        assert!(
+            text.contains("<InstdAmt Ccy=\"EUR\">111.40</InstdAmt>"),
+            "{text}"
+        );
+        assert!(text.contains("<SeqTp>FRST</SeqTp>"));
+        xmllint("pain.008.001.02.xsd", &january);
+        let budget = ixorg_app::ledger::account(&ctx, registered.members[0].2)
+            .await
+            .expect("b");
+        assert_eq!(budget.balance, Cents::new(6_000), "two months of saving");
+        let pending = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM reminder WHERE retried_by_contribution_id IS NULL",
+        )
+        .await;
+        assert_eq!(pending, 0, "retried once, not again");
+        assert!(
+            ixorg_app::audit::verify(&ctx)
+                .await
+                .expect("audit")
+                .is_sound()
+        );
+    }
+);

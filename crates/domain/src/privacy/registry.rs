@@ -412,6 +412,7 @@ pub const TABLES: &[Table] = &[
             personal("reason_code", Financial),
             meta("failures_in_a_row"),
             personal("reminder_step", Financial),
+            key("retried_by_contribution_id"),
             meta("created_at_ms"),
         ],
     },
