@@ -27,6 +27,9 @@ pub enum ContractError {
     /// No contract with that participant number.
     #[error("no contract has a participant with that number")]
     NotFound,
+    /// The contract has no active mandate, or the IBAN is the one it has.
+    #[error("the contract has no active mandate, or it already collects from that IBAN")]
+    NoActiveMandate,
     /// Notice was given before, or the contract ended.
     #[error("notice was given before, or the contract has ended")]
     AlreadyGiven,
@@ -507,4 +510,42 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
         "Year-end check-up rule applied"
     );
     Ok(report)
+}
+
+/// Changes the IBAN the contract's contributions are collected from. The next collection
+/// carries the mandate amendment (the original IBAN) to the bank. (A participant's own request
+/// for this goes through a staff decision with a second approval: issue 6.)
+pub async fn change_iban(
+    ctx: &AppContext,
+    participant_number: &str,
+    iban: &ixorg_domain::identifiers::Iban,
+    account_holder: &str,
+) -> Result<ContractId, ContractError> {
+    let mut tx = ctx.db.begin().await?;
+    let contract = repo::contract_of_number(&mut tx, participant_number)
+        .await?
+        .ok_or(ContractError::NotFound)?;
+    let change = grant(
+        ctx,
+        &mut tx,
+        "iban-change",
+        vec![DataCategory::Financial],
+        Action::Change,
+    )
+    .await?;
+    let changed = ixorg_store::enrollment::change_mandate_iban(
+        &mut tx,
+        &change,
+        contract,
+        iban,
+        account_holder,
+        ctx.now_ms(),
+    )
+    .await?;
+    if !changed {
+        return Err(ContractError::NoActiveMandate);
+    }
+    tx.commit().await?;
+    tracing::info!(contract.id = %contract, "Mandate IBAN changed; amendment pending");
+    Ok(contract)
 }

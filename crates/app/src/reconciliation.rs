@@ -436,3 +436,14 @@ async fn remind(
     }
     Ok(())
 }
+
+/// Bank entries that matched nothing, for staff to look at (at most `limit`).
+pub async fn unmatched(
+    ctx: &AppContext,
+    limit: i64,
+) -> Result<Vec<ixorg_store::collections::BankEntry>, ixorg_store::Error> {
+    let mut tx = ctx.db.begin_read().await?;
+    let entries = repo::unmatched_entries(&mut tx, limit).await?;
+    tx.commit().await?;
+    Ok(entries)
+}

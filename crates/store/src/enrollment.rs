@@ -333,3 +333,41 @@ pub async fn set_provider_view_consent(
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Changes the debtor IBAN of a contract's active mandate, keeping the previous one until the
+/// next collection has carried the amendment (`AmdmntInd`, `OrgnlDbtrAcct`) to the bank.
+/// Returns false when the contract has no active mandate.
+pub async fn change_mandate_iban(
+    tx: &mut Tx,
+    grant: &Grant,
+    contract: ContractId,
+    iban: &Iban,
+    account_holder: &str,
+    now_ms: i64,
+) -> Result<bool, Error> {
+    const MANDATE: &str = "UPDATE mandate SET amended_from_iban = COALESCE(amended_from_iban, iban), \
+         iban = $1, account_holder = $2, updated_at_ms = $3 \
+         WHERE contract_id = $4 AND mandate_status = 'active' AND iban <> $1";
+    const CONTRACT: &str = "UPDATE contract SET iban = $1, account_holder = $2, updated_at_ms = $3 \
+         WHERE contract_id = $4";
+    grant.require(None, &[DataCategory::Financial], Action::Change)?;
+    let changed = on_tx!(tx, c => sqlx::query(MANDATE)
+        .bind(iban.expose())
+        .bind(account_holder)
+        .bind(now_ms)
+        .bind(contract.uuid())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if changed == 1 {
+        on_tx!(tx, c => sqlx::query(CONTRACT)
+            .bind(iban.expose())
+            .bind(account_holder)
+            .bind(now_ms)
+            .bind(contract.uuid())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(changed == 1)
+}

@@ -384,3 +384,34 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    after_an_iban_change_the_next_collection_carries_the_mandate_amendment_once,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let registered = register(&ctx).await;
+        let number = registered.members[0].1.as_str().to_owned();
+        let new_iban = "NL02ABNA0123456789".parse().expect("iban");
+        ixorg_app::contracts::change_iban(&ctx, &number, &new_iban, "J. van der Wiel")
+            .await
+            .expect("change");
+        let first = temp("amend");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &first, &|_| {})
+            .await
+            .expect("collect");
+        let text = std::fs::read_to_string(&first).expect("read");
+        assert!(text.contains("<AmdmntInd>true</AmdmntInd>"), "{text}");
+        assert!(
+            text.contains("NL91ABNA0417164300"),
+            "the original IBAN is named"
+        );
+        assert!(text.contains("NL02ABNA0123456789"));
+        xmllint("pain.008.001.02.xsd", &first);
+        let second = temp("amend-2");
+        ixorg_app::collections::collect(&ctx, date!(2027 - 01 - 04), &second, &|_| {})
+            .await
+            .expect("collect");
+        let text = std::fs::read_to_string(&second).expect("read");
+        assert!(text.contains("<AmdmntInd>false</AmdmntInd>"));
+    }
+);

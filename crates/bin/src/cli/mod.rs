@@ -50,6 +50,11 @@ enum Command {
     Settle(money::SettleArgs),
     /// Apply the yearly check-up rule to a calendar year.
     Yearend(money::YearEndArgs),
+    /// Change the IBAN a contract is collected from (the next collection carries the mandate
+    /// amendment).
+    ChangeIban(money::ChangeIbanArgs),
+    /// List bank entries that matched nothing, for staff.
+    Unmatched(money::UnmatchedArgs),
     /// Synthetic data for tests, the demo and benchmarks; the bank simulator.
     Generate {
         #[command(subcommand)]
@@ -89,6 +94,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Terminate(args) => money::terminate(args).await,
         Command::Settle(args) => money::settle(args).await,
         Command::Yearend(args) => money::yearend(args).await,
+        Command::ChangeIban(args) => money::change_iban(args).await,
+        Command::Unmatched(args) => money::unmatched(args).await,
     }
 }
 

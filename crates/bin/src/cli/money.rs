@@ -267,3 +267,77 @@ pub async fn yearend(args: YearEndArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Arguments of `ixorg change-iban`.
+#[derive(Debug, Args)]
+pub struct ChangeIbanArgs {
+    /// The participant number of any member of the contract.
+    #[arg(long)]
+    pub participant_number: String,
+    /// The new IBAN to collect from.
+    #[arg(long)]
+    pub iban: String,
+    /// The new account holder's name.
+    #[arg(long)]
+    pub account_holder: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Arguments of `ixorg unmatched`.
+#[derive(Debug, Args)]
+pub struct UnmatchedArgs {
+    /// At most this many entries.
+    #[arg(long, default_value_t = 100)]
+    pub limit: i64,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+pub async fn change_iban(args: ChangeIbanArgs) -> anyhow::Result<()> {
+    let iban: Iban = args
+        .iban
+        .parse()
+        .context("--iban is not a valid SEPA IBAN")?;
+    anyhow::ensure!(
+        !args.account_holder.trim().is_empty(),
+        "--account-holder must not be empty"
+    );
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let result = ixorg_app::contracts::change_iban(
+        &ctx,
+        args.participant_number.trim(),
+        &iban,
+        args.account_holder.trim(),
+    )
+    .await;
+    ctx.db_close().await;
+    let contract = result?;
+    println!(
+        "contract {contract} now collects from the new IBAN; the next collection carries the \
+         mandate amendment"
+    );
+    Ok(())
+}
+
+pub async fn unmatched(args: UnmatchedArgs) -> anyhow::Result<()> {
+    anyhow::ensure!((1..=10_000).contains(&args.limit), "--limit is 1 to 10000");
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let entries = ixorg_app::reconciliation::unmatched(&ctx, args.limit).await;
+    ctx.db_close().await;
+    let entries = entries?;
+    if entries.is_empty() {
+        println!("no unmatched bank entries");
+    }
+    for e in entries {
+        println!(
+            "entry {:>6}  {} EUR {:>12}  end-to-end id {}  reason {}",
+            e.index,
+            if e.credit { "credit" } else { "debit " },
+            e.amount.to_string(),
+            e.end_to_end_id.as_deref().unwrap_or("-"),
+            e.reason_code.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
