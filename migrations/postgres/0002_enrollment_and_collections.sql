@@ -152,3 +152,16 @@ CREATE TABLE operator_profile (
 );
 
 CREATE INDEX participant_birth_postcode ON participant (date_of_birth, postcode);
+
+-- Changes of the annual budget: applied at once or from a later date (by the collection run).
+CREATE TABLE budget_change (
+    budget_change_id UUID NOT NULL PRIMARY KEY,
+    participant_id UUID NOT NULL REFERENCES participant (participant_id),
+    effective_from DATE NOT NULL,
+    old_annual_cents BIGINT NOT NULL,
+    new_annual_cents BIGINT NOT NULL CHECK (new_annual_cents >= 0),
+    counts_as_yearly_change BOOLEAN NOT NULL,
+    requested_at_ms BIGINT NOT NULL,
+    applied_at_ms BIGINT
+);
+CREATE INDEX budget_change_pending ON budget_change (effective_from);

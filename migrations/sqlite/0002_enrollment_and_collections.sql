@@ -152,3 +152,16 @@ CREATE TABLE operator_profile (
 ) STRICT;
 
 CREATE INDEX participant_birth_postcode ON participant (date_of_birth, postcode);
+
+-- Changes of the annual budget: applied at once or from a later date (by the collection run).
+CREATE TABLE budget_change (
+    budget_change_id BLOB NOT NULL PRIMARY KEY,
+    participant_id BLOB NOT NULL REFERENCES participant (participant_id),
+    effective_from TEXT NOT NULL,
+    old_annual_cents INTEGER NOT NULL,
+    new_annual_cents INTEGER NOT NULL CHECK (new_annual_cents >= 0),
+    counts_as_yearly_change INTEGER NOT NULL CHECK (counts_as_yearly_change IN (0, 1)),
+    requested_at_ms INTEGER NOT NULL,
+    applied_at_ms INTEGER
+) STRICT;
+CREATE INDEX budget_change_pending ON budget_change (effective_from);

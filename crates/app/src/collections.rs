@@ -56,6 +56,9 @@ pub enum CollectError {
     /// A ledger posting was refused (a bug in the run's postings; nothing was committed).
     #[error("a collection posting was refused: {0}")]
     Posting(ixorg_domain::ledger::LedgerError),
+    /// A due budget change could not be applied.
+    #[error("a due budget change could not be applied: {0}")]
+    BudgetChange(String),
     /// Writing the file failed.
     #[error("cannot write the collection file: {0}")]
     File(String),
@@ -176,6 +179,12 @@ async fn build_run(
         created_at_ms: now_ms,
     };
     repo::insert_run(tx, &run).await?;
+    crate::contracts::apply_due_budget_changes(ctx, tx, change, date)
+        .await
+        .map_err(|e| match e {
+            crate::contracts::ContractError::Store(s) => CollectError::Store(s),
+            other => CollectError::BudgetChange(other.to_string()),
+        })?;
     let mut after = None;
     let mut counter: u64 = 0;
     let mut participants: u64 = 0;

@@ -549,3 +549,131 @@ pub async fn change_iban(
     tracing::info!(contract.id = %contract, "Mandate IBAN changed; amendment pending");
     Ok(contract)
 }
+
+/// Why a budget change was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum BudgetChangeError {
+    /// No participant with that number.
+    #[error("no participant has that number")]
+    NotFound,
+    /// The product rule refused it.
+    #[error("the change is not allowed: {0}")]
+    Refused(ixorg_domain::enrollment::BudgetChangeRefusal),
+    /// Anything else.
+    #[error(transparent)]
+    Contract(#[from] ContractError),
+}
+
+impl From<ixorg_store::Error> for BudgetChangeError {
+    fn from(e: ixorg_store::Error) -> Self {
+        BudgetChangeError::Contract(ContractError::Store(e))
+    }
+}
+
+/// Changes a participant's annual budget by the product rule (`PRODUCT.md`: once per year for
+/// the next year, or any time upwards). Returns the change: applied at once when it is already
+/// effective, otherwise pending until its date (the collection run applies it).
+pub async fn change_annual_budget(
+    ctx: &AppContext,
+    participant_number: &str,
+    requested: Cents,
+) -> Result<ixorg_domain::enrollment::BudgetChange, BudgetChangeError> {
+    let today = ctx.clock.today();
+    let terms = ctx
+        .terms
+        .resolve(today)
+        .map_err(|_| ContractError::NoTerms)?
+        .clone();
+    let mut tx = ctx.db.begin().await?;
+    let read = grant(
+        ctx,
+        &mut tx,
+        "budget-change",
+        vec![DataCategory::Financial],
+        Action::Read,
+    )
+    .await?;
+    let change_grant = grant(
+        ctx,
+        &mut tx,
+        "budget-change",
+        vec![DataCategory::Financial],
+        Action::Change,
+    )
+    .await?;
+    let (participant, current, budget) = repo::budget_of_number(&mut tx, &read, participant_number)
+        .await?
+        .ok_or(BudgetChangeError::NotFound)?;
+    let year_start = Date::from_calendar_date(today.year(), time::Month::January, 1)
+        .map_err(|_| ContractError::NoTerms)?;
+    let year_start_ms =
+        i64::try_from(year_start.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000)
+            .unwrap_or(0);
+    let done = repo::yearly_budget_changes_since(&mut tx, participant, year_start_ms).await?;
+    let changes = u8::try_from(done).unwrap_or(u8::MAX);
+    let change =
+        ixorg_domain::enrollment::check_budget_change(&terms, current, requested, changes, today)
+            .map_err(BudgetChangeError::Refused)?;
+    let upward_any_time = requested > current && terms.budget_change_upward_any_time;
+    let row = repo::BudgetChangeRow {
+        id: ctx.ids.new_uuid(),
+        participant,
+        effective_from: change.effective_from,
+        old_annual: current,
+        new_annual: change.new_annual,
+        counts_as_yearly_change: !upward_any_time,
+    };
+    let now_ms = ctx.now_ms();
+    let effective = change.effective_from <= today;
+    repo::insert_budget_change(&mut tx, &row, false, now_ms).await?;
+    if effective {
+        apply_one_change(ctx, &mut tx, &change_grant, &row, budget).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(participant.id = %participant, effective, "Annual budget change recorded");
+    Ok(change)
+}
+
+/// Applies the pending budget changes due on `date` (called by the collection run, so the run
+/// collects the new saving amount and the credit line follows).
+pub(crate) async fn apply_due_budget_changes(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    change_grant: &Grant,
+    date: Date,
+) -> Result<u64, ContractError> {
+    let due = repo::due_budget_changes(tx, date).await?;
+    let mut applied = 0;
+    for change in &due {
+        let budget = ledger::account_of(
+            tx,
+            change.participant,
+            ixorg_domain::ledger::AccountKind::Budget,
+        )
+        .await?
+        .ok_or(ContractError::NotFound)?;
+        apply_one_change(ctx, tx, change_grant, change, budget.id).await?;
+        applied += 1;
+    }
+    Ok(applied)
+}
+
+async fn apply_one_change(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    change_grant: &Grant,
+    change: &repo::BudgetChangeRow,
+    budget: LedgerAccountId,
+) -> Result<(), ContractError> {
+    let terms = ctx
+        .terms
+        .resolve(change.effective_from)
+        .map_err(|_| ContractError::NoTerms)?;
+    repo::apply_budget_change(tx, change_grant, change, ctx.now_ms()).await?;
+    let account = ledger::account(tx, budget).await?;
+    // The new credit line, but never below what is already used of it.
+    let used = Cents::new((-account.balance.get()).max(0));
+    let line = terms.credit_line(change.new_annual).max(used);
+    ledger::set_credit_line(tx, budget, line, ctx.now_ms()).await?;
+    Ok(())
+}

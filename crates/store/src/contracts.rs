@@ -245,3 +245,134 @@ pub async fn insert_yearend_deduction(
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// A participant's id, annual budget and budget account, by participant number.
+pub async fn budget_of_number(
+    tx: &mut Tx,
+    grant: &Grant,
+    number: &str,
+) -> Result<Option<(ParticipantId, Cents, LedgerAccountId)>, Error> {
+    const SQL: &str = "SELECT p.participant_id, p.annual_budget_cents, a.ledger_account_id \
+         FROM participant p JOIN ledger_account a ON a.participant_id = p.participant_id \
+         AND a.account_kind = 'budget' WHERE p.participant_number = $1";
+    grant.require(None, &[DataCategory::Financial], Action::Read)?;
+    let row: Option<(Uuid, i64, Uuid)> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(number)
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(row.map(|(p, cents, a)| {
+        (
+            ParticipantId::from_uuid(p),
+            Cents::new(cents),
+            LedgerAccountId::from_uuid(a),
+        )
+    }))
+}
+
+/// How many yearly (not upward-any-time) budget changes a participant requested since
+/// `since_ms`.
+pub async fn yearly_budget_changes_since(
+    tx: &mut Tx,
+    participant: ParticipantId,
+    since_ms: i64,
+) -> Result<i64, Error> {
+    const SQL: &str = "SELECT COUNT(*) FROM budget_change WHERE participant_id = $1 \
+         AND counts_as_yearly_change = $2 AND requested_at_ms >= $3";
+    Ok(on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(participant.uuid())
+        .bind(true)
+        .bind(since_ms)
+        .fetch_one(&mut *c)
+        .await)?)
+}
+
+/// A requested budget change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BudgetChangeRow {
+    /// Its id.
+    pub id: Uuid,
+    /// The participant.
+    pub participant: ParticipantId,
+    /// From when.
+    pub effective_from: Date,
+    /// The budget before.
+    pub old_annual: Cents,
+    /// The budget after.
+    pub new_annual: Cents,
+    /// Whether it is the once-a-year change.
+    pub counts_as_yearly_change: bool,
+}
+
+/// Stores a requested change (applied or pending).
+pub async fn insert_budget_change(
+    tx: &mut Tx,
+    change: &BudgetChangeRow,
+    applied: bool,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO budget_change (budget_change_id, participant_id, \
+         effective_from, old_annual_cents, new_annual_cents, counts_as_yearly_change, \
+         requested_at_ms, applied_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(change.id)
+        .bind(change.participant.uuid())
+        .bind(change.effective_from)
+        .bind(change.old_annual.get())
+        .bind(change.new_annual.get())
+        .bind(change.counts_as_yearly_change)
+        .bind(now_ms)
+        .bind(applied.then_some(now_ms))
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Pending changes that are due on `date`, oldest first.
+pub async fn due_budget_changes(tx: &mut Tx, date: Date) -> Result<Vec<BudgetChangeRow>, Error> {
+    const SQL: &str = "SELECT budget_change_id, participant_id, effective_from, old_annual_cents, \
+         new_annual_cents, counts_as_yearly_change FROM budget_change \
+         WHERE applied_at_ms IS NULL AND effective_from <= $1 ORDER BY requested_at_ms";
+    let rows: Vec<(Uuid, Uuid, Date, i64, i64, bool)> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(date)
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, p, from, old, new, yearly)| BudgetChangeRow {
+            id,
+            participant: ParticipantId::from_uuid(p),
+            effective_from: from,
+            old_annual: Cents::new(old),
+            new_annual: Cents::new(new),
+            counts_as_yearly_change: yearly,
+        })
+        .collect())
+}
+
+/// Applies a change: the participant's annual budget, and marks it applied.
+pub async fn apply_budget_change(
+    tx: &mut Tx,
+    grant: &Grant,
+    change: &BudgetChangeRow,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const PARTICIPANT: &str = "UPDATE participant SET annual_budget_cents = $1, \
+         updated_at_ms = $2 WHERE participant_id = $3";
+    const APPLIED: &str = "UPDATE budget_change SET applied_at_ms = $1 WHERE budget_change_id = $2";
+    grant.require(None, &[DataCategory::Financial], Action::Change)?;
+    on_tx!(tx, c => sqlx::query(PARTICIPANT)
+        .bind(change.new_annual.get())
+        .bind(now_ms)
+        .bind(change.participant.uuid())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query(APPLIED)
+        .bind(now_ms)
+        .bind(change.id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -284,3 +284,60 @@ proptest! {
         });
     }
 }
+
+db_test!(
+    a_budget_goes_up_from_next_month_and_down_only_once_a_year_from_january,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let registered = register(&ctx).await;
+        let johanna = registered.members[0].1.as_str().to_owned(); // EUR 360
+        let karel = registered.members[1].1.as_str().to_owned(); // EUR 120
+        // Upwards: from 1 December, any time, not the yearly change.
+        let up = ixorg_app::contracts::change_annual_budget(&ctx, &johanna, Cents::new(48_000))
+            .await
+            .expect("up");
+        assert_eq!(up.effective_from, date!(2026 - 12 - 01));
+        // Downwards: from 1 January, once this year.
+        let down = ixorg_app::contracts::change_annual_budget(&ctx, &karel, Cents::new(6_000))
+            .await
+            .expect("down");
+        assert_eq!(down.effective_from, date!(2027 - 01 - 01));
+        let again =
+            ixorg_app::contracts::change_annual_budget(&ctx, &karel, Cents::new(3_000)).await;
+        assert!(again.is_err(), "a second yearly change is refused");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &temp("budget-dec"), &|_| {})
+            .await
+            .expect("december");
+        let j = ixorg_app::ledger::account(&ctx, registered.members[0].2)
+            .await
+            .expect("j");
+        assert_eq!(
+            j.balance,
+            Cents::new(4_000),
+            "EUR 480 / 12 saved in December"
+        );
+        let k = ixorg_app::ledger::account(&ctx, registered.members[1].2)
+            .await
+            .expect("k");
+        assert_eq!(
+            k.balance,
+            Cents::new(1_000),
+            "still EUR 120 / 12 in December"
+        );
+        assert_eq!(k.credit_line, Cents::new(12_000));
+        ixorg_app::collections::collect(&ctx, date!(2027 - 01 - 04), &temp("budget-jan"), &|_| {})
+            .await
+            .expect("january");
+        let k = ixorg_app::ledger::account(&ctx, registered.members[1].2)
+            .await
+            .expect("k");
+        assert_eq!(k.balance, Cents::new(1_500), "EUR 60 / 12 from January");
+        assert_eq!(k.credit_line, Cents::new(6_000));
+        assert!(
+            ixorg_app::audit::verify(&ctx)
+                .await
+                .expect("audit")
+                .is_sound()
+        );
+    }
+);

@@ -53,6 +53,8 @@ enum Command {
     /// Change the IBAN a contract is collected from (the next collection carries the mandate
     /// amendment).
     ChangeIban(money::ChangeIbanArgs),
+    /// Change a participant's annual budget (any time upwards, once a year for next year).
+    ChangeBudget(money::ChangeBudgetArgs),
     /// List bank entries that matched nothing, for staff.
     Unmatched(money::UnmatchedArgs),
     /// Synthetic data for tests, the demo and benchmarks; the bank simulator.
@@ -96,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Yearend(args) => money::yearend(args).await,
         Command::ChangeIban(args) => money::change_iban(args).await,
         Command::Unmatched(args) => money::unmatched(args).await,
+        Command::ChangeBudget(args) => money::change_budget(args).await,
     }
 }
 

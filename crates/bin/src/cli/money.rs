@@ -341,3 +341,32 @@ pub async fn unmatched(args: UnmatchedArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Arguments of `ixorg change-budget`.
+#[derive(Debug, Args)]
+pub struct ChangeBudgetArgs {
+    /// The participant's number.
+    #[arg(long)]
+    pub participant_number: String,
+    /// The new annual budget in euros, e.g. 360 or 360.00.
+    #[arg(long)]
+    pub annual: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+pub async fn change_budget(args: ChangeBudgetArgs) -> anyhow::Result<()> {
+    let annual = ixorg_app::domain::Cents::parse_eur(&args.annual)
+        .map_err(|e| anyhow::anyhow!("--annual is not a euro amount: {e}"))?;
+    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let result =
+        ixorg_app::contracts::change_annual_budget(&ctx, args.participant_number.trim(), annual)
+            .await;
+    ctx.db_close().await;
+    let change = result?;
+    println!(
+        "annual budget EUR {} from {} (credit line EUR {})",
+        change.new_annual, change.effective_from, change.credit_line
+    );
+    Ok(())
+}

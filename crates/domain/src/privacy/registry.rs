@@ -438,6 +438,19 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "budget_change",
+        columns: &[
+            key("budget_change_id"),
+            key("participant_id"),
+            personal("effective_from", Financial),
+            personal("old_annual_cents", Financial),
+            personal("new_annual_cents", Financial),
+            meta("counts_as_yearly_change"),
+            meta("requested_at_ms"),
+            meta("applied_at_ms"),
+        ],
+    },
+    Table {
         name: "operator_profile",
         columns: &[
             meta("profile_key"),
