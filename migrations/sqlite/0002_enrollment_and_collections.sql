@@ -70,6 +70,8 @@ CREATE TABLE contribution (
     UNIQUE (collection_run_id, contract_id)
 ) STRICT;
 
+CREATE INDEX contribution_contract ON contribution (contract_id);
+
 -- What each member of the contract pays within one contribution.
 CREATE TABLE contribution_line (
     contribution_id BLOB NOT NULL REFERENCES contribution (contribution_id),

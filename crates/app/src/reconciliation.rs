@@ -297,6 +297,8 @@ async fn apply_one(
         }
         (true, "sent" | "settled") => {
             let reason = reason.unwrap_or("MS03");
+            let mut c = c;
+            repo::load_lines(tx, &mut c).await?;
             reverse(ctx, tx, &c).await?;
             repo::set_contribution_status(tx, c.id, failed_status, Some(reason), now_ms).await?;
             mandates::record_collection_result(tx, &c.mandate, false, first, now_ms).await?;

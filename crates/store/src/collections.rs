@@ -452,24 +452,18 @@ pub struct ContributionRef {
     pub lines: Vec<(ParticipantId, Cents, Cents, Cents, LedgerAccountId)>,
 }
 
-/// A contribution by end-to-end id, with its lines.
+/// A contribution by end-to-end id, without its lines (see [`load_lines`]).
 pub async fn contribution_by_end_to_end(
     tx: &mut Tx,
     end_to_end_id: &str,
 ) -> Result<Option<ContributionRef>, Error> {
     const HEAD: &str = "SELECT contribution_id, contract_id, mandate_id, sequence_type, \
          amount_cents, contribution_status FROM contribution WHERE end_to_end_id = $1";
-    const LINES: &str = "SELECT l.participant_id, l.saving_cents, l.fee_cents, l.premium_cents, \
-         a.ledger_account_id FROM contribution_line l JOIN ledger_account a \
-         ON a.participant_id = l.participant_id AND a.account_kind = 'budget' \
-         WHERE l.contribution_id = $1 ORDER BY l.participant_id";
     let head: Option<(Uuid, Uuid, String, String, i64, String)> = on_tx!(tx, c =>
         sqlx::query_as(HEAD).bind(end_to_end_id).fetch_optional(&mut *c).await)?;
     let Some((id, contract, mandate, sequence_type, amount, status)) = head else {
         return Ok(None);
     };
-    let rows: Vec<(Uuid, i64, i64, i64, Uuid)> = on_tx!(tx, c =>
-        sqlx::query_as(LINES).bind(id).fetch_all(&mut *c).await)?;
     Ok(Some(ContributionRef {
         id,
         contract: ContractId::from_uuid(contract),
@@ -479,19 +473,31 @@ pub async fn contribution_by_end_to_end(
         sequence_type,
         amount: Cents::new(amount),
         status,
-        lines: rows
-            .into_iter()
-            .map(|(p, s, f, pr, a)| {
-                (
-                    ParticipantId::from_uuid(p),
-                    Cents::new(s),
-                    Cents::new(f),
-                    Cents::new(pr),
-                    LedgerAccountId::from_uuid(a),
-                )
-            })
-            .collect(),
+        lines: Vec::new(),
     }))
+}
+
+/// Loads a contribution's lines (member, saving, fee, premium, budget account).
+pub async fn load_lines(tx: &mut Tx, contribution: &mut ContributionRef) -> Result<(), Error> {
+    const LINES: &str = "SELECT l.participant_id, l.saving_cents, l.fee_cents, l.premium_cents, \
+         a.ledger_account_id FROM contribution_line l JOIN ledger_account a \
+         ON a.participant_id = l.participant_id AND a.account_kind = 'budget' \
+         WHERE l.contribution_id = $1 ORDER BY l.participant_id";
+    let rows: Vec<(Uuid, i64, i64, i64, Uuid)> = on_tx!(tx, c =>
+        sqlx::query_as(LINES).bind(contribution.id).fetch_all(&mut *c).await)?;
+    contribution.lines = rows
+        .into_iter()
+        .map(|(p, s, f, pr, a)| {
+            (
+                ParticipantId::from_uuid(p),
+                Cents::new(s),
+                Cents::new(f),
+                Cents::new(pr),
+                LedgerAccountId::from_uuid(a),
+            )
+        })
+        .collect();
+    Ok(())
 }
 
 /// Moves a contribution to a new status (with the bank's reason code for a failure).
