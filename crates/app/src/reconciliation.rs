@@ -129,6 +129,19 @@ pub async fn reconcile(ctx: &AppContext, bytes: &[u8]) -> Result<ReconcileReport
     Ok(report)
 }
 
+/// Statement facts handled per batch (one look-up and one update of many rows each).
+const FACTS_PER_BATCH: usize = 2_000;
+
+/// One booked fact of a statement about one end-to-end id.
+struct Fact {
+    e2e: Option<String>,
+    reason: Option<String>,
+    amount: Cents,
+    credit: bool,
+    failed: bool,
+    booked: bool,
+}
+
 async fn camt053(
     ctx: &AppContext,
     tx: &mut Tx,
@@ -140,6 +153,7 @@ async fn camt053(
     let mut reader = Camt053Reader::new(bytes);
     let mut document_id = String::new();
     let malformed = |e: &dyn std::fmt::Display| ReconcileError::Malformed(e.to_string());
+    let mut pending: Vec<Fact> = Vec::with_capacity(FACTS_PER_BATCH);
     while let Some(event) = reader.next_event().map_err(|e| malformed(&e))? {
         match event {
             Camt053Event::Statement(header) => {
@@ -149,53 +163,101 @@ async fn camt053(
                 document_id = header.id.clone();
             }
             Camt053Event::Entry(entry) => {
-                let details: Vec<(Option<String>, Option<String>, Cents)> =
-                    if entry.details.is_empty() {
-                        vec![(None, None, entry.amount)]
-                    } else {
-                        entry
-                            .details
-                            .iter()
-                            .map(|d| {
-                                (
-                                    d.end_to_end_id.clone(),
-                                    d.return_reason.clone(),
-                                    d.amount.unwrap_or(entry.amount),
-                                )
-                            })
-                            .collect()
-                    };
-                for (e2e, reason, amount) in details {
-                    let failed = !entry.credit || entry.reversal || reason.is_some();
-                    let outcome = if entry.status != "BOOK" {
-                        ("ignored", None)
-                    } else {
-                        apply_one(
-                            ctx,
-                            tx,
-                            e2e.as_deref(),
-                            amount,
-                            failed,
-                            reason.as_deref(),
-                            "returned",
-                        )
-                        .await?
-                    };
-                    count(report, outcome.0);
-                    entries.push(BankEntry {
-                        index: i64::try_from(entries.len()).unwrap_or(i64::MAX),
-                        amount,
+                let booked = entry.status == "BOOK";
+                let facts: Vec<Fact> = if entry.details.is_empty() {
+                    vec![Fact {
+                        e2e: None,
+                        reason: None,
+                        amount: entry.amount,
                         credit: entry.credit,
-                        end_to_end_id: e2e,
-                        reason_code: reason,
-                        outcome: outcome.0,
-                        contribution: outcome.1,
-                    });
+                        failed: !entry.credit || entry.reversal,
+                        booked,
+                    }]
+                } else {
+                    entry
+                        .details
+                        .into_iter()
+                        .map(|d| Fact {
+                            failed: !entry.credit || entry.reversal || d.return_reason.is_some(),
+                            e2e: d.end_to_end_id,
+                            reason: d.return_reason,
+                            amount: d.amount.unwrap_or(entry.amount),
+                            credit: entry.credit,
+                            booked,
+                        })
+                        .collect()
+                };
+                pending.extend(facts);
+                if pending.len() >= FACTS_PER_BATCH {
+                    apply_facts(ctx, tx, &pending, report, entries).await?;
+                    pending.clear();
                 }
             }
         }
     }
+    apply_facts(ctx, tx, &pending, report, entries).await?;
     Ok(document_id)
+}
+
+/// Applies a batch of statement facts: settlements are gathered and written in bulk; a return
+/// first writes the settlements gathered so far, then goes through the one-by-one path.
+async fn apply_facts(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    facts: &[Fact],
+    report: &mut ReconcileReport,
+    entries: &mut Vec<BankEntry>,
+) -> Result<(), ReconcileError> {
+    let ids: Vec<&str> = facts.iter().filter_map(|f| f.e2e.as_deref()).collect();
+    let mut known = repo::contributions_by_end_to_end(tx, &ids).await?;
+    let mut settle_ids = Vec::new();
+    let mut settle_mandates = Vec::new();
+    for fact in facts {
+        let found = fact.e2e.as_deref().and_then(|e| known.get_mut(e));
+        let outcome: (&'static str, Option<uuid::Uuid>) = match found {
+            _ if !fact.booked => ("ignored", None),
+            None => ("unmatched", None),
+            Some(c) if c.amount != fact.amount => ("unmatched", None),
+            Some(c) => match (fact.failed, c.status.as_str()) {
+                (false, "sent") => {
+                    c.status = "settled".to_owned();
+                    settle_ids.push(c.id);
+                    settle_mandates.push(c.mandate.clone());
+                    ("settled", Some(c.id))
+                }
+                (true, "sent" | "settled") => {
+                    repo::settle_many(tx, &settle_ids, &settle_mandates, ctx.now_ms()).await?;
+                    settle_ids.clear();
+                    settle_mandates.clear();
+                    let done = apply_one(
+                        ctx,
+                        tx,
+                        fact.e2e.as_deref(),
+                        fact.amount,
+                        true,
+                        fact.reason.as_deref(),
+                        "returned",
+                    )
+                    .await?;
+                    c.status = done.0.to_owned();
+                    done
+                }
+                _ => ("duplicate", Some(c.id)),
+            },
+        };
+        count(report, outcome.0);
+        entries.push(BankEntry {
+            index: i64::try_from(entries.len()).unwrap_or(i64::MAX),
+            amount: fact.amount,
+            credit: fact.credit,
+            end_to_end_id: fact.e2e.clone(),
+            reason_code: fact.reason.clone(),
+            outcome: outcome.0,
+            contribution: outcome.1,
+        });
+    }
+    repo::settle_many(tx, &settle_ids, &settle_mandates, ctx.now_ms()).await?;
+    Ok(())
 }
 
 async fn pain002(

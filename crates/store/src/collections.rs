@@ -730,3 +730,129 @@ pub async fn unmatched_entries(tx: &mut Tx, limit: i64) -> Result<Vec<BankEntry>
         })
         .collect())
 }
+
+/// Contributions by end-to-end id, without lines, for a batch of ids.
+pub async fn contributions_by_end_to_end(
+    tx: &mut Tx,
+    end_to_end_ids: &[&str],
+) -> Result<std::collections::HashMap<String, ContributionRef>, Error> {
+    let mut out = std::collections::HashMap::with_capacity(end_to_end_ids.len());
+    let backend = tx.backend();
+    for chunk in end_to_end_ids.chunks(CHUNK_ROWS) {
+        let list = values(backend, chunk.len(), 1, "").replace(['(', ')'], "");
+        let sql = format!(
+            "SELECT contribution_id, contract_id, mandate_id, sequence_type, amount_cents, \
+             contribution_status, end_to_end_id FROM contribution WHERE end_to_end_id IN ({list})"
+        );
+        type Row = (Uuid, Uuid, String, String, i64, String, String);
+        let rows: Vec<Row> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        for (id, contract, mandate, sequence_type, amount, status, e2e) in rows {
+            out.insert(
+                e2e,
+                ContributionRef {
+                    id,
+                    contract: ContractId::from_uuid(contract),
+                    mandate: mandate
+                        .parse()
+                        .map_err(|_| corrupt("contribution", "mandate_id"))?,
+                    sequence_type,
+                    amount: Cents::new(amount),
+                    status,
+                    lines: Vec::new(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Marks contributions settled and counts a settled collection on each of their mandates
+/// (`mandates` may name a mandate more than once).
+pub async fn settle_many(
+    tx: &mut Tx,
+    contributions: &[Uuid],
+    mandates: &[MandateId],
+    now_ms: i64,
+) -> Result<(), Error> {
+    let backend = tx.backend();
+    for chunk in contributions.chunks(CHUNK_ROWS) {
+        let list = values(backend, chunk.len(), 1, "").replace(['(', ')'], "");
+        let (first, rest) = match backend {
+            Backend::Sqlite => ("?".to_owned(), list),
+            Backend::Postgres => {
+                // The list's placeholders start at $1; shift them by one for the timestamp.
+                let shifted = (0..chunk.len())
+                    .map(|i| format!("${}", i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ("$1".to_owned(), shifted)
+            }
+        };
+        let sql = format!(
+            "UPDATE contribution SET contribution_status = 'settled', updated_at_ms = {first} \
+             WHERE contribution_id IN ({rest})"
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(now_ms);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    let mut counted: Vec<(&MandateId, i64)> = Vec::new();
+    for m in mandates {
+        match counted.iter_mut().find(|(x, _)| *x == m) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((m, 1)),
+        }
+    }
+    let ones: Vec<&MandateId> = counted
+        .iter()
+        .filter(|(_, n)| *n == 1)
+        .map(|(m, _)| *m)
+        .collect();
+    for chunk in ones.chunks(CHUNK_ROWS) {
+        let list = match backend {
+            Backend::Sqlite => vec!["?"; chunk.len()].join(", "),
+            Backend::Postgres => (0..chunk.len())
+                .map(|i| format!("${}", i + 3))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let (a, b) = match backend {
+            Backend::Sqlite => ("?", "?"),
+            Backend::Postgres => ("$1", "$2"),
+        };
+        let sql = format!(
+            "UPDATE mandate SET successful_collections = successful_collections + 1, \
+             last_first_failed = {a}, updated_at_ms = {b} WHERE mandate_id IN ({list})"
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(false).bind(now_ms);
+            for m in chunk {
+                q = q.bind(m.as_str());
+            }
+            q.execute(&mut *c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    const MANDATE: &str = "UPDATE mandate SET successful_collections = successful_collections + $1, \
+         last_first_failed = $2, updated_at_ms = $3 WHERE mandate_id = $4";
+    for (mandate, n) in counted.into_iter().filter(|(_, n)| *n > 1) {
+        on_tx!(tx, c => sqlx::query(MANDATE)
+            .bind(n)
+            .bind(false)
+            .bind(now_ms)
+            .bind(mandate.as_str())
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
