@@ -11,6 +11,7 @@ use ixorg_testkit::{TestDb, test_app};
 use tracing_subscriber::fmt::MakeWriter;
 use uuid::Uuid;
 
+#[expect(dead_code, reason = "this binary uses only the household fixtures")]
 mod common;
 
 use common::{household, register};

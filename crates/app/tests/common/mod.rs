@@ -70,3 +70,39 @@ pub async fn register(ctx: &AppContext) -> ixorg_app::participants::RegisteredHo
     .await
     .expect("register the household")
 }
+
+/// The platform on `t` with the demo operator profile set (collections need one).
+pub async fn with_operator(t: &ixorg_testkit::TestDb) -> AppContext {
+    let ctx = ixorg_testkit::test_app(t).await;
+    ixorg_app::operator::set(&ctx, &ixorg_app::operator::demo_profile())
+        .await
+        .expect("operator profile");
+    ctx
+}
+
+/// A file path in the temp directory, unique per process and thread.
+pub fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("ixorg-usecase-files");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(format!(
+        "{name}-{}-{:?}.xml",
+        std::process::id(),
+        std::thread::current().id()
+    ))
+}
+
+/// Validates `file` against an official ISO 20022 schema in `shared/xsd` with xmllint.
+pub fn xmllint(schema: &str, file: &std::path::Path) {
+    let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/xsd/");
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", &format!("{xsd}{schema}")])
+        .arg(file)
+        .output()
+        .expect("xmllint must be installed (libxml2-utils)");
+    assert!(
+        out.status.success(),
+        "{} does not validate: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

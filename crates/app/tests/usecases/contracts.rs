@@ -1,50 +1,15 @@
 //! Termination with settlement both ways, the year-end check-up rule, and a property over
 //! random sequences of collections, returns and settlements.
 
-use std::path::PathBuf;
-
-use ixorg_app::AppContext;
 use ixorg_app::contracts::{give_notice, settle, yearend};
 use ixorg_domain::Cents;
 use ixorg_domain::ledger::Transfer;
-use ixorg_testkit::{TestDb, db_test, raw, test_app};
+use ixorg_testkit::{TestDb, db_test, raw};
 use proptest::prelude::*;
 use time::Month;
 use time::macros::date;
 
-use crate::register;
-
-async fn with_operator(t: &TestDb) -> AppContext {
-    let ctx = test_app(t).await;
-    ixorg_app::operator::set(&ctx, &ixorg_app::operator::demo_profile())
-        .await
-        .expect("operator profile");
-    ctx
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join("ixorg-usecase-files");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(format!(
-        "{name}-{}-{:?}.xml",
-        std::process::id(),
-        std::thread::current().id()
-    ))
-}
-
-fn xmllint(schema: &str, file: &std::path::Path) {
-    let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/xsd/");
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema", &format!("{xsd}{schema}")])
-        .arg(file)
-        .output()
-        .expect("xmllint must be installed (libxml2-utils)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::{register, temp, with_operator, xmllint};
 
 db_test!(
     notice_ends_the_contract_at_the_end_of_the_month_after_the_notice_period,

@@ -7,4 +7,4 @@ mod households;
 mod money;
 mod platform;
 
-pub use common::{household, register};
+pub use common::{household, register, temp, with_operator, xmllint};

@@ -1,16 +1,13 @@
 //! Issue 4 end to end: applications, collection runs, bank files, the reminder flow.
 
-use std::path::PathBuf;
-
-use ixorg_app::AppContext;
 use ixorg_app::enrollment::{ApplicationOutcome, apply};
 use ixorg_app::reconciliation::{ReconcileError, reconcile};
 use ixorg_domain::Cents;
 use ixorg_domain::enrollment::{AcceptanceRule, ApplicationForm, MemberForm};
-use ixorg_testkit::{TestDb, db_test, raw, test_app};
+use ixorg_testkit::{TestDb, db_test, raw};
 use time::macros::date;
 
-use crate::register;
+use crate::{register, temp, with_operator, xmllint};
 
 fn member(role: &str, first: &str, born: &str, bsn: &str, budget: &str) -> MemberForm {
     MemberForm {
@@ -50,39 +47,6 @@ fn form() -> ApplicationForm {
         mandate_signed: "yes".into(),
         ..ApplicationForm::default()
     }
-}
-
-async fn with_operator(t: &TestDb) -> AppContext {
-    let ctx = test_app(t).await;
-    ixorg_app::operator::set(&ctx, &ixorg_app::operator::demo_profile())
-        .await
-        .expect("operator profile");
-    ctx
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join("ixorg-usecase-files");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir.join(format!(
-        "{name}-{}-{:?}.xml",
-        std::process::id(),
-        std::thread::current().id()
-    ))
-}
-
-fn xmllint(schema: &str, file: &std::path::Path) {
-    let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/xsd/");
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema", &format!("{xsd}{schema}")])
-        .arg(file)
-        .output()
-        .expect("xmllint must be installed (libxml2-utils)");
-    assert!(
-        out.status.success(),
-        "{} does not validate: {}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 db_test!(
