@@ -62,6 +62,10 @@ CREATE TABLE contribution (
     sequence_type TEXT NOT NULL CHECK (sequence_type IN ('FRST', 'RCUR', 'OOFF', 'FNAL')),
     amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
     amendment_from_iban TEXT,
+    -- The debtor as written to the file, so the same run always writes the same file.
+    debtor_iban TEXT NOT NULL,
+    debtor_name TEXT NOT NULL,
+    mandate_signed_on TEXT NOT NULL,
     contribution_status TEXT NOT NULL
         CHECK (contribution_status IN ('sent', 'settled', 'returned', 'rejected')),
     return_reason TEXT,

@@ -313,6 +313,9 @@ fn one_contribution(
         sequence_type: sequence.as_str(),
         amount,
         amendment_from_iban: due.amended_from_iban.clone(),
+        debtor_iban: due.iban.clone(),
+        debtor_name: due.account_holder.clone(),
+        mandate_signed_on: due.mandate_signed_on,
         lines,
     })
 }

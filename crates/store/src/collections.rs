@@ -256,6 +256,12 @@ pub struct NewContribution {
     pub amount: Cents,
     /// The previous IBAN when the debit carries a mandate amendment.
     pub amendment_from_iban: Option<Iban>,
+    /// The debtor's IBAN at the time of the run.
+    pub debtor_iban: Iban,
+    /// The debtor's name at the time of the run.
+    pub debtor_name: String,
+    /// The mandate's signature date.
+    pub mandate_signed_on: Date,
     /// Per member: participant, saving, fee, premium.
     pub lines: Vec<ContributionLine>,
 }
@@ -292,8 +298,9 @@ pub async fn insert_contributions(
         let sql = format!(
             "INSERT INTO contribution (contribution_id, collection_run_id, contract_id, \
              mandate_id, end_to_end_id, sequence_type, amount_cents, amendment_from_iban, \
-             created_at_ms, updated_at_ms, contribution_status) VALUES {}",
-            values(backend, chunk.len(), 10, ", 'sent'")
+             debtor_iban, debtor_name, mandate_signed_on, created_at_ms, updated_at_ms, \
+             contribution_status) VALUES {}",
+            values(backend, chunk.len(), 13, ", 'sent'")
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
@@ -307,6 +314,9 @@ pub async fn insert_contributions(
                     .bind(x.sequence_type)
                     .bind(x.amount.get())
                     .bind(x.amendment_from_iban.as_ref().map(|i| i.expose().to_owned()))
+                    .bind(x.debtor_iban.expose().to_owned())
+                    .bind(x.debtor_name.as_str())
+                    .bind(x.mandate_signed_on)
                     .bind(now_ms)
                     .bind(now_ms);
             }
@@ -401,11 +411,11 @@ pub async fn file_debits_page(
     after_end_to_end_id: &str,
     limit: i64,
 ) -> Result<Vec<FileDebit>, Error> {
-    const SQL: &str = "SELECT x.end_to_end_id, x.amount_cents, x.mandate_id, m.signed_on, \
-         m.iban, m.account_holder, x.amendment_from_iban FROM contribution x \
-         JOIN mandate m ON m.mandate_id = x.mandate_id \
-         WHERE x.collection_run_id = $1 AND x.sequence_type = $2 AND x.end_to_end_id > $3 \
-         ORDER BY x.end_to_end_id LIMIT $4";
+    const SQL: &str = "SELECT end_to_end_id, amount_cents, mandate_id, \
+         mandate_signed_on AS signed_on, debtor_iban AS iban, debtor_name AS account_holder, \
+         amendment_from_iban FROM contribution \
+         WHERE collection_run_id = $1 AND sequence_type = $2 AND end_to_end_id > $3 \
+         ORDER BY end_to_end_id LIMIT $4";
     grant.require(None, &[DataCategory::Financial], Action::Read)?;
     let rows: Vec<FileRow> = on_tx!(tx, c => sqlx::query_as(SQL)
         .bind(run)

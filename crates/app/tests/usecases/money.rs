@@ -379,3 +379,32 @@ db_test!(
         assert!(text.contains("<AmdmntInd>false</AmdmntInd>"));
     }
 );
+
+db_test!(
+    a_run_written_again_after_an_iban_change_is_the_same_file,
+    async |t: TestDb| {
+        let ctx = with_operator(&t).await;
+        let registered = register(&ctx).await;
+        let first = temp("same-1");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &first, &|_| {})
+            .await
+            .expect("collect");
+        let new_iban = "NL02ABNA0123456789".parse().expect("iban");
+        ixorg_app::contracts::change_iban(
+            &ctx,
+            registered.members[0].1.as_str(),
+            &new_iban,
+            "J. W.",
+        )
+        .await
+        .expect("change");
+        let again = temp("same-2");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &again, &|_| {})
+            .await
+            .expect("again");
+        assert_eq!(
+            std::fs::read(&first).expect("a"),
+            std::fs::read(&again).expect("b")
+        );
+    }
+);
