@@ -5,3 +5,4 @@
 
 pub mod sepa;
 pub mod tariff_csv;
+pub mod vektis;
