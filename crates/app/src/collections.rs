@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::context::AppContext;
 
 /// Contracts read per page while building a run.
-const PAGE_CONTRACTS: i64 = 2_000;
+const PAGE_CONTRACTS: i64 = 4_000;
 /// Direct debits read per page while writing the file.
 const PAGE_DEBITS: i64 = 5_000;
 
@@ -211,7 +211,7 @@ async fn build_run(
             add_retries(&mut made, &mut retries, &mut retried).ok_or(CollectError::Posting(
                 ixorg_domain::ledger::LedgerError::Overflow,
             ))?;
-            for (participant, saving, fee, premium) in &made.lines {
+            for (member, (participant, saving, fee, premium)) in made.lines.iter().enumerate() {
                 participants += 1;
                 fee_total = add(fee_total, fee.checked_sub(*premium).unwrap_or(Cents::ZERO))?;
                 premium_total = add(premium_total, *premium)?;
@@ -222,7 +222,7 @@ async fn build_run(
                     .map(|m| m.budget)
                     .expect("BUG: every line belongs to a member of the contract");
                 if saving.is_positive() {
-                    savings.push(saving_transfer(&e2e, *participant, bank, budget, *saving));
+                    savings.push(saving_transfer(&e2e, member, bank, budget, *saving));
                 }
             }
             total = add(total, made.amount)?;
@@ -353,15 +353,18 @@ fn add_retries(
     Some(())
 }
 
+/// The saving transfer of one member of a contribution. The key is the end-to-end id (unique
+/// across runs: it holds the date) and the member's place in the contribution, which is
+/// stable (members are ordered by id); short keys keep the ledger's key index small.
 fn saving_transfer(
     e2e: &str,
-    participant: ixorg_domain::ids::ParticipantId,
+    member: usize,
     bank: LedgerAccountId,
     budget: LedgerAccountId,
     saving: Cents,
 ) -> Transfer {
     Transfer {
-        idempotency_key: format!("col-{e2e}-{}", participant.uuid().simple()),
+        idempotency_key: format!("{e2e}.{member}"),
         debit: bank,
         credit: budget,
         amount: saving,
