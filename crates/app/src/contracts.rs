@@ -485,9 +485,7 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
             });
         }
         if short.is_positive() {
-            let debt = crate::reconciliation::own_payment_account(ctx, &mut tx, c.participant)
-                .await
-                .map_err(|e| ContractError::File(e.to_string()))?;
+            let debt = crate::ledger::own_payment_account(ctx, &mut tx, c.participant).await?;
             transfers.push(Transfer {
                 idempotency_key: format!("{key}-debt"),
                 debit: debt,

@@ -92,3 +92,31 @@ pub async fn budget_of(
     tx.commit().await?;
     Ok(a)
 }
+
+/// The participant's own-payment receivable account (what they owe), opened on first use.
+pub(crate) async fn own_payment_account(
+    ctx: &AppContext,
+    tx: &mut ixorg_store::Tx,
+    participant: ixorg_domain::ids::ParticipantId,
+) -> Result<ixorg_domain::ids::LedgerAccountId, ixorg_store::Error> {
+    if let Some(a) = ixorg_store::ledger::account_of(
+        tx,
+        participant,
+        ixorg_domain::ledger::AccountKind::OwnPaymentReceivable,
+    )
+    .await?
+    {
+        return Ok(a.id);
+    }
+    let id = ixorg_domain::ids::LedgerAccountId::from_uuid(ctx.ids.new_uuid());
+    let account = ixorg_store::ledger::NewAccount {
+        id,
+        kind: ixorg_domain::ledger::AccountKind::OwnPaymentReceivable,
+        code: None,
+        participant: Some(participant),
+        payee: None,
+        credit_line: ixorg_domain::Cents::ZERO,
+    };
+    ixorg_store::ledger::open_account(tx, &account, ctx.now_ms()).await?;
+    Ok(id)
+}

@@ -5,7 +5,7 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::collection::{ReminderStep, ReturnReason, reminder_step};
-use ixorg_domain::ledger::{AccountKind, Transfer};
+use ixorg_domain::ledger::Transfer;
 use ixorg_domain::privacy::DataCategory;
 use ixorg_formats::sepa::camt053::{Camt053Event, Camt053Reader};
 use ixorg_formats::sepa::pain002::read_pain002;
@@ -416,7 +416,7 @@ async fn reverse(ctx: &AppContext, tx: &mut Tx, c: &ContributionRef) -> Result<(
             ));
         }
         if short.is_positive() {
-            let debt = own_payment_account(ctx, tx, *participant).await?;
+            let debt = crate::ledger::own_payment_account(ctx, tx, *participant).await?;
             transfers.push(transfer(
                 key(&format!("debt-{tag}")),
                 debt,
@@ -438,27 +438,6 @@ async fn reverse(ctx: &AppContext, tx: &mut Tx, c: &ContributionRef) -> Result<(
     }
     post_all(ctx, tx, &transfers).await?;
     Ok(())
-}
-
-pub(crate) async fn own_payment_account(
-    ctx: &AppContext,
-    tx: &mut Tx,
-    participant: ixorg_domain::ids::ParticipantId,
-) -> Result<ixorg_domain::ids::LedgerAccountId, ReconcileError> {
-    if let Some(a) = ledger::account_of(tx, participant, AccountKind::OwnPaymentReceivable).await? {
-        return Ok(a.id);
-    }
-    let id = ixorg_domain::ids::LedgerAccountId::from_uuid(ctx.ids.new_uuid());
-    let account = ledger::NewAccount {
-        id,
-        kind: AccountKind::OwnPaymentReceivable,
-        code: None,
-        participant: Some(participant),
-        payee: None,
-        credit_line: Cents::ZERO,
-    };
-    ledger::open_account(tx, &account, ctx.now_ms()).await?;
-    Ok(id)
 }
 
 /// Starts the next step of the reminder flow for a failed contribution.
