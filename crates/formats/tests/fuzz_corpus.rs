@@ -63,3 +63,11 @@ fn every_tariff_csv_corpus_file_is_read_without_a_panic() {
         targets::tariff_csv,
     );
 }
+
+#[test]
+fn every_mz301_corpus_file_is_read_without_a_panic() {
+    replay(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/mz301"),
+        targets::mz301,
+    );
+}
