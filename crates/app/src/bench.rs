@@ -196,3 +196,55 @@ pub async fn collect(
         settled_returned: (reconciled.settled, reconciled.returned),
     })
 }
+
+/// What the MZ301 parse benchmark measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mz301ParseBench {
+    /// Declaration lines in the file.
+    pub lines: u64,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+    /// The fastest of the timed runs (parse and validate).
+    pub best: Duration,
+    /// Timed runs.
+    pub runs: u32,
+}
+
+impl Mz301ParseBench {
+    /// Megabytes (10^6 bytes) per second of the fastest run.
+    pub fn megabytes_per_second(&self) -> u64 {
+        let micros = self.best.as_micros().max(1);
+        u64::try_from(u128::from(self.bytes) / micros).unwrap_or(u64::MAX)
+    }
+
+    /// Declaration lines per second of the fastest run.
+    pub fn lines_per_second(&self) -> u64 {
+        let micros = self.best.as_micros().max(1);
+        u64::try_from(u128::from(self.lines) * 1_000_000 / micros).unwrap_or(u64::MAX)
+    }
+}
+
+/// Builds a synthetic MZ301 file of about `lines` declaration lines (four per patient), then
+/// parses and validates it `runs` times with the real reader and keeps the fastest run.
+pub fn mz301_parse(lines: u64, runs: u32) -> anyhow::Result<Mz301ParseBench> {
+    use ixorg_formats::vektis::{read_mz301, synthetic_file, write_mz301};
+    const LINES_PER_PATIENT: usize = 4;
+    anyhow::ensure!(runs > 0, "at least one run");
+    let patients = usize::try_from(lines)?.div_ceil(LINES_PER_PATIENT).max(1);
+    let file = synthetic_file(patients, LINES_PER_PATIENT, 42);
+    let bytes = write_mz301(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut best = Duration::MAX;
+    let mut read_lines = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let read = read_mz301(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+        best = best.min(started.elapsed());
+        read_lines = read.lines().count() as u64;
+    }
+    Ok(Mz301ParseBench {
+        lines: read_lines,
+        bytes: bytes.len() as u64,
+        best,
+        runs,
+    })
+}

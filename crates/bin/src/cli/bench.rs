@@ -22,6 +22,15 @@ pub enum BenchCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Parse and validate a synthetic MZ301 file of about N declaration lines.
+    Mz301Parse {
+        /// Number of declaration lines (an MZ301 1.3 file holds at most 999,999).
+        #[arg(long, default_value_t = 999_996)]
+        lines: u64,
+        /// Timed runs; the fastest counts.
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
     /// Generate N participants, then time one collection run (pain.008) and the
     /// reconciliation of its camt.053.
     Collect {
@@ -46,6 +55,25 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             participants,
             database,
         } => collect(participants, database).await,
+        BenchCommand::Mz301Parse { lines, runs } => {
+            anyhow::ensure!(
+                (1..=20_000_000).contains(&lines),
+                "--lines is 1 to 20,000,000"
+            );
+            anyhow::ensure!((1..=20).contains(&runs), "--runs is 1 to 20");
+            let r = ixorg_app::bench::mz301_parse(lines, runs)?;
+            println!(
+                "bench mz301-parse: {} lines, {} MB, fastest of {} runs {:.3} s = {} MB/s, {} \
+                 lines/s",
+                r.lines,
+                r.bytes / 1_000_000,
+                r.runs,
+                r.best.as_secs_f64(),
+                r.megabytes_per_second(),
+                r.lines_per_second()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -129,6 +129,14 @@ fn the_ledger_benchmark_runs_and_reports_a_rate() {
     assert!(stdout.contains("audit after the benchmark: ok"), "{stdout}");
 }
 
+#[test]
+fn the_mz301_parse_benchmark_reads_its_synthetic_file_completely() {
+    let out = run(&["bench", "mz301-parse", "--lines", "2000", "--runs", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("bench mz301-parse: 2000 lines"), "{stdout}");
+}
+
 db_test!(
     serve_answers_health_checks_and_stops_cleanly_on_sigterm,
     async |t: TestDb| {

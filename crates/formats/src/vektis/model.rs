@@ -6,7 +6,130 @@
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{AgbCode, Bsn, Uzovi};
 use ixorg_domain::tariff::TariffCode;
+use std::fmt;
+use std::ops::Deref;
+
 use time::Date;
+
+/// The text of one fixed-width field, kept inline: no heap allocation, so reading a million
+/// lines does not make millions of small `String`s.
+///
+/// `BYTES` is the capacity in UTF-8 bytes: twice the field's length in characters, since an
+/// ISO-8859-1 character takes one or two bytes in UTF-8 (so every value the field can hold
+/// fits). The text is trimmed at the end, as the reader keeps it. It reads as a `&str`
+/// through [`FieldText::as_str`] or `Deref`.
+///
+/// Bytes past the text are always zero, so the derived equality and hash are the text's.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FieldText<const BYTES: usize> {
+    len: u8,
+    bytes: [u8; BYTES],
+}
+
+impl<const BYTES: usize> FieldText<BYTES> {
+    /// The empty text.
+    pub const EMPTY: FieldText<BYTES> = FieldText {
+        len: 0,
+        bytes: [0; BYTES],
+    };
+
+    /// `text` as a field text; `None` when it has more than `BYTES` bytes (or 255).
+    #[must_use]
+    pub fn new(text: &str) -> Option<FieldText<BYTES>> {
+        let mut field = FieldText::EMPTY;
+        field
+            .bytes
+            .get_mut(..text.len())?
+            .copy_from_slice(text.as_bytes());
+        field.len = u8::try_from(text.len()).ok()?;
+        Some(field)
+    }
+
+    /// ISO-8859-1 bytes (one character per byte) as a field text, trailing spaces removed;
+    /// `None` when the UTF-8 form has more than `BYTES` bytes.
+    pub(super) fn from_latin1(value: &[u8]) -> Option<FieldText<BYTES>> {
+        let end = value
+            .iter()
+            .rposition(|&b| b != b' ')
+            .map_or(0, |last| last + 1);
+        let trimmed = value.get(..end)?;
+        let mut field = FieldText::EMPTY;
+        if trimmed.is_ascii() {
+            // The common case: ASCII is the same in both encodings, so one copy.
+            field.bytes.get_mut(..end)?.copy_from_slice(trimmed);
+            field.len = u8::try_from(end).ok()?;
+            return Some(field);
+        }
+        let mut len = 0;
+        for &byte in trimmed {
+            if byte.is_ascii() {
+                *field.bytes.get_mut(len)? = byte;
+                len += 1;
+            } else {
+                let mut utf8 = [0; 2];
+                let encoded = char::from(byte).encode_utf8(&mut utf8).as_bytes();
+                field
+                    .bytes
+                    .get_mut(len..len + encoded.len())?
+                    .copy_from_slice(encoded);
+                len += encoded.len();
+            }
+        }
+        field.len = u8::try_from(len).ok()?;
+        Some(field)
+    }
+
+    /// The text.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or_default();
+        std::str::from_utf8(bytes).expect("BUG: a FieldText only holds the bytes of a str")
+    }
+}
+
+impl<const BYTES: usize> Default for FieldText<BYTES> {
+    fn default() -> Self {
+        FieldText::EMPTY
+    }
+}
+
+impl<const BYTES: usize> Deref for FieldText<BYTES> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl<const BYTES: usize> AsRef<str> for FieldText<BYTES> {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl<const BYTES: usize> fmt::Debug for FieldText<BYTES> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl<const BYTES: usize> fmt::Display for FieldText<BYTES> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<const BYTES: usize> PartialEq<str> for FieldText<BYTES> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl<const BYTES: usize> PartialEq<&str> for FieldText<BYTES> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// A whole MZ301 file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,9 +249,9 @@ pub struct Line {
     /// The insurer.
     pub uzovi: Uzovi,
     /// The insurer's member number, as text.
-    pub insured_number: String,
+    pub insured_number: FieldText<30>,
     /// The authorization number, blank when none.
-    pub authorization_number: String,
+    pub authorization_number: FieldText<30>,
     /// Date of treatment.
     pub treatment_date: Date,
     /// INDICATIE SOORT PRESTATIERECORD: `1` honorarium, other values additional costs.
@@ -136,13 +259,13 @@ pub struct Line {
     /// AANDUIDING PRESTATIECODELIJST (`010` for dental care).
     pub code_list: u16,
     /// The prestatiecode as the file has it, trimmed; old or unknown codes are kept.
-    pub code: String,
+    pub code: FieldText<12>,
     /// Upper/lower jaw indicator, blank when none.
-    pub jaw: String,
+    pub jaw: FieldText<2>,
     /// GEBITSELEMENTCODE, blank when none.
-    pub element: String,
+    pub element: FieldText<4>,
     /// VLAKCODE, blank when none.
-    pub surface: String,
+    pub surface: FieldText<12>,
     /// Accident indicator, `None` when blank.
     pub accident: Option<Accident>,
     /// The treating provider.
@@ -162,9 +285,9 @@ pub struct Line {
     /// DECLARATIEBEDRAG with its D/C sign applied (credit is negative).
     pub declared: Cents,
     /// REFERENTIENUMMER DIT PRESTATIERECORD.
-    pub reference: String,
+    pub reference: FieldText<40>,
     /// REFERENTIENUMMER VOORGAANDE GERELATEERDE PRESTATIERECORD, blank when none.
-    pub previous_reference: String,
+    pub previous_reference: FieldText<40>,
     /// Comments (98) on this line.
     pub comments: Vec<Comment>,
 }
@@ -275,5 +398,33 @@ impl Mz301File {
             totals.insured_count + totals.debtor_count + totals.line_count + totals.comment_count;
         self.totals = totals;
         Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_text_decodes_iso_8859_1_and_trims_trailing_spaces() {
+        let text = FieldText::<12>::from_latin1(b"Caf\xe9 au  ");
+        assert_eq!(
+            text.map(|text| text.to_string()),
+            Some("Café au".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_field_of_only_non_ascii_characters_fits_twice_its_length_in_bytes() {
+        let text = FieldText::<40>::from_latin1(&[0xe9; 20]).expect("fits");
+        assert_eq!(text.chars().count(), 20);
+        assert_eq!(text.len(), 40);
+    }
+
+    #[test]
+    fn field_text_refuses_text_longer_than_its_capacity() {
+        assert_eq!(FieldText::<4>::new("abcde"), None);
+        assert_eq!(FieldText::<4>::new("abcd").map(|t| t == "abcd"), Some(true));
+        assert_eq!(FieldText::<4>::default(), "");
     }
 }

@@ -7,12 +7,12 @@
 //! is either the whole file or the list of problems: never a half-read file.
 
 use ixorg_domain::Cents;
-use ixorg_domain::identifiers::{Bsn, Uzovi};
+use ixorg_domain::identifiers::{AgbCode, Bsn, Uzovi};
 
 use super::error::{Mz301Error, Mz301Errors, Problem};
 use super::fields::{self, agb, date, digits, name, signed, slice, start, text};
 use super::model::{
-    Accident, Comment, Debtor, Header, Line, MessageKind, Mz301File, Patient, Totals,
+    Accident, Comment, Debtor, FieldText, Header, Line, MessageKind, Mz301File, Patient, Totals,
 };
 use super::spec::{
     MZ301_V1_3, RECORD_COMMENT, RECORD_DEBTOR, RECORD_HEADER, RECORD_INSURED, RECORD_LINE,
@@ -21,6 +21,10 @@ use super::spec::{
 
 /// Most records one file may hold (a generous bound over the one million lines a batch has).
 pub const RECORDS_MAX: usize = 50_000_000;
+
+/// Most verzekerden a valid file holds: AANTAL VERZEKERDENRECORDS in the sluit record has six
+/// digits.
+const PATIENTS_MAX: usize = 999_999;
 
 /// Field number of IDENTIFICATIE DETAILRECORD in the 02/03/04/98 records.
 const FIELD_DETAIL_ID: usize = 2;
@@ -33,6 +37,7 @@ const FIELD_DETAIL_ID: usize = 2;
 /// record number, position and field name. No input makes this function panic.
 pub fn read_mz301(input: &[u8]) -> Result<Mz301File, Mz301Errors> {
     let mut reader = Reader::new(&MZ301_V1_3);
+    reader.reserve_patients(input.len());
     let mut count = 0;
     for raw in records(input) {
         count += 1;
@@ -53,11 +58,43 @@ pub fn read_mz301(input: &[u8]) -> Result<Mz301File, Mz301Errors> {
 /// The records of `input`, line endings removed.
 pub(super) fn records(input: &[u8]) -> impl Iterator<Item = &[u8]> {
     let body = input.strip_suffix(b"\n").unwrap_or(input);
-    (!input.is_empty())
-        .then(|| body.split(|&b| b == b'\n'))
-        .into_iter()
-        .flatten()
-        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+    let mut rest = (!input.is_empty()).then_some(body);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let line = match find_newline(current) {
+            Some(end) => {
+                rest = current.get(end + 1..);
+                current.get(..end).unwrap_or(current)
+            }
+            None => {
+                rest = None;
+                current
+            }
+        };
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    })
+}
+
+/// Bytes per block of the newline search.
+const NEWLINE_BLOCK_BYTES: usize = 32;
+
+/// The index of the first `\n` in `bytes`. Searches in blocks with a branch-free fold (which
+/// the compiler vectorizes) and byte by byte only inside the block that has one: records are
+/// 310 bytes, so this is most of the reader's scanning.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    let mut blocks = bytes.chunks_exact(NEWLINE_BLOCK_BYTES);
+    let mut offset = 0;
+    for block in blocks.by_ref() {
+        if block.iter().fold(false, |found, &b| found | (b == b'\n')) {
+            return block.iter().position(|&b| b == b'\n').map(|at| offset + at);
+        }
+        offset += NEWLINE_BLOCK_BYTES;
+    }
+    blocks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|at| offset + at)
 }
 
 /// The last record that was not a comment: what the next record may be.
@@ -98,6 +135,53 @@ struct Reader {
     counts: Counts,
     declared_sum: i128,
     declared_complete: bool,
+    /// The identifiers parsed last, reused while records repeat them.
+    cache: Identifiers,
+}
+
+/// The identifiers the previous records held. A file repeats them from record to record (the
+/// insurer, the provider, the patient's BSN on each line), so a value whose digits equal the
+/// cached one is cloned instead of parsed again.
+#[derive(Default)]
+struct Identifiers {
+    bsn: Option<Bsn>,
+    uzovi: Option<Uzovi>,
+    provider: Option<AgbCode>,
+    referrer: Option<AgbCode>,
+}
+
+/// `cache`'s value when `raw` is exactly its text, else `parse(raw)` (which then becomes the
+/// cached value). Equal text means an equal value: the identifiers keep their digits as parsed.
+fn reuse<T: Clone>(
+    cache: &mut Option<T>,
+    raw: &[u8],
+    text_of: fn(&T) -> &str,
+    parse: impl FnOnce(&[u8]) -> Option<T>,
+) -> Option<T> {
+    if let Some(hit) = cache
+        .as_ref()
+        .filter(|value| text_of(value).as_bytes() == raw)
+    {
+        return Some(hit.clone());
+    }
+    let parsed = parse(raw)?;
+    *cache = Some(parsed.clone());
+    Some(parsed)
+}
+
+/// A UZOVI number, through the cache.
+fn uzovi(cache: &mut Option<Uzovi>, raw: &[u8]) -> Option<Uzovi> {
+    reuse(cache, raw, Uzovi::as_str, |raw| {
+        Uzovi::parse(fields::ascii(raw)?).ok()
+    })
+}
+
+/// An AGB code through the cache; `None` when blank or all zeros.
+fn cached_agb(cache: &mut Option<AgbCode>, raw: &[u8]) -> Option<AgbCode> {
+    if fields::is_blank(raw) || fields::is_zeros(raw) {
+        return None;
+    }
+    reuse(cache, raw, AgbCode::as_str, agb)
 }
 
 impl Reader {
@@ -116,7 +200,17 @@ impl Reader {
             counts: Counts::default(),
             declared_sum: 0,
             declared_complete: true,
+            cache: Identifiers::default(),
         }
+    }
+
+    /// Reserves room for the most verzekerden `input_bytes` can hold (each needs a 02 and a 04
+    /// record), so the list is not copied as it grows. Capacity that is never filled is
+    /// never touched, so it costs address space, not memory.
+    fn reserve_patients(&mut self, input_bytes: usize) {
+        let bytes_per_patient_min = 2 * (self.spec.record_length + 1);
+        let patients_max = (input_bytes / bytes_per_patient_min).min(PATIENTS_MAX);
+        self.patients.reserve_exact(patients_max);
     }
 
     fn error(&mut self, record: usize, position: usize, field: &'static str, problem: Problem) {
@@ -454,7 +548,7 @@ impl Reader {
             record: record.number,
             detail_id: digits(slice(raw, spec, 2))?,
             bsn: self.bsn(record, 3),
-            uzovi: Uzovi::parse(fields::ascii(slice(raw, spec, 4))?).ok()?,
+            uzovi: uzovi(&mut self.cache.uzovi, slice(raw, spec, 4))?,
             insured_number: text(slice(raw, spec, 5)),
             patient_number: text(slice(raw, spec, 6)),
             birth_date: date(slice(raw, spec, 7))?,
@@ -472,7 +566,9 @@ impl Reader {
         if fields::is_blank(value) || fields::is_zeros(value) {
             return None;
         }
-        let parsed = fields::ascii(value).and_then(|digits| Bsn::parse(digits).ok());
+        let parsed = reuse(&mut self.cache.bsn, value, Bsn::expose, |value| {
+            Bsn::parse(fields::ascii(value)?).ok()
+        });
         if parsed.is_none() {
             let (field, position) = (name(record.spec, number), start(record.spec, number));
             self.error(record.number, position, field, Problem::Bsn);
@@ -487,27 +583,27 @@ impl Reader {
             record: record.number,
             detail_id: small(2)?,
             bsn: self.bsn(record, 3),
-            uzovi: Uzovi::parse(fields::ascii(slice(raw, spec, 4))?).ok()?,
-            insured_number: text(slice(raw, spec, 5)),
-            authorization_number: text(slice(raw, spec, 6)),
+            uzovi: uzovi(&mut self.cache.uzovi, slice(raw, spec, 4))?,
+            insured_number: FieldText::from_latin1(slice(raw, spec, 5))?,
+            authorization_number: FieldText::from_latin1(slice(raw, spec, 6))?,
             treatment_date: date(slice(raw, spec, 8))?,
             record_kind: u8::try_from(small(9)?).ok()?,
             code_list: u16::try_from(small(12)?).ok()?,
-            code: text(slice(raw, spec, 13)),
-            jaw: text(slice(raw, spec, 14)),
-            element: text(slice(raw, spec, 15)),
-            surface: text(slice(raw, spec, 16)),
+            code: FieldText::from_latin1(slice(raw, spec, 13))?,
+            jaw: FieldText::from_latin1(slice(raw, spec, 14))?,
+            element: FieldText::from_latin1(slice(raw, spec, 15))?,
+            surface: FieldText::from_latin1(slice(raw, spec, 16))?,
             accident: accident(slice(raw, spec, 19)),
-            provider: agb(slice(raw, spec, 20))?,
-            referrer: agb(slice(raw, spec, 22)),
+            provider: cached_agb(&mut self.cache.provider, slice(raw, spec, 20))?,
+            referrer: cached_agb(&mut self.cache.referrer, slice(raw, spec, 22)),
             tariff: signed(slice(raw, spec, 24), b"D")?,
             quantity: u16::try_from(small(25)?).ok()?,
             calculated: signed(slice(raw, spec, 26), slice(raw, spec, 27))?,
             reduction: signed(slice(raw, spec, 28), b"D")?,
             vat_basis_points: u16::try_from(small(29)?).ok()?,
             declared: signed(slice(raw, spec, 30), slice(raw, spec, 31))?,
-            reference: text(slice(raw, spec, 32)),
-            previous_reference: text(slice(raw, spec, 33)),
+            reference: FieldText::from_latin1(slice(raw, spec, 32))?,
+            previous_reference: FieldText::from_latin1(slice(raw, spec, 33))?,
             comments: Vec::new(),
         })
     }

@@ -6,4 +6,5 @@ mod mz302;
 mod robustness;
 mod roundtrip;
 mod sample;
+mod synthetic;
 mod throughput;

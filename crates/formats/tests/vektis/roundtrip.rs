@@ -3,8 +3,8 @@
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{AgbCode, Bsn, Uzovi};
 use ixorg_formats::vektis::{
-    Accident, Comment, Debtor, Header, Line, MessageKind, Mz301File, Patient, Totals, read_mz301,
-    write_mz301,
+    Accident, Comment, Debtor, FieldText, Header, Line, MessageKind, Mz301File, Patient, Totals,
+    read_mz301, write_mz301,
 };
 use proptest::prelude::*;
 use time::{Date, Month};
@@ -101,6 +101,11 @@ fn arb_header() -> impl Strategy<Value = Header> {
         )
 }
 
+/// A generated text as a field text (the strategies keep to the field lengths).
+fn field<const BYTES: usize>(text: &str) -> FieldText<BYTES> {
+    FieldText::new(text).expect("generated texts fit their fields")
+}
+
 fn arb_line() -> impl Strategy<Value = Line> {
     (
         (
@@ -141,15 +146,15 @@ fn arb_line() -> impl Strategy<Value = Line> {
             detail_id: 0,
             bsn: who.0,
             uzovi: who.1,
-            insured_number: who.2,
-            authorization_number: who.3,
+            insured_number: field(&who.2),
+            authorization_number: field(&who.3),
             treatment_date: what.0,
             record_kind: Line::KIND_HONORARIUM,
             code_list: what.1,
-            code: what.2,
-            jaw: what.3,
-            element: what.4,
-            surface: what.5,
+            code: field(&what.2),
+            jaw: field(&what.3),
+            element: field(&what.4),
+            surface: field(&what.5),
             accident: accident.0,
             provider: accident.1,
             referrer: accident.2,
@@ -159,8 +164,8 @@ fn arb_line() -> impl Strategy<Value = Line> {
             reduction: Cents::new(money.3),
             vat_basis_points: money.4,
             declared: Cents::new(money.5),
-            reference: refs.0,
-            previous_reference: refs.1,
+            reference: field(&refs.0),
+            previous_reference: field(&refs.1),
             comments: refs.2,
         })
 }
