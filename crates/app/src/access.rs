@@ -1,6 +1,6 @@
 //! The one entry to personal data for use cases: open a transaction, pass the gate.
 
-use ixorg_domain::privacy::Refusal;
+use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
 use ixorg_store::Tx;
 use ixorg_store::gate::{self, AccessRequest, Grant};
 
@@ -30,4 +30,28 @@ pub async fn begin(ctx: &AppContext, request: AccessRequest) -> Result<(Tx, Gran
             Err(AccessError::Refused(refusal))
         }
     }
+}
+
+/// The access of one of the platform's own jobs (`Role::System`, actor `job`) for `purpose`,
+/// inside the caller's transaction: the access-log entry is written in `tx` and a refusal is an
+/// error. Batch jobs use this; a refusal here means the policy no longer lets the job run.
+pub async fn job_grant(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    job: &str,
+    purpose: Purpose,
+    categories: Vec<DataCategory>,
+    action: Action,
+) -> Result<Grant, AccessError> {
+    let request = AccessRequest {
+        actor: Actor::System(job.to_owned()),
+        role: Role::System,
+        purpose: Some(purpose),
+        subject: None,
+        categories,
+        action,
+    };
+    gate::authorize(tx, &ctx.policy, request, ctx.now_ms())
+        .await?
+        .map_err(AccessError::Refused)
 }

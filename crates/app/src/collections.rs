@@ -8,14 +8,14 @@ use ixorg_domain::Cents;
 use ixorg_domain::collection::{MandateHistory, contribution, sequence_type};
 use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId};
 use ixorg_domain::ledger::Transfer;
-use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Role};
+use ixorg_domain::privacy::{Action, DataCategory, Purpose};
 use ixorg_formats::sepa::GroupHeader;
 use ixorg_formats::sepa::pain008::{
     DirectDebit, DirectDebitBatch, MandateAmendment, Pain008Writer,
 };
 use ixorg_store::collections::{self as repo, CollectionRun, DueContract, NewContribution};
 use ixorg_store::enrollment::{self as mandates, OperatorProfile};
-use ixorg_store::gate::{self, AccessRequest, Grant};
+use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
@@ -67,35 +67,17 @@ pub enum CollectError {
     Store(#[from] ixorg_store::Error),
 }
 
-fn system_request(categories: Vec<DataCategory>, action: Action) -> AccessRequest {
-    AccessRequest {
-        actor: Actor::System("collect".into()),
-        role: Role::System,
-        purpose: Some(Purpose::Reimbursement),
-        subject: None,
-        categories,
-        action,
-    }
-}
-
 /// Grants for a batch job that reads and changes financial data (and reads identity data).
 pub(crate) async fn batch_grants(
     ctx: &AppContext,
     tx: &mut Tx,
     read: Vec<DataCategory>,
 ) -> Result<(Grant, Grant), CollectError> {
-    let now_ms = ctx.now_ms();
-    let read = gate::authorize(tx, &ctx.policy, system_request(read, Action::Read), now_ms)
-        .await?
-        .map_err(CollectError::Refused)?;
-    let change = gate::authorize(
-        tx,
-        &ctx.policy,
-        system_request(vec![DataCategory::Financial], Action::Change),
-        now_ms,
-    )
-    .await?
-    .map_err(CollectError::Refused)?;
+    let purpose = Purpose::Reimbursement;
+    let job = "collect";
+    let read = crate::access::job_grant(ctx, tx, job, purpose, read, Action::Read).await?;
+    let financial = vec![DataCategory::Financial];
+    let change = crate::access::job_grant(ctx, tx, job, purpose, financial, Action::Change).await?;
     Ok((read, change))
 }
 
@@ -275,7 +257,8 @@ fn add(a: Cents, b: Cents) -> Result<Cents, CollectError> {
     ))
 }
 
-fn date_code(date: Date) -> String {
+/// A date as `YYYYMMDD`, for message and end-to-end ids.
+pub(crate) fn date_code(date: Date) -> String {
     format!(
         "{:04}{:02}{:02}",
         date.year(),
@@ -417,14 +400,16 @@ async fn write_file(
     let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
     // A write transaction: the gate's access-log entry is a write.
     let mut tx = ctx.db.begin().await?;
-    let read = gate::authorize(
+    let financial = vec![DataCategory::Financial];
+    let read = crate::access::job_grant(
+        ctx,
         &mut tx,
-        &ctx.policy,
-        system_request(vec![DataCategory::Financial], Action::Read),
-        ctx.now_ms(),
+        "collect",
+        Purpose::Reimbursement,
+        financial,
+        Action::Read,
     )
-    .await?
-    .map_err(CollectError::Refused)?;
+    .await?;
     let totals = repo::run_totals(&mut tx, run.id).await?;
     let header = GroupHeader {
         message_id: run.message_id.clone(),
@@ -496,4 +481,13 @@ async fn write_file(
     drop(inner);
     std::fs::rename(&temp, out).map_err(|e| file_err(&e))?;
     Ok(())
+}
+
+impl From<crate::access::AccessError> for CollectError {
+    fn from(e: crate::access::AccessError) -> Self {
+        match e {
+            crate::access::AccessError::Refused(r) => CollectError::Refused(r),
+            crate::access::AccessError::Store(s) => CollectError::Store(s),
+        }
+    }
 }

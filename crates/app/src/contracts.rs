@@ -6,7 +6,7 @@ use std::path::Path;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{ContractId, LedgerAccountId};
 use ixorg_domain::ledger::Transfer;
-use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
+use ixorg_domain::privacy::{Action, DataCategory, Purpose, Refusal};
 use ixorg_domain::termination::{Settlement, end_date};
 use ixorg_domain::terms::age_on;
 use ixorg_domain::yearend::checkup_deduction;
@@ -14,11 +14,11 @@ use ixorg_formats::sepa::GroupHeader;
 use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
 use ixorg_formats::sepa::pain008::{DirectDebit, DirectDebitBatch, Pain008Writer, SequenceType};
 use ixorg_store::contracts::{self as repo, ToSettle};
-use ixorg_store::gate::{self, AccessRequest, Grant};
+use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
 use time::Date;
 
-use crate::collections::{CollectError, created_at_of, post_all};
+use crate::collections::{CollectError, created_at_of, date_code, post_all};
 use crate::context::AppContext;
 
 /// Why a contract change could not be made.
@@ -63,17 +63,8 @@ async fn grant(
     categories: Vec<DataCategory>,
     action: Action,
 ) -> Result<Grant, ContractError> {
-    let request = AccessRequest {
-        actor: Actor::System(job.to_owned()),
-        role: Role::System,
-        purpose: Some(Purpose::ServiceDelivery),
-        subject: None,
-        categories,
-        action,
-    };
-    gate::authorize(tx, &ctx.policy, request, ctx.now_ms())
-        .await?
-        .map_err(ContractError::Refused)
+    let purpose = Purpose::ServiceDelivery;
+    Ok(crate::access::job_grant(ctx, tx, job, purpose, categories, action).await?)
 }
 
 /// Records notice for the contract of `participant_number`, given on `notice_given_on`, and
@@ -294,15 +285,6 @@ fn zero_budget(
     } else {
         None
     }
-}
-
-fn date_code(date: Date) -> String {
-    format!(
-        "{:04}{:02}{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
 }
 
 fn write_payouts(
@@ -674,4 +656,13 @@ async fn apply_one_change(
     let line = terms.credit_line(change.new_annual).max(used);
     ledger::set_credit_line(tx, budget, line, ctx.now_ms()).await?;
     Ok(())
+}
+
+impl From<crate::access::AccessError> for ContractError {
+    fn from(e: crate::access::AccessError) -> Self {
+        match e {
+            crate::access::AccessError::Refused(r) => ContractError::Refused(r),
+            crate::access::AccessError::Store(s) => ContractError::Store(s),
+        }
+    }
 }

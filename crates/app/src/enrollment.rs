@@ -7,10 +7,10 @@ use ixorg_domain::enrollment::{
 };
 use ixorg_domain::identifiers::ParticipantNumber;
 use ixorg_domain::ids::{ContractId, ParticipantId};
-use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
+use ixorg_domain::privacy::{Action, DataCategory, Purpose, Refusal};
 use ixorg_domain::terms::HouseholdRole;
 use ixorg_store::enrollment as repo;
-use ixorg_store::gate::{self, AccessRequest, Grant};
+use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, parties};
 use sha2::{Digest, Sha256};
 
@@ -71,26 +71,14 @@ pub enum ApplyError {
     Store(#[from] ixorg_store::Error),
 }
 
-fn request(categories: Vec<DataCategory>, action: Action) -> AccessRequest {
-    AccessRequest {
-        actor: Actor::System("enrollment".into()),
-        role: Role::System,
-        purpose: Some(Purpose::ServiceDelivery),
-        subject: None,
-        categories,
-        action,
-    }
-}
-
 async fn grant(
     ctx: &AppContext,
     tx: &mut Tx,
     categories: Vec<DataCategory>,
     action: Action,
 ) -> Result<Grant, ApplyError> {
-    gate::authorize(tx, &ctx.policy, request(categories, action), ctx.now_ms())
-        .await?
-        .map_err(ApplyError::Refused)
+    let purpose = Purpose::ServiceDelivery;
+    Ok(crate::access::job_grant(ctx, tx, "enrollment", purpose, categories, action).await?)
 }
 
 /// Handles one application.
@@ -271,4 +259,13 @@ fn activation_token() -> Result<String, ApplyError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|_| ApplyError::Random)?;
     Ok(hex::encode(bytes))
+}
+
+impl From<crate::access::AccessError> for ApplyError {
+    fn from(e: crate::access::AccessError) -> Self {
+        match e {
+            crate::access::AccessError::Refused(r) => ApplyError::Refused(r),
+            crate::access::AccessError::Store(s) => ApplyError::Store(s),
+        }
+    }
 }

@@ -135,17 +135,15 @@ pub async fn camt053_for_collection(
     let run = ixorg_store::collections::run_by_date(&mut tx, date)
         .await?
         .ok_or(SimulateError::NoRun)?;
-    let request = ixorg_store::gate::AccessRequest {
-        actor: ixorg_domain::privacy::Actor::System("bank-simulator".into()),
-        role: ixorg_domain::privacy::Role::System,
-        purpose: Some(ixorg_domain::privacy::Purpose::Reimbursement),
-        subject: None,
-        categories: vec![ixorg_domain::privacy::DataCategory::Financial],
-        action: ixorg_domain::privacy::Action::Read,
-    };
-    let grant = ixorg_store::gate::authorize(&mut tx, &ctx.policy, request, ctx.now_ms())
-        .await?
-        .map_err(SimulateError::Refused)?;
+    let grant = crate::access::job_grant(
+        ctx,
+        &mut tx,
+        "bank-simulator",
+        ixorg_domain::privacy::Purpose::Reimbursement,
+        vec![ixorg_domain::privacy::DataCategory::Financial],
+        ixorg_domain::privacy::Action::Read,
+    )
+    .await?;
     // Pass 1: decide the returns (by a hash of seed and end-to-end id) and the closing balance.
     let returned_for = |e2e: &str| {
         let mut rng = Rng::new(seed ^ fxhash(e2e));
@@ -245,4 +243,13 @@ fn fxhash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+impl From<crate::access::AccessError> for SimulateError {
+    fn from(e: crate::access::AccessError) -> Self {
+        match e {
+            crate::access::AccessError::Refused(r) => SimulateError::Refused(r),
+            crate::access::AccessError::Store(s) => SimulateError::Store(s),
+        }
+    }
 }
