@@ -268,14 +268,7 @@ db_test!(
         ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {})
             .await
             .expect("collect");
-        let report = r#"<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
-<GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2026-12-01T08:00:00</CreDtTm></GrpHdr>
-<OrgnlGrpInfAndSts><OrgnlMsgId>IXORG-COL-20261201</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId></OrgnlGrpInfAndSts>
-<OrgnlPmtInfAndSts><OrgnlPmtInfId>IXORG-COL-20261201-FRST</OrgnlPmtInfId>
-<TxInfAndSts><OrgnlEndToEndId>C20261201000000001</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts>
-<TxInfAndSts><OrgnlEndToEndId>NOT-OURS-1</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></TxInfAndSts>
-</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"#;
+        let report = pain002_reject(&[("C20261201000000001", "AC04"), ("NOT-OURS-1", "AM04")]);
         let r = reconcile(&ctx, report.as_bytes()).await.expect("reconcile");
         assert_eq!((r.rejected, r.unmatched), (1, 1));
         // AC04 (account closed): collecting stops on the mandate.
@@ -304,13 +297,7 @@ db_test!(
         ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &temp("am04"), &|_| {})
             .await
             .expect("collect");
-        let reject = r#"<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
-<GrpHdr><MsgId>STS-2</MsgId><CreDtTm>2026-12-01T08:00:00</CreDtTm></GrpHdr>
-<OrgnlGrpInfAndSts><OrgnlMsgId>IXORG-COL-20261201</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId></OrgnlGrpInfAndSts>
-<OrgnlPmtInfAndSts><OrgnlPmtInfId>IXORG-COL-20261201-FRST</OrgnlPmtInfId>
-<TxInfAndSts><OrgnlEndToEndId>C20261201000000001</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></TxInfAndSts>
-</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"#;
+        let reject = pain002_reject(&[("C20261201000000001", "AM04")]);
         reconcile(&ctx, reject.as_bytes()).await.expect("reconcile");
         let step = raw::scalar(
             &t,
@@ -408,3 +395,27 @@ db_test!(
         );
     }
 );
+
+/// A pain.002.001.03 status report for the December 2026 run rejecting each (end-to-end id,
+/// reason code).
+fn pain002_reject(rejects: &[(&str, &str)]) -> String {
+    let transactions: String = rejects
+        .iter()
+        .map(|(e2e, reason)| {
+            format!(
+                "<TxInfAndSts><OrgnlEndToEndId>{e2e}</OrgnlEndToEndId><TxSts>RJCT</TxSts>\
+                 <StsRsnInf><Rsn><Cd>{reason}</Cd></Rsn></StsRsnInf></TxInfAndSts>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"><CstmrPmtStsRpt>\
+         <GrpHdr><MsgId>STS-{}</MsgId><CreDtTm>2026-12-01T08:00:00</CreDtTm></GrpHdr>\
+         <OrgnlGrpInfAndSts><OrgnlMsgId>IXORG-COL-20261201</OrgnlMsgId>\
+         <OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId></OrgnlGrpInfAndSts>\
+         <OrgnlPmtInfAndSts><OrgnlPmtInfId>IXORG-COL-20261201-FRST</OrgnlPmtInfId>\
+         {transactions}</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>",
+        rejects.len()
+    )
+}
