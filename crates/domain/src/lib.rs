@@ -3,7 +3,9 @@
 //! Nothing in this crate does I/O, spawns tasks or reads the clock: every fact comes in as an
 //! argument, so every rule can be unit- and property-tested. See `docs/ARCHITECTURE.md`.
 
+pub mod adjudication;
 pub mod collection;
+pub mod declaration;
 pub mod enrollment;
 pub mod identifiers;
 pub mod ids;

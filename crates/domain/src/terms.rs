@@ -135,6 +135,12 @@ pub struct ProductTerms {
     pub complaint_answer_weeks: u8,
     /// How long technical data (logs, sessions) is kept.
     pub technical_data_retention_days: u16,
+    /// Fraud signal "near-duplicate": the same treatment again within this many days.
+    pub fraud_near_duplicate_days: u8,
+    /// Fraud signal "many providers": more providers than this for one participant on one day.
+    pub fraud_providers_per_day_max: u8,
+    /// Fraud signal "expensive work in the first month": a line of at least this amount.
+    pub fraud_first_month_cents_min: Cents,
 }
 
 impl ProductTerms {
@@ -260,6 +266,9 @@ pub fn initial() -> TermsVersion {
             accident_treatment_years_max: 2,
             complaint_answer_weeks: 4,
             technical_data_retention_days: 90,
+            fraud_near_duplicate_days: 3,
+            fraud_providers_per_day_max: 2,
+            fraud_first_month_cents_min: Cents::new(25_000),
         },
     }
 }

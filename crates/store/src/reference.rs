@@ -48,6 +48,9 @@ struct TermsRow {
     complaint_answer_weeks: i64,
     technical_data_retention_days: i64,
     premium_cents_monthly_adult: i64,
+    fraud_near_duplicate_days: i64,
+    fraud_providers_per_day_max: i64,
+    fraud_first_month_cents_min: i64,
 }
 
 fn small<T: TryFrom<i64>>(v: i64, column: &str) -> Result<T, Error> {
@@ -104,6 +107,15 @@ impl TryFrom<TermsRow> for TermsVersion {
                 "technical_data_retention_days",
             )?,
             premium_cents_monthly_adult: Cents::new(r.premium_cents_monthly_adult),
+            fraud_near_duplicate_days: small(
+                r.fraud_near_duplicate_days,
+                "fraud_near_duplicate_days",
+            )?,
+            fraud_providers_per_day_max: small(
+                r.fraud_providers_per_day_max,
+                "fraud_providers_per_day_max",
+            )?,
+            fraud_first_month_cents_min: Cents::new(r.fraud_first_month_cents_min),
         };
         Ok(TermsVersion {
             valid_from: r.valid_from,
@@ -122,7 +134,8 @@ pub async fn terms_history(tx: &mut Tx) -> Result<TermsHistory, Error> {
          termination_notice_months, declarations_after_end_months, start_date_months_ahead_max, \
          late_submission_months, accident_cover_cents_max, accident_cover_percent, \
          accident_report_months_max, accident_treatment_years_max, complaint_answer_weeks, \
-         technical_data_retention_days, premium_cents_monthly_adult FROM product_terms_version \
+         technical_data_retention_days, premium_cents_monthly_adult, fraud_near_duplicate_days, \
+         fraud_providers_per_day_max, fraud_first_month_cents_min FROM product_terms_version \
          ORDER BY valid_from";
     let rows: Vec<TermsRow> = on_tx!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
     let versions = rows
@@ -143,9 +156,10 @@ pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<
          termination_notice_months, declarations_after_end_months, start_date_months_ahead_max, \
          late_submission_months, accident_cover_cents_max, accident_cover_percent, \
          accident_report_months_max, accident_treatment_years_max, complaint_answer_weeks, \
-         technical_data_retention_days, created_at_ms, premium_cents_monthly_adult) VALUES ($1, \
-         $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-         $21, $22, $23, $24, $25, $26) \
+         technical_data_retention_days, created_at_ms, premium_cents_monthly_adult, \
+         fraud_near_duplicate_days, fraud_providers_per_day_max, fraud_first_month_cents_min) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+         $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) \
          ON CONFLICT (valid_from) DO NOTHING";
     let t = &v.terms;
     let done = on_tx!(tx, c => sqlx::query(SQL)
@@ -175,6 +189,9 @@ pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<
         .bind(i64::from(t.technical_data_retention_days))
         .bind(now_ms)
         .bind(t.premium_cents_monthly_adult.get())
+        .bind(i64::from(t.fraud_near_duplicate_days))
+        .bind(i64::from(t.fraud_providers_per_day_max))
+        .bind(t.fraud_first_month_cents_min.get())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -1,0 +1,108 @@
+-- Declarations, adjudication outcomes, API clients and payouts (SQLite).
+-- Paired with migrations/postgres/0003_declarations.sql; every column is classified in
+-- crates/domain/src/privacy/registry.rs.
+
+-- Fraud-signal parameters are product terms like the others (versioned by valid-from date).
+ALTER TABLE product_terms_version ADD COLUMN fraud_near_duplicate_days INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE product_terms_version ADD COLUMN fraud_providers_per_day_max INTEGER NOT NULL DEFAULT 2;
+ALTER TABLE product_terms_version ADD COLUMN fraud_first_month_cents_min INTEGER NOT NULL DEFAULT 25000;
+
+-- A billing intermediary (service bureau) is named in MZ301 files by its AGB-like code.
+ALTER TABLE billing_intermediary ADD COLUMN agb_code TEXT;
+CREATE UNIQUE INDEX billing_intermediary_agb ON billing_intermediary (agb_code);
+
+-- A practice or billing intermediary that calls the API; only the token's hash is kept.
+CREATE TABLE api_client (
+    api_client_id BLOB NOT NULL PRIMARY KEY,
+    practice_id BLOB REFERENCES practice (practice_id),
+    billing_intermediary_id BLOB REFERENCES billing_intermediary (billing_intermediary_id),
+    label TEXT NOT NULL,
+    token_hash BLOB NOT NULL UNIQUE,
+    active INTEGER NOT NULL CHECK (active IN (0, 1)),
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    CHECK ((practice_id IS NULL) <> (billing_intermediary_id IS NULL))
+) STRICT;
+
+-- One file or API call: all its lines are committed together or not at all.
+CREATE TABLE declaration_batch (
+    declaration_batch_id BLOB NOT NULL PRIMARY KEY,
+    channel TEXT NOT NULL CHECK (channel IN ('mz301', 'api', 'fhir')),
+    content_hash BLOB UNIQUE,
+    api_client_id BLOB REFERENCES api_client (api_client_id),
+    idempotency_key TEXT,
+    payee_id BLOB NOT NULL REFERENCES payee (payee_id),
+    sender_reference TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    line_count INTEGER NOT NULL,
+    declared_cents INTEGER NOT NULL,
+    assigned_cents INTEGER NOT NULL,
+    return_file_name TEXT,
+    created_at_ms INTEGER NOT NULL,
+    UNIQUE (api_client_id, idempotency_key)
+) STRICT;
+
+-- One declaration line with its outcome. Element and surface are '' when not given, so the
+-- unique indexes below see them. Rejected lines do not take a reference or a treatment.
+CREATE TABLE declaration_line (
+    declaration_line_id BLOB NOT NULL PRIMARY KEY,
+    declaration_batch_id BLOB NOT NULL REFERENCES declaration_batch (declaration_batch_id),
+    line_number INTEGER NOT NULL,
+    record_number INTEGER,
+    participant_id BLOB REFERENCES participant (participant_id),
+    provider_agb TEXT NOT NULL,
+    practice_agb TEXT,
+    reference TEXT NOT NULL,
+    previous_reference TEXT,
+    treatment_date TEXT NOT NULL,
+    code TEXT NOT NULL,
+    element TEXT NOT NULL,
+    surface TEXT NOT NULL,
+    cost_kind TEXT NOT NULL CHECK (cost_kind IN ('honorarium', 'material')),
+    quantity INTEGER NOT NULL,
+    unit_tariff_cents INTEGER NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    accident INTEGER NOT NULL CHECK (accident IN (0, 1)),
+    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'partly_accepted', 'held', 'rejected')),
+    reasons TEXT NOT NULL,
+    budget_paid_cents INTEGER NOT NULL,
+    own_payment_cents INTEGER NOT NULL,
+    credited INTEGER NOT NULL CHECK (credited IN (0, 1)),
+    payee_id BLOB NOT NULL REFERENCES payee (payee_id),
+    payout_id BLOB,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    UNIQUE (declaration_batch_id, line_number)
+) STRICT;
+CREATE UNIQUE INDEX declaration_line_reference ON declaration_line (provider_agb, reference)
+    WHERE outcome <> 'rejected';
+CREATE UNIQUE INDEX declaration_line_treatment ON declaration_line
+    (participant_id, treatment_date, code, element, surface, cost_kind)
+    WHERE outcome <> 'rejected' AND credited = 0 AND amount_cents > 0;
+CREATE INDEX declaration_line_participant ON declaration_line (participant_id);
+CREATE INDEX declaration_line_payee_unpaid ON declaration_line (payee_id) WHERE payout_id IS NULL;
+
+-- A payout run: one pain.001 file, one credit transfer per payee.
+CREATE TABLE payout_run (
+    payout_run_id BLOB NOT NULL PRIMARY KEY,
+    payout_date TEXT NOT NULL UNIQUE,
+    message_id TEXT NOT NULL UNIQUE,
+    transactions INTEGER NOT NULL,
+    control_sum_cents INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE payout (
+    payout_id BLOB NOT NULL PRIMARY KEY,
+    payout_run_id BLOB NOT NULL REFERENCES payout_run (payout_run_id),
+    payee_id BLOB NOT NULL REFERENCES payee (payee_id),
+    end_to_end_id TEXT NOT NULL UNIQUE,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    creditor_iban TEXT NOT NULL,
+    creditor_name TEXT NOT NULL,
+    remittance TEXT NOT NULL,
+    payout_status TEXT NOT NULL CHECK (payout_status IN ('sent', 'settled', 'returned')),
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    UNIQUE (payout_run_id, payee_id)
+) STRICT;
