@@ -8,7 +8,6 @@ use time::Date;
 
 use super::claim::refuse_modifier_extensions;
 use super::error::Problem;
-use super::json::Json;
 use super::read::{Coded, Members, Walk, parse_whole};
 use super::{
     ACCIDENT_EXTENSION, COST_KIND_SYSTEM, ITEM_SEQUENCE_MAX, ITEMS_MAX, PRESTATIECODE_SYSTEM,
@@ -56,7 +55,7 @@ pub(super) struct ItemParts {
 pub(super) fn read_items(walk: &mut Walk, root: &Members, context: &ItemContext) -> Vec<ItemParts> {
     let items = walk.array(root, "item", "Claim");
     if items.is_empty() {
-        if !matches!(super::read::get(root, "item"), Some(Json::Array(_))) {
+        if !has(root, "item") {
             walk.report("Claim.item", Problem::Missing);
         }
         return Vec::new();
