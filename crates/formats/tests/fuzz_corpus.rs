@@ -8,6 +8,9 @@
 #[path = "../../../fuzz/src/formats.rs"]
 mod targets;
 
+#[path = "../../../fuzz/src/fhir.rs"]
+mod fhir_target;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
@@ -69,5 +72,13 @@ fn every_mz301_corpus_file_is_read_without_a_panic() {
     replay(
         concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/mz301"),
         targets::mz301,
+    );
+}
+
+#[test]
+fn every_fhir_claim_corpus_file_is_read_without_a_panic() {
+    replay(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/fhir_claim"),
+        fhir_target::fhir_claim,
     );
 }

@@ -7,4 +7,5 @@ mod claim_errors;
 mod claim_fields;
 mod properties;
 mod r4;
+mod seeds;
 mod writers;
