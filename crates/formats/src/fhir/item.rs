@@ -71,12 +71,19 @@ pub(super) fn read_items(walk: &mut Walk, root: &Members, context: &ItemContext)
         let Some(item) = walk.object(item, &path) else {
             continue;
         };
+        let reported_before = walk.errors.errors.len() + walk.errors.truncated;
         let sequence = read_sequence(walk, item, &path);
         if sequence.is_some_and(|sequence| !sequences.insert(sequence)) {
             walk.report(&format!("{path}.sequence"), Problem::DuplicateSequence);
         }
-        if let Some(item) = read_item(walk, item, &path, context, sequence) {
-            parts.push(item);
+        match read_item(walk, item, &path, context, sequence) {
+            Some(item) => parts.push(item),
+            // Every helper reports why it gives up; this guard makes sure that an item is
+            // never left out silently, even if one does not.
+            None if walk.errors.errors.len() + walk.errors.truncated == reported_before => {
+                walk.report(&path, Problem::Invalid("could not be read"));
+            }
+            None => {}
         }
     }
     parts
@@ -219,7 +226,12 @@ fn read_amounts(
         walk.report(&net_path, problem);
         return None;
     }
-    Some((quantity, unit_price.abs()?, net))
+    let Some(unit_tariff) = unit_price.abs() else {
+        let problem = Problem::Invalid("amount is out of range");
+        walk.report(&format!("{path}.unitPrice.value"), problem);
+        return None;
+    };
+    Some((quantity, unit_tariff, net))
 }
 
 /// `quantity.value`: a whole number from 1 to 65535; an absent quantity means 1.

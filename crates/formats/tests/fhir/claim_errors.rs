@@ -512,3 +512,15 @@ fn more_items_than_the_limit_are_refused_without_reading_them() {
         .collect();
     assert_eq!(problems_of(&spec.to_json()), one("Claim.item", "too-long"));
 }
+
+#[test]
+fn a_unit_price_at_the_end_of_the_cents_range_is_refused_not_dropped() {
+    let mut spec = ClaimSpec::new();
+    spec.related = Some("DECL-2026-0000".into());
+    spec.items[0].unit_price = Some("-92233720368547758.08".into());
+    spec.items[0].net = Some("-92233720368547758.08".into());
+    assert_eq!(
+        problems_of(&spec.to_json()),
+        one("Claim.item[0].unitPrice.value", "value")
+    );
+}
