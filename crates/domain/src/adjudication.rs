@@ -29,8 +29,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use time::{Date, Duration};
 
-/// What is known of the participant a line is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What is known of the participant a line is for (no `Debug`: it holds a date of birth).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ParticipantFacts {
     /// The participant.
     pub participant: ParticipantId,
@@ -42,8 +42,9 @@ pub struct ParticipantFacts {
     pub contract_end: Option<Date>,
 }
 
-/// A participant's budget as adjudication sees it; updated as lines are paid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A participant's budget as adjudication sees it; updated as lines are paid (no `Debug`:
+/// financial data).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct BudgetState {
     /// The balance.
     pub balance: Cents,
@@ -133,8 +134,8 @@ fn line_treatment_key(participant: ParticipantId, line: &DeclarationLine) -> u12
     )
 }
 
-/// An earlier line that was not rejected, as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An earlier line that was not rejected, as stored (no `Debug`: care data).
+#[derive(Clone, PartialEq, Eq)]
 pub struct PriorLine {
     /// The participant.
     pub participant: ParticipantId,
@@ -186,7 +187,7 @@ impl PriorLine {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 struct ReferenceEntry {
     participant: ParticipantId,
     amount: Cents,
@@ -199,14 +200,14 @@ struct ReferenceEntry {
 }
 
 /// What happened on one day for one participant (for the per-day fraud signals).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 struct Day {
     providers: Vec<u64>,
     element_codes: Vec<(u64, &'static [&'static str])>,
 }
 
-/// Everything adjudication remembers of earlier lines.
-#[derive(Clone, Debug, Default)]
+/// Everything adjudication remembers of earlier lines (no `Debug`: it is care data).
+#[derive(Clone, Default)]
 pub struct History {
     references: HashMap<u128, ReferenceEntry>,
     treatments: HashSet<u128>,

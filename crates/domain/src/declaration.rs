@@ -15,8 +15,9 @@ use time::Date;
 /// more).
 pub const REFERENCE_CHARS_MAX: usize = 40;
 
-/// Who a line is for: the participant number, or the BSN with the date of birth.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Who a line is for: the participant number, or the BSN with the date of birth. `Debug`
+/// shows only which kind.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Who {
     /// Our participant number (MZ301 carries it in VERZEKERDENNUMMER).
     Number(ParticipantNumber),
@@ -27,6 +28,18 @@ pub enum Who {
         /// The date of birth, checked against ours.
         birth_date: Date,
     },
+    /// Neither a valid participant number nor a BSN was given: the line is rejected.
+    Unidentified,
+}
+
+impl fmt::Debug for Who {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Who::Number(_) => f.write_str("Who::Number(..)"),
+            Who::Bsn { .. } => f.write_str("Who::Bsn(..)"),
+            Who::Unidentified => f.write_str("Who::Unidentified"),
+        }
+    }
 }
 
 /// What a line charges for.
@@ -60,7 +73,10 @@ impl CostKind {
 }
 
 /// One declaration line, whichever channel it came through.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows only the provider's reference, the provider and the amount: who was treated,
+/// when and how is personal (care) data.
+#[derive(Clone, PartialEq, Eq)]
 pub struct DeclarationLine {
     /// The provider's reference, unique per provider (at most [`REFERENCE_CHARS_MAX`]).
     pub reference: String,
@@ -90,6 +106,16 @@ pub struct DeclarationLine {
     pub amount: Cents,
     /// The provider marks the treatment as following an accident.
     pub accident: bool,
+}
+
+impl fmt::Debug for DeclarationLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeclarationLine")
+            .field("reference", &self.reference)
+            .field("provider", &self.provider)
+            .field("amount", &self.amount)
+            .finish_non_exhaustive()
+    }
 }
 
 impl DeclarationLine {

@@ -15,6 +15,10 @@ pub enum ConflictKind {
     DuplicateUsername,
     /// A ledger account code or owner exists.
     DuplicateAccount,
+    /// A declaration line's reference or treatment is taken by another line.
+    DuplicateDeclaration,
+    /// A declaration batch with this content hash or idempotency key exists.
+    DuplicateBatch,
     /// Another unique rule.
     Other,
 }
@@ -67,7 +71,11 @@ impl From<sqlx::Error> for Error {
 }
 
 fn conflict_kind(text: &str) -> ConflictKind {
-    if text.contains("bsn_blind_index") {
+    if text.contains("declaration_line") {
+        ConflictKind::DuplicateDeclaration
+    } else if text.contains("declaration_batch") {
+        ConflictKind::DuplicateBatch
+    } else if text.contains("bsn_blind_index") {
         ConflictKind::DuplicateBsn
     } else if text.contains("participant_number") {
         ConflictKind::DuplicateParticipantNumber

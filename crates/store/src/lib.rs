@@ -10,6 +10,7 @@ pub mod chain;
 pub mod collections;
 pub mod contracts;
 pub mod db;
+pub mod declarations;
 pub mod enrollment;
 pub mod error;
 pub mod gate;
@@ -19,6 +20,7 @@ pub mod participants;
 pub mod parties;
 pub mod reference;
 pub mod schema;
+mod sql;
 pub mod staff;
 
 pub use db::{Backend, ConnectOptions, Db, Tx};

@@ -107,7 +107,7 @@ fn claim_type() -> Out {
 fn patient(claim: &Claim, parts: &ClaimResponseParts<'_>) -> Out {
     let number = parts.participant.as_ref().or(match &claim.who {
         Who::Number(number) => Some(number),
-        Who::Bsn { .. } => None,
+        Who::Bsn { .. } | Who::Unidentified => None,
     });
     object(vec![
         ("type", Some(Out::str("Patient"))),

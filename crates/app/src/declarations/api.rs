@@ -1,0 +1,241 @@
+//! Declarations through the API (JSON and FHIR): API clients with hashed tokens, submitting a
+//! batch under an `Idempotency-Key`, and reading a batch's answers.
+//!
+//! A practice or billing intermediary acts as itself: its access is checked by the gate and
+//! written to the access log (care data, purpose reimbursement), and it sees only the batches
+//! it sent.
+
+use ixorg_domain::declaration::{Decision, DeclarationLine};
+use ixorg_domain::ids::{BillingIntermediaryId, PracticeId};
+use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Role};
+use ixorg_store::declarations::{self as repo, ApiClient, Batch, Channel, LineAnswer};
+use ixorg_store::gate::{self, AccessRequest};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{BatchMeta, DecideError, Item, decide_batch};
+use crate::access::AccessError;
+use crate::context::AppContext;
+
+/// Most lines one API call may carry.
+pub const LINES_PER_BATCH_MAX: usize = 10_000;
+
+/// The longest `Idempotency-Key` accepted.
+pub const IDEMPOTENCY_KEY_CHARS_MAX: usize = 200;
+
+/// Prefix of every API token, so a leaked one is easy to recognise.
+pub const TOKEN_PREFIX: &str = "ixo_";
+
+/// How often a batch is tried again after another one stored the same line at the same moment.
+const RACE_RETRIES_MAX: usize = 3;
+
+/// Why an API call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The batch does not exist or belongs to another client.
+    #[error("no such batch")]
+    NotFound,
+    /// The client's payee is not set up.
+    #[error("the sender has no payee account")]
+    NoPayee,
+    /// Too many lines, or none.
+    #[error("a batch holds 1 to {LINES_PER_BATCH_MAX} lines")]
+    BatchSize,
+    /// Randomness for a token was not available.
+    #[error("no randomness for a token")]
+    Random,
+    /// The gate refused the access (logged).
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    /// Deciding failed.
+    #[error(transparent)]
+    Decide(#[from] DecideError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
+/// A batch and its answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchAnswers {
+    /// The batch.
+    pub batch: Batch,
+    /// Each line's answer, in order.
+    pub lines: Vec<LineAnswer>,
+    /// True when the key was used before and this is the earlier batch.
+    pub replayed: bool,
+}
+
+fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Creates an API client for a practice or an intermediary and returns it with its token
+/// (shown once; only its hash is stored).
+pub async fn create_client(
+    ctx: &AppContext,
+    practice: Option<PracticeId>,
+    intermediary: Option<BillingIntermediaryId>,
+    label: &str,
+) -> Result<(ApiClient, String), ApiError> {
+    let mut secret = [0_u8; 32];
+    getrandom::fill(&mut secret).map_err(|_| ApiError::Random)?;
+    let token = format!("{TOKEN_PREFIX}{}", hex::encode(secret));
+    let client = ApiClient {
+        id: ctx.ids.new_uuid(),
+        practice,
+        intermediary,
+        label: label.to_owned(),
+        active: true,
+    };
+    let mut tx = ctx.db.begin().await?;
+    repo::insert_api_client(&mut tx, &client, &hash_token(&token), ctx.now_ms()).await?;
+    tx.commit().await?;
+    Ok((client, token))
+}
+
+/// The active client holding `token`, if any.
+pub async fn authenticate(ctx: &AppContext, token: &str) -> Result<Option<ApiClient>, ApiError> {
+    if !token.starts_with(TOKEN_PREFIX) {
+        return Ok(None);
+    }
+    let mut tx = ctx.db.begin_read().await?;
+    let client = repo::api_client_by_token_hash(&mut tx, &hash_token(token)).await?;
+    tx.rollback().await?;
+    Ok(client)
+}
+
+fn request(client: &ApiClient, action: Action) -> AccessRequest {
+    let (actor, role) = match (client.practice, client.intermediary) {
+        (Some(practice), _) => (Actor::Practice(practice), Role::Provider),
+        (None, Some(intermediary)) => {
+            (Actor::Intermediary(intermediary), Role::BillingIntermediary)
+        }
+        (None, None) => (
+            Actor::System(format!("api-client-{}", client.id)),
+            Role::Provider,
+        ),
+    };
+    AccessRequest {
+        actor,
+        role,
+        purpose: Some(Purpose::Reimbursement),
+        subject: None,
+        categories: vec![DataCategory::Care],
+        action,
+    }
+}
+
+/// Decides and stores a batch of lines sent by `client` under `idempotency_key`. A key used
+/// before returns the earlier batch unchanged (`replayed`).
+pub async fn submit(
+    ctx: &AppContext,
+    client: &ApiClient,
+    channel: Channel,
+    idempotency_key: &str,
+    sender_reference: &str,
+    lines: Vec<DeclarationLine>,
+) -> Result<BatchAnswers, ApiError> {
+    if lines.is_empty() || lines.len() > LINES_PER_BATCH_MAX {
+        return Err(ApiError::BatchSize);
+    }
+    let items: Vec<Item> = lines
+        .into_iter()
+        .map(|line| Item { line, record: None })
+        .collect();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (mut tx, _change) = crate::access::begin(ctx, request(client, Action::Change)).await?;
+        if let Some(earlier) =
+            repo::batch_by_idempotency_key(&mut tx, client.id, idempotency_key).await?
+        {
+            let read = gate::authorize(
+                &mut tx,
+                &ctx.policy,
+                request(client, Action::Read),
+                ctx.now_ms(),
+            )
+            .await?
+            .map_err(AccessError::Refused)?;
+            let lines = repo::batch_answers(&mut tx, &read, earlier.id).await?;
+            tx.commit().await?;
+            return Ok(BatchAnswers {
+                batch: earlier,
+                lines,
+                replayed: true,
+            });
+        }
+        let payee = repo::payee_account(&mut tx, client.practice, client.intermediary)
+            .await?
+            .ok_or(ApiError::NoPayee)?;
+        let meta = BatchMeta {
+            channel,
+            payee,
+            sender_reference: sender_reference.to_owned(),
+            content_hash: None,
+            api_client: Some(client.id),
+            idempotency_key: Some(idempotency_key.to_owned()),
+            return_file_name: None,
+        };
+        match decide_batch(ctx, &mut tx, "api-declarations", meta, &items, &|_| {}).await {
+            Ok(decided) => {
+                let lines = answers(&items, &decided.decisions);
+                tx.commit().await?;
+                return Ok(BatchAnswers {
+                    batch: decided.batch,
+                    lines,
+                    replayed: false,
+                });
+            }
+            Err(DecideError::Raced) if attempt < RACE_RETRIES_MAX => {
+                tx.rollback().await?;
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e.into());
+            }
+        }
+    }
+}
+
+/// A batch `client` sent, with its answers; another client's batch is [`ApiError::NotFound`].
+pub async fn batch_status(
+    ctx: &AppContext,
+    client: &ApiClient,
+    batch: Uuid,
+) -> Result<BatchAnswers, ApiError> {
+    let (mut tx, grant) = crate::access::begin(ctx, request(client, Action::Read)).await?;
+    let found = repo::batch(&mut tx, batch)
+        .await?
+        .filter(|b| b.api_client == Some(client.id));
+    let Some(found) = found else {
+        tx.commit().await?;
+        return Err(ApiError::NotFound);
+    };
+    let lines = repo::batch_answers(&mut tx, &grant, found.id).await?;
+    tx.commit().await?;
+    Ok(BatchAnswers {
+        batch: found,
+        lines,
+        replayed: false,
+    })
+}
+
+/// The answers of freshly decided lines.
+fn answers(items: &[Item], decisions: &[Decision]) -> Vec<LineAnswer> {
+    items
+        .iter()
+        .zip(decisions)
+        .enumerate()
+        .map(|(n, (item, decision))| LineAnswer {
+            line_number: i64::try_from(n + 1).unwrap_or(i64::MAX),
+            reference: item.line.reference.clone(),
+            outcome: decision.outcome,
+            reasons: decision.reasons.clone(),
+            amount: item.line.amount,
+            budget_paid: decision.budget_paid,
+            own_payment: decision.own_payment,
+        })
+        .collect()
+}
