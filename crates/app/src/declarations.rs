@@ -10,6 +10,7 @@
 //! [`api`] for the JSON API and FHIR) wrap it.
 
 pub mod api;
+pub mod generate;
 pub mod import;
 
 use std::collections::HashMap;
@@ -375,6 +376,15 @@ async fn store_batch(
     repo::insert_batch(tx, &batch)
         .await
         .map_err(DecideError::from_store)?;
+    let credited_here: std::collections::HashSet<(&str, &str)> = items
+        .iter()
+        .zip(decisions)
+        .filter(|(item, decision)| item.line.is_credit() && decision.outcome == Outcome::Accepted)
+        .filter_map(|(item, _)| {
+            let previous = item.line.previous_reference.as_deref()?;
+            Some((item.line.provider.as_str(), previous))
+        })
+        .collect();
     let lines: Vec<NewLine<'_>> = items
         .iter()
         .zip(decisions)
@@ -387,6 +397,9 @@ async fn store_batch(
             participant: subject.map(|i| subjects.found[i].participant),
             line: &item.line,
             decision,
+            credited: (item.line.is_credit() && decision.outcome == Outcome::Accepted)
+                || credited_here
+                    .contains(&(item.line.provider.as_str(), item.line.reference.as_str())),
         })
         .collect();
     repo::insert_lines(tx, grant, batch.id, batch.payee, &lines, now_ms)
@@ -423,8 +436,9 @@ async fn mark_credits(
     Ok(())
 }
 
-/// One transfer per participant from the budget to the payee for what the batch paid, and one
-/// back for what its credits returned.
+/// One transfer per participant and batch for the net of what its lines paid (budget to
+/// payee) and its credits returned (payee to budget). Adjudication kept the running balance
+/// within the credit line line by line, so the net stays within it too.
 async fn post_payments(
     ctx: &AppContext,
     tx: &mut Tx,
@@ -433,38 +447,33 @@ async fn post_payments(
     subjects: &Subjects,
     decisions: &[Decision],
 ) -> Result<(), DecideError> {
-    let mut paid: Vec<(Cents, Cents)> = vec![(Cents::ZERO, Cents::ZERO); subjects.found.len()];
+    let mut net: Vec<Cents> = vec![Cents::ZERO; subjects.found.len()];
     for (decision, subject) in decisions.iter().zip(&subjects.of_item) {
-        let (Some(i), amount) = (subject, decision.budget_paid) else {
-            continue;
-        };
-        let entry = &mut paid[*i];
-        if amount.is_positive() {
-            entry.0 = entry.0.checked_add(amount).unwrap_or(entry.0);
-        } else if let Some(back) = amount.checked_neg().filter(|b| b.is_positive()) {
-            entry.1 = entry.1.checked_add(back).unwrap_or(entry.1);
+        if let Some(i) = subject {
+            net[*i] = net[*i]
+                .checked_add(decision.budget_paid)
+                .expect("BUG: a batch's payments stay far from the i64 range");
         }
     }
     let batch_key = batch.id.simple();
     let mut transfers = Vec::new();
-    for (subject, (charged, returned)) in subjects.found.iter().zip(paid) {
+    for (subject, amount) in subjects.found.iter().zip(net) {
         let who = subject.participant.uuid().simple();
-        if charged.is_positive() {
+        if amount.is_positive() {
             transfers.push(Transfer {
                 idempotency_key: format!("decl.{batch_key}.{who}"),
                 debit: subject.budget,
                 credit: payee.payable,
-                amount: charged,
+                amount,
                 kind: TRANSFER_KIND_DECLARATION.to_owned(),
                 reverses: None,
             });
-        }
-        if returned.is_positive() {
+        } else if let Some(back) = amount.checked_neg().filter(|b| b.is_positive()) {
             transfers.push(Transfer {
                 idempotency_key: format!("declcr.{batch_key}.{who}"),
                 debit: payee.payable,
                 credit: subject.budget,
-                amount: returned,
+                amount: back,
                 kind: TRANSFER_KIND_DECLARATION_CREDIT.to_owned(),
                 reverses: None,
             });

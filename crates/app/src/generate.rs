@@ -238,6 +238,76 @@ pub async fn camt053_for_collection(
     Ok(made)
 }
 
+/// Plays the bank for a payout run: a camt.053 statement that books each credit transfer of
+/// the run for `date` as a debit of the operator's account.
+pub async fn camt053_for_payouts(
+    ctx: &AppContext,
+    date: time::Date,
+    out: &std::path::Path,
+) -> Result<BankFile, SimulateError> {
+    use ixorg_domain::Cents;
+    use ixorg_formats::sepa::camt053::{
+        Camt053Writer, Entry, SignedAmount, StatementStart, TxDetail,
+    };
+    let file_err = |e: &dyn std::fmt::Display| SimulateError::File(e.to_string());
+    let mut tx = ctx.db.begin_read().await?;
+    let operator = ixorg_store::enrollment::operator_profile(&mut tx)
+        .await?
+        .ok_or(SimulateError::NoOperatorProfile)?;
+    let run = ixorg_store::payouts::run_by_date(&mut tx, date)
+        .await?
+        .ok_or(SimulateError::NoRun)?;
+    let payouts = ixorg_store::payouts::payouts_of_run(&mut tx, run.id).await?;
+    tx.rollback().await?;
+    let start = StatementStart {
+        message_id: format!("BANKSIM-{}", run.message_id),
+        statement_id: format!("STMT-PAY-{date}"),
+        created_at: crate::collections::created_at_of(ctx.now_ms()),
+        account_iban: operator.iban.clone(),
+        opening_balance: SignedAmount {
+            amount: run.control_sum,
+            date: Some(date),
+        },
+        closing_balance: SignedAmount {
+            amount: Cents::ZERO,
+            date: Some(date),
+        },
+    };
+    let temp = out.with_extension("partial");
+    let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
+    let mut writer =
+        Camt053Writer::new(std::io::BufWriter::new(file), &start).map_err(|e| file_err(&e))?;
+    for p in &payouts {
+        let entry = Entry {
+            amount: p.amount,
+            credit: false,
+            reversal: false,
+            status: "BOOK".to_owned(),
+            booking_date: Some(date),
+            value_date: Some(date),
+            account_servicer_ref: Some(format!("DT-{}", p.end_to_end_id)),
+            details: vec![TxDetail {
+                end_to_end_id: Some(p.end_to_end_id.clone()),
+                mandate_id: None,
+                payment_info_id: None,
+                amount: Some(p.amount),
+                return_reason: None,
+                counterparty_iban: Some(p.creditor_iban.expose().to_owned()),
+                remittance: Some(p.remittance.clone()),
+            }],
+        };
+        writer.entry(&entry).map_err(|e| file_err(&e))?;
+    }
+    let mut inner = writer.finish().map_err(|e| file_err(&e))?;
+    std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
+    drop(inner);
+    std::fs::rename(&temp, out).map_err(|e| file_err(&e))?;
+    Ok(BankFile {
+        credited: payouts.len() as u64,
+        returned: 0,
+    })
+}
+
 /// A small stable hash of a text (FNV-1a), to draw per end-to-end id.
 fn fxhash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {

@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod operator;
 pub mod participants;
 pub mod parties;
+pub mod payouts;
 pub mod reconciliation;
 pub mod setup;
 pub mod staff;

@@ -36,6 +36,10 @@ pub struct ReconcileReport {
     pub duplicates: u64,
     /// Entries with nothing to do (other bookings).
     pub ignored: u64,
+    /// Payouts (credit transfers to payees) the bank confirmed.
+    pub payouts_settled: u64,
+    /// Payouts the bank returned (owed to the payee again).
+    pub payouts_returned: u64,
 }
 
 /// Why a file was refused (nothing changed).
@@ -210,9 +214,24 @@ async fn apply_facts(
 ) -> Result<(), ReconcileError> {
     let ids: Vec<&str> = facts.iter().filter_map(|f| f.e2e.as_deref()).collect();
     let mut known = repo::contributions_by_end_to_end(tx, &ids).await?;
+    let mut payouts = ixorg_store::payouts::payouts_by_end_to_end(tx, &ids).await?;
     let mut settle_ids = Vec::new();
     let mut settle_mandates = Vec::new();
     for fact in facts {
+        if let Some(payout) = fact.e2e.as_deref().and_then(|e| payouts.get_mut(e)) {
+            let outcome = confirm_payout(ctx, tx, payout, fact, report).await?;
+            count(report, outcome);
+            entries.push(BankEntry {
+                index: i64::try_from(entries.len()).unwrap_or(i64::MAX),
+                amount: fact.amount,
+                credit: fact.credit,
+                end_to_end_id: fact.e2e.clone(),
+                reason_code: fact.reason.clone(),
+                outcome,
+                contribution: None,
+            });
+            continue;
+        }
         let found = fact.e2e.as_deref().and_then(|e| known.get_mut(e));
         let outcome: (&'static str, Option<uuid::Uuid>) = match found {
             _ if !fact.booked => ("ignored", None),
@@ -258,6 +277,49 @@ async fn apply_facts(
     }
     repo::settle_many(tx, &settle_ids, &settle_mandates, ctx.now_ms()).await?;
     Ok(())
+}
+
+/// A statement entry about one of our payouts: a booked debit of the same amount confirms it;
+/// a credit back (a return) makes the amount owed to the payee again. Returns the outcome.
+async fn confirm_payout(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    payout: &mut ixorg_store::payouts::Payout,
+    fact: &Fact,
+    report: &mut ReconcileReport,
+) -> Result<&'static str, ReconcileError> {
+    if !fact.booked {
+        return Ok("ignored");
+    }
+    if fact.amount != payout.amount {
+        return Ok("unmatched");
+    }
+    match (fact.credit, payout.status.as_str()) {
+        (false, "sent") => {
+            ixorg_store::payouts::set_status(tx, payout.id, "settled", ctx.now_ms()).await?;
+            payout.status = "settled".to_owned();
+            report.payouts_settled += 1;
+            Ok("settled")
+        }
+        (true, "sent" | "settled") => {
+            let bank = ledger::account_by_code(tx, "operator_bank").await?.id;
+            let payable = ixorg_store::payouts::payable_of(tx, payout.payee).await?;
+            let back = Transfer {
+                idempotency_key: format!("payout-return.{}", payout.end_to_end_id),
+                debit: bank,
+                credit: payable,
+                amount: payout.amount,
+                kind: "payout_return".to_owned(),
+                reverses: None,
+            };
+            post_all(ctx, tx, &[back]).await?;
+            ixorg_store::payouts::set_status(tx, payout.id, "returned", ctx.now_ms()).await?;
+            payout.status = "returned".to_owned();
+            report.payouts_returned += 1;
+            Ok("returned")
+        }
+        _ => Ok("duplicate"),
+    }
 }
 
 async fn pain002(

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod migrate;
 pub mod participants;
 pub mod parties;
+pub mod payouts;
 pub mod reference;
 pub mod schema;
 mod sql;

@@ -41,6 +41,9 @@ pub enum ApiError {
     /// Too many lines, or none.
     #[error("a batch holds 1 to {LINES_PER_BATCH_MAX} lines")]
     BatchSize,
+    /// No practice has this AGB code.
+    #[error("no practice is registered with that AGB code")]
+    UnknownPractice,
     /// Randomness for a token was not available.
     #[error("no randomness for a token")]
     Random,
@@ -92,6 +95,19 @@ pub async fn create_client(
     repo::insert_api_client(&mut tx, &client, &hash_token(&token), ctx.now_ms()).await?;
     tx.commit().await?;
     Ok((client, token))
+}
+
+/// Creates an API client for the practice with this AGB code (see [`create_client`]).
+pub async fn create_client_for_practice(
+    ctx: &AppContext,
+    agb: &ixorg_domain::identifiers::AgbCode,
+    label: &str,
+) -> Result<(ApiClient, String), ApiError> {
+    let mut tx = ctx.db.begin_read().await?;
+    let practice = ixorg_store::parties::practice_by_agb(&mut tx, agb).await?;
+    tx.rollback().await?;
+    let practice = practice.ok_or(ApiError::UnknownPractice)?;
+    create_client(ctx, Some(practice), None, label).await
 }
 
 /// The active client holding `token`, if any.

@@ -24,7 +24,7 @@ const PROVIDER_AGB: &str = "12041054";
 /// The platform in January 2027, with the test household (from 2026-12-01) and the practice
 /// of the synthetic files registered with a payee.
 async fn platform(t: &TestDb) -> (AppContext, Vec<ParticipantNumber>, ApiClient) {
-    let ctx = ixorg_testkit::test_app(t).await;
+    let ctx = crate::with_operator(t).await;
     let ctx = AppContext {
         clock: Arc::new(FixedClock(datetime!(2027-01-20 10:00 UTC))),
         ..ctx
@@ -443,6 +443,114 @@ db_test!(
         )
         .await;
         assert_eq!(transfers, 1);
+        ledger_is_sound(&ctx).await;
+    }
+);
+
+db_test!(
+    a_payout_run_pays_what_is_owed_per_payee_once_and_the_statement_confirms_it,
+    async |t: TestDb| {
+        // Arrange: two paid lines for the practice.
+        let (ctx, numbers, _) = platform(&t).await;
+        let file = file_with(
+            &[
+                Spec {
+                    number: numbers[0].as_str(),
+                    code: "C002",
+                    date: date!(2026 - 12 - 03),
+                    amount: 2851,
+                    reference: "P-1",
+                },
+                Spec {
+                    number: numbers[1].as_str(),
+                    code: "C002",
+                    date: date!(2026 - 12 - 04),
+                    amount: 2000,
+                    reference: "P-2",
+                },
+            ],
+            6,
+        );
+        let path = write(&file, "payout-source");
+        import_mz301(&ctx, &path, &path.with_extension("mz302"), &|_| {})
+            .await
+            .expect("import");
+        let out = temp("payout");
+        let date = date!(2027 - 01 - 29);
+
+        // Act
+        let first = ixorg_app::payouts::payout(&ctx, date, &out)
+            .await
+            .expect("payout");
+        let bytes = std::fs::read(&out).expect("the pain.001");
+        let again = ixorg_app::payouts::payout(&ctx, date, &out)
+            .await
+            .expect("payout again");
+
+        // Assert
+        crate::xmllint("pain.001.001.03.xsd", &out);
+        let run = first.run.expect("a run");
+        assert!(first.created && !again.created);
+        assert_eq!(run.control_sum, Cents::new(4851));
+        assert_eq!(std::fs::read(&out).expect("again"), bytes, "the same file");
+        let text = String::from_utf8(bytes).expect("utf-8");
+        assert!(
+            text.contains("NL91ABNA0417164300") && text.contains("declaraties"),
+            "payee and batch references"
+        );
+        let owed = raw::scalar(&t, "SELECT CAST(COALESCE(SUM(balance_cents), 0) AS BIGINT) FROM ledger_account WHERE account_kind = 'payable'").await;
+        assert_eq!(owed, 0, "nothing is owed after the run");
+        let linked = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM declaration_line WHERE payout_id IS NOT NULL",
+        )
+        .await;
+        assert_eq!(linked, 2);
+
+        let statement = temp("payout-statement");
+        ixorg_app::generate::camt053_for_payouts(&ctx, date, &statement)
+            .await
+            .expect("bank");
+        let bank = std::fs::read(&statement).expect("statement");
+        let reconciled = ixorg_app::reconciliation::reconcile(&ctx, &bank)
+            .await
+            .expect("reconcile");
+        let twice = ixorg_app::reconciliation::reconcile(&ctx, &bank)
+            .await
+            .expect("reconcile again");
+        assert_eq!(reconciled.payouts_settled, 1);
+        assert!(!twice.imported);
+        let settled = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM payout WHERE payout_status = 'settled'",
+        )
+        .await;
+        assert_eq!(settled, 1);
+        ledger_is_sound(&ctx).await;
+    }
+);
+
+db_test!(
+    a_line_its_credit_and_its_correction_in_one_batch_are_stored_and_posted_as_one_net_transfer,
+    async |t: TestDb| {
+        let (ctx, numbers, client) = platform(&t).await;
+        let mut credit = api_line(&numbers[0], "C002", -2851, "C-1");
+        credit.previous_reference = Some("L-1".to_owned());
+        let lines = vec![
+            api_line(&numbers[0], "C002", 2851, "L-1"),
+            credit,
+            api_line(&numbers[0], "C002", 2500, "L-2"),
+        ];
+
+        let answers = api::submit(&ctx, &client, Channel::Api, "credit", "inv", lines)
+            .await
+            .expect("submit");
+
+        let outcomes: Vec<Outcome> = answers.lines.iter().map(|l| l.outcome).collect();
+        assert_eq!(outcomes, vec![Outcome::Accepted; 3]);
+        assert_eq!(answers.batch.assigned, Cents::new(2500));
+        let posted = raw::scalar(&t, "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM ledger_transfer WHERE transfer_kind = 'declaration'").await;
+        assert_eq!(posted, 2500, "one net transfer");
         ledger_is_sound(&ctx).await;
     }
 );

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::Date;
@@ -41,10 +42,71 @@ pub enum GenerateCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Write a realistic synthetic MZ301 file for the participants in the database (valid
+    /// codes and tariffs, with shares of duplicates, over-tariff lines, credits, accidents and
+    /// unknown participants).
+    Mz301 {
+        /// Number of declaration lines.
+        #[arg(long)]
+        lines: usize,
+        /// Seed, for reproducible files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Play the bank for a payout run: the camt.053 statement that books its transfers.
+    Camt053Payouts {
+        /// The payout date of the run.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// Where to write the statement.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
     match command {
+        GenerateCommand::Mz301 {
+            lines,
+            seed,
+            out,
+            database,
+        } => {
+            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let made = ixorg_app::declarations::generate::mz301(&ctx, lines, seed, &out).await;
+            ctx.db_close().await;
+            let made = made.context("no MZ301 file was generated")?;
+            println!(
+                "wrote {} declaration lines ({} bytes) to {}",
+                made.lines,
+                made.bytes,
+                out.display()
+            );
+            Ok(())
+        }
+        GenerateCommand::Camt053Payouts {
+            date,
+            out,
+            database,
+        } => {
+            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let made = ixorg_app::generate::camt053_for_payouts(&ctx, date, &out).await;
+            ctx.db_close().await;
+            let made = made.context("no statement was written")?;
+            println!(
+                "wrote the statement of {} payouts to {}",
+                made.credited,
+                out.display()
+            );
+            Ok(())
+        }
         GenerateCommand::Participants {
             count,
             seed,

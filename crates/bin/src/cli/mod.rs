@@ -2,6 +2,7 @@
 
 mod audit;
 mod bench;
+mod declarations;
 mod demo;
 mod generate;
 mod money;
@@ -57,6 +58,23 @@ enum Command {
     ChangeBudget(money::ChangeBudgetArgs),
     /// List bank entries that matched nothing, for staff.
     Unmatched(money::UnmatchedArgs),
+    /// Import declaration files.
+    Import {
+        #[command(subcommand)]
+        command: declarations::ImportCommand,
+    },
+    /// Pay what is owed to practices and billing intermediaries: one pain.001 file per date.
+    Payout(declarations::PayoutArgs),
+    /// Practices and their providers.
+    Practice {
+        #[command(subcommand)]
+        command: declarations::PracticeCommand,
+    },
+    /// API clients (practices and billing intermediaries with a token).
+    ApiClient {
+        #[command(subcommand)]
+        command: declarations::ApiClientCommand,
+    },
     /// Synthetic data for tests, the demo and benchmarks; the bank simulator.
     Generate {
         #[command(subcommand)]
@@ -99,6 +117,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ChangeIban(args) => money::change_iban(args).await,
         Command::Unmatched(args) => money::unmatched(args).await,
         Command::ChangeBudget(args) => money::change_budget(args).await,
+        Command::Import { command } => declarations::import(command).await,
+        Command::Payout(args) => declarations::payout(args).await,
+        Command::Practice { command } => declarations::practice(command).await,
+        Command::ApiClient { command } => declarations::api_client(command).await,
     }
 }
 

@@ -272,3 +272,93 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
+
+db_test!(
+    the_declaration_commands_generate_import_pay_out_and_reconcile,
+    async |t: TestDb| {
+        // Arrange: demo households and practices.
+        let ctx = test_app(&t).await;
+        let files = tempdir("declarations-cli");
+        ixorg_app::demo::seed(&ctx, 3, &files)
+            .await
+            .expect("demo data");
+        let db = t.url();
+        let mz301 = files.join("generated.asc");
+        let mz302 = files.join("generated.mz302");
+        let pain001 = files.join("payout.xml");
+        let statement = files.join("payout-statement.xml");
+        let path = |p: &std::path::Path| p.display().to_string();
+
+        // Act and assert, command by command.
+        let out = run(&[
+            "generate",
+            "mz301",
+            "--lines",
+            "120",
+            "--out",
+            &path(&mz301),
+            "--database",
+            db,
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = run(&[
+            "import",
+            "mz301",
+            &path(&mz301),
+            "--return",
+            &path(&mz302),
+            "--database",
+            db,
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("imported"),
+            "{}",
+            text(&out.stdout)
+        );
+        let records = std::fs::read(&mz301)
+            .expect("mz301")
+            .split(|b| *b == b'\n')
+            .filter(|r| !r.is_empty())
+            .count();
+        assert_eq!(
+            std::fs::read(&mz302).expect("mz302").len(),
+            records * 372,
+            "one 370-character return record per record"
+        );
+        let again = run(&["import", "mz301", &path(&mz301), "--database", db]);
+        let line = assert_one_line_error(&again);
+        assert!(line.contains("imported before"), "{line}");
+        let out = run(&[
+            "payout",
+            "--date",
+            "2026-11-30",
+            "--out",
+            &path(&pain001),
+            "--database",
+            db,
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = run(&[
+            "generate",
+            "camt053-payouts",
+            "--date",
+            "2026-11-30",
+            "--out",
+            &path(&statement),
+            "--database",
+            db,
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = run(&["reconcile", &path(&statement), "--database", db]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = run(&["audit", "verify", "--database", db]);
+        assert!(out.status.success(), "{}", text(&out.stdout));
+        let settled = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM payout WHERE payout_status = 'settled'",
+        )
+        .await;
+        assert!(settled >= 1, "the statement confirmed the payouts");
+    }
+);

@@ -1,0 +1,297 @@
+//! `ixorg generate mz301 --lines N`: realistic synthetic MZ301 files for the participants in
+//! the database, for tests, the demo and benchmarks.
+//!
+//! The file's structure comes from [`ixorg_formats::vektis::synthetic_file`]; its lines are
+//! then made to fit the database: participant numbers of contracts that have started, a paid
+//! practice and its providers, codes of the tariff list with amounts up to the maximum tariff of
+//! the treatment year, treatment dates in the 90 days before today. Shares, drawn from the
+//! seed: 2 % over the maximum tariff, 2 % duplicates of the line before, 1 % credits of the
+//! line before, 1 % accidents, 1 % unknown participants.
+
+use std::path::Path;
+
+use ixorg_domain::Cents;
+use ixorg_domain::identifiers::{AgbCode, ParticipantNumber};
+use ixorg_domain::privacy::{Action, DataCategory, Purpose};
+use ixorg_domain::tariff::{TariffCode, TariffTable};
+use ixorg_formats::vektis::{self, Accident, FieldText, Line, Mz301File};
+use ixorg_store::declarations::{self as repo, SyntheticSubject};
+use time::{Date, Duration};
+
+use crate::context::AppContext;
+use crate::synthetic::Rng;
+
+/// Lines per verzekerde in generated files.
+const LINES_PER_PATIENT: usize = 3;
+
+/// Most lines one generated file holds (the 99 record counts in six digits).
+pub const LINES_MAX: usize = 999_999;
+
+/// Most participants read to spread the lines over.
+const SUBJECTS_MAX: i64 = 200_000;
+
+/// How far back treatment dates go.
+const DAYS_BACK: i64 = 90;
+
+/// Why no file could be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateMz301Error {
+    /// No participant's contract has started.
+    #[error("no participant's contract has started: generate participants first")]
+    NoParticipants,
+    /// No practice with a payee is registered.
+    #[error("no practice with a payee is registered (the demo registers some)")]
+    NoPractice,
+    /// The tariff list has no point value for this year.
+    #[error("the tariff list has no prices for this year")]
+    NoTariffs,
+    /// Lines out of range.
+    #[error("--lines must be from 1 to {LINES_MAX}")]
+    Lines,
+    /// Building or writing the file failed.
+    #[error("cannot write the file: {0}")]
+    File(String),
+    /// The gate refused the job.
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
+/// What was generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generated {
+    /// Lines written.
+    pub lines: usize,
+    /// Bytes written.
+    pub bytes: usize,
+}
+
+/// Writes a synthetic MZ301 file of `lines` lines to `out`.
+pub async fn mz301(
+    ctx: &AppContext,
+    lines: usize,
+    seed: u64,
+    out: &Path,
+) -> Result<Generated, GenerateMz301Error> {
+    if lines == 0 || lines > LINES_MAX {
+        return Err(GenerateMz301Error::Lines);
+    }
+    let today = ctx.clock.today();
+    let mut tx = ctx.db.begin().await?;
+    let grant = crate::access::job_grant(
+        ctx,
+        &mut tx,
+        "generate-mz301",
+        Purpose::ServiceDelivery,
+        vec![DataCategory::Identity, DataCategory::Account],
+        Action::Read,
+    )
+    .await?;
+    let yesterday = today - Duration::days(1);
+    let subjects = repo::synthetic_subjects(&mut tx, &grant, yesterday, SUBJECTS_MAX).await?;
+    let practices = repo::paid_practices(&mut tx).await?;
+    let tariffs = ixorg_store::reference::tariff_table(&mut tx).await?;
+    tx.commit().await?;
+    if subjects.is_empty() {
+        return Err(GenerateMz301Error::NoParticipants);
+    }
+    let (practice, providers) = practices
+        .into_iter()
+        .next()
+        .ok_or(GenerateMz301Error::NoPractice)?;
+    let parse = |agb: &str| {
+        agb.parse::<AgbCode>()
+            .map_err(|_| GenerateMz301Error::File("a stored AGB code does not parse".into()))
+    };
+    let practice = parse(&practice)?;
+    let mut providers = providers
+        .iter()
+        .map(|p| parse(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    if providers.is_empty() {
+        providers.push(practice.clone());
+    }
+    let codes = codes_of(&tariffs, today.year());
+    if codes.is_empty() {
+        return Err(GenerateMz301Error::NoTariffs);
+    }
+    let source = Source {
+        subjects: &subjects,
+        providers: &providers,
+        codes,
+        today,
+    };
+    let file = build(&source, &practice, lines, seed);
+    let bytes = vektis::write_mz301(&file).map_err(|e| GenerateMz301Error::File(e.to_string()))?;
+    std::fs::write(out, &bytes).map_err(|e| GenerateMz301Error::File(e.to_string()))?;
+    Ok(Generated {
+        lines,
+        bytes: bytes.len(),
+    })
+}
+
+/// A code with its maximum tariff in the year and how it is charged.
+struct Code {
+    code: String,
+    max: Cents,
+    per_element: bool,
+    surfaces: usize,
+}
+
+fn codes_of(tariffs: &TariffTable, year: i32) -> Vec<Code> {
+    tariffs
+        .tariffs()
+        .iter()
+        .filter_map(|t| {
+            let code = TariffCode::parse(t.code.as_str()).ok()?;
+            let max = tariffs.max_tariff(&code, year).ok()?;
+            let surfaces = if t.code.as_str().starts_with('V') && t.code.as_str() != "V15" {
+                usize::from(t.code.as_str().as_bytes().get(2).copied().unwrap_or(b'1') - b'0')
+                    .clamp(1, 4)
+            } else {
+                0
+            };
+            Some(Code {
+                code: t.code.as_str().to_owned(),
+                max,
+                per_element: t.unit.contains("element") || t.unit.contains("vulling"),
+                surfaces,
+            })
+        })
+        .collect()
+}
+
+struct Source<'a> {
+    subjects: &'a [SyntheticSubject],
+    providers: &'a [AgbCode],
+    codes: Vec<Code>,
+    today: Date,
+}
+
+/// The file: structure from the synthetic template, lines made to fit the database.
+fn build(source: &Source<'_>, practice: &AgbCode, lines: usize, seed: u64) -> Mz301File {
+    let patients = lines.div_ceil(LINES_PER_PATIENT);
+    let mut file = vektis::synthetic_file(patients, LINES_PER_PATIENT, seed);
+    file.header.practice = Some(practice.clone());
+    file.header.provider = source.providers.first().cloned();
+    file.header.service_bureau = None;
+    file.header.payment_to = 3;
+    let mut rng = Rng::new(seed);
+    let mut made = 0;
+    for (index, patient) in file.patients.iter_mut().enumerate() {
+        let subject = rng.pick(source.subjects);
+        patient.bsn = None;
+        patient.birth_date = subject.birth_date;
+        let keep = LINES_PER_PATIENT.min(lines - made);
+        patient.lines.truncate(keep);
+        let mut previous: Option<Line> = None;
+        for (n, line) in patient.lines.iter_mut().enumerate() {
+            let reference = format!("G{:04}-{:09}", seed % 10_000, index * LINES_PER_PATIENT + n);
+            fill(
+                source,
+                &mut rng,
+                subject,
+                line,
+                previous.as_ref(),
+                &reference,
+            );
+            previous = Some(line.clone());
+        }
+        made += keep;
+    }
+    file.renumber()
+        .expect("BUG: generated amounts are far below the i64 range");
+    file
+}
+
+fn text<const N: usize>(value: &str) -> FieldText<N> {
+    FieldText::new(value).unwrap_or(FieldText::EMPTY)
+}
+
+/// Makes one line realistic for `subject`, or a duplicate, credit, accident, over-tariff or
+/// unknown-participant line by the shares of the module docs.
+fn fill(
+    source: &Source<'_>,
+    rng: &mut Rng,
+    subject: &SyntheticSubject,
+    line: &mut Line,
+    previous: Option<&Line>,
+    reference: &str,
+) {
+    line.bsn = None;
+    line.reference = text(reference);
+    line.previous_reference = FieldText::EMPTY;
+    line.record_kind = 1;
+    line.reduction = Cents::ZERO;
+    line.provider = rng.pick(source.providers).clone();
+    line.accident = Some(Accident::No);
+    let draw = rng.below(100);
+    if let (Some(before), 0..=1) = (previous, draw) {
+        // A duplicate of the line before under a new reference.
+        copy_treatment(line, before);
+        return;
+    }
+    if let (Some(before), 2) = (previous, draw) {
+        // A credit of the line before.
+        copy_treatment(line, before);
+        line.previous_reference = before.reference;
+        line.calculated = before.calculated.checked_neg().unwrap_or(Cents::ZERO);
+        line.declared = before.declared.checked_neg().unwrap_or(Cents::ZERO);
+        return;
+    }
+    let number = if draw == 3 {
+        ParticipantNumber::from_sequence(
+            99_000_000 + u32::try_from(rng.below(900_000)).unwrap_or(0),
+        )
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default()
+    } else {
+        subject.number.clone()
+    };
+    line.insured_number = text(&number);
+    let start = subject
+        .contract_start
+        .max(source.today - Duration::days(DAYS_BACK));
+    let span = (source.today - start).whole_days().max(1);
+    let offset = i64::try_from(rng.below(u64::try_from(span).unwrap_or(1))).unwrap_or(0);
+    line.treatment_date = (start + Duration::days(offset)).min(source.today - Duration::days(1));
+    let code = rng.pick(&source.codes);
+    line.code = text(&code.code);
+    line.element = if code.per_element {
+        text(&format!("{}{}", 1 + rng.below(4), 1 + rng.below(8)))
+    } else {
+        FieldText::EMPTY
+    };
+    line.surface = text(&"MODB"[..code.surfaces]);
+    line.quantity = 1;
+    let mut amount = if rng.chance(70) {
+        code.max
+    } else {
+        let part = i64::try_from(50 + rng.below(50)).unwrap_or(100);
+        Cents::new(code.max.get() * part / 100)
+    };
+    if (4..=5).contains(&draw) {
+        amount = amount.checked_add(Cents::new(500)).unwrap_or(amount);
+    }
+    if draw == 6 {
+        line.accident = Some(Accident::Yes);
+    }
+    line.tariff = amount;
+    line.calculated = amount;
+    line.declared = amount;
+}
+
+fn copy_treatment(line: &mut Line, before: &Line) {
+    line.insured_number = before.insured_number;
+    line.treatment_date = before.treatment_date;
+    line.code = before.code;
+    line.element = before.element;
+    line.surface = before.surface;
+    line.quantity = before.quantity;
+    line.tariff = before.tariff;
+    line.calculated = before.calculated;
+    line.declared = before.declared;
+    line.provider = before.provider.clone();
+}
