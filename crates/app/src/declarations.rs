@@ -10,6 +10,8 @@
 //! [`api`] for the JSON API and FHIR) wrap it.
 
 pub mod api;
+pub mod coverage;
+pub mod fhir;
 pub mod generate;
 pub mod import;
 

@@ -9,6 +9,7 @@ pub mod access_log;
 pub mod chain;
 pub mod collections;
 pub mod contracts;
+pub mod coverage;
 pub mod db;
 pub mod declarations;
 pub mod enrollment;
