@@ -1,6 +1,8 @@
 //! HTTP: the axum router over the app use cases. No SQL here; types come through `ixorg-app`.
 
 pub mod api;
+pub mod auth;
+pub mod fhir;
 pub mod health;
 pub mod metrics;
 pub mod pages;
@@ -44,6 +46,7 @@ pub fn router(ctx: AppContext) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
         .merge(api::routes())
+        .merge(fhir::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,14 +1,24 @@
 //! The JSON API under `/api/v1/`.
 
 pub mod applications;
+pub mod declarations;
 pub mod problem;
 
 use axum::Router;
-use axum::routing::post;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 
 use crate::WebState;
 
 /// The `/api/v1` routes.
 pub fn routes() -> Router<WebState> {
-    Router::new().route("/api/v1/applications", post(applications::create))
+    Router::new()
+        .route("/api/v1/applications", post(applications::create))
+        .route(
+            "/api/v1/declarations",
+            post(declarations::create).layer(DefaultBodyLimit::max(
+                declarations::DECLARATIONS_BODY_BYTES_MAX,
+            )),
+        )
+        .route("/api/v1/declarations/{batch_id}", get(declarations::show))
 }

@@ -5,6 +5,12 @@ use axum::http::{Request, StatusCode, header};
 use ixorg_testkit::{TestDb, db_test, test_app};
 use tower::ServiceExt;
 
+mod declarations;
+mod fhir;
+mod platform;
+#[path = "../../../formats/tests/fhir/r4.rs"]
+mod r4;
+
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = app
         .clone()
