@@ -326,3 +326,30 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    a_line_identified_by_bsn_and_birth_date_is_matched_and_the_bsn_never_comes_back,
+    async |t: TestDb| {
+        // Arrange
+        let p = platform(&t).await;
+        let by_bsn = changed(
+            p.members[0].1.as_str(),
+            "A-1",
+            &[
+                ("participant_number", Value::Null),
+                ("bsn", json!(BSN)),
+                ("birth_date", json!("1980-03-14")),
+            ],
+        );
+        let body = json!({"sender_reference": "INV-1", "lines": [by_bsn]});
+
+        // Act
+        let answer = post(&p.app, Some(&p.token), Some("key-1"), &body).await;
+
+        // Assert
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        assert_eq!(answer.json()["lines"][0]["outcome"], "accepted");
+        assert!(!answer.body.contains(BSN));
+        assert!(!answer.body.contains("1980-03-14"));
+    }
+);

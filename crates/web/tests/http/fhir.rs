@@ -329,3 +329,59 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_claim_too_large_is_413_and_one_not_sent_as_json_is_415,
+    async |t: TestDb| {
+        // Arrange
+        let p = platform(&t).await;
+        let number = p.members[0].1.as_str();
+        let padding = " ".repeat(ixorg_app::declarations::fhir::format::CLAIM_BYTES_MAX);
+        let too_large = format!(
+            "{}{padding}",
+            claim("CL-1", number, &[(1, "C002", "28.51")])
+        );
+        let as_text = request(
+            "POST",
+            "/fhir/Claim",
+            Some(&p.token),
+            &[],
+            Some(("text/plain", claim("CL-2", number, &[(1, "C002", "28.51")]))),
+        );
+
+        // Act
+        let too_large = post_claim(&p.app, Some(&p.token), too_large).await;
+        let as_text = send(&p.app, as_text).await;
+
+        // Assert
+        assert_fhir(&too_large, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_fhir(&as_text, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let batches = raw::scalar(&t, "SELECT COUNT(*) FROM declaration_batch").await;
+        assert_eq!(batches, 0);
+    }
+);
+
+db_test!(
+    a_claim_naming_the_patient_by_bsn_is_matched_and_the_response_never_names_the_bsn,
+    async |t: TestDb| {
+        // Arrange
+        let p = platform(&t).await;
+        let number = p.members[0].1.as_str();
+        let body = claim("CL-1", number, &[(1, "C002", "28.51")])
+            .replace(PARTICIPANT_SYSTEM, "http://fhir.nl/fhir/NamingSystem/bsn")
+            .replace(number, BSN)
+            .replace(
+                r#""id": "p1","#,
+                r#""id": "p1", "birthDate": "1980-03-14","#,
+            );
+
+        // Act
+        let answer = post_claim(&p.app, Some(&p.token), body).await;
+
+        // Assert
+        let json = assert_fhir(&answer, StatusCode::CREATED);
+        assert_eq!(json["item"][0]["extension"][0]["valueCode"], "accepted");
+        assert!(!answer.body.contains(BSN));
+        assert!(!answer.body.contains("1980-03-14"));
+    }
+);
