@@ -223,12 +223,8 @@ pub async fn create_claim(
         }
         Err(ClaimError::Api(e)) => {
             let failure = failure(&e);
-            outcome(
-                failure.status,
-                issue_code(failure.status),
-                failure.detail,
-                None,
-            )
+            let status = failure.status;
+            failure.decorate(outcome(status, issue_code(status), failure.detail, None))
         }
     }
 }

@@ -132,9 +132,26 @@ pub fn failure(e: &ApiError) -> Failure {
     failure
 }
 
+/// Seconds a client waits before sending again after a 503.
+pub const RETRY_AFTER_SECONDS: &str = "1";
+
+impl Failure {
+    /// Adds what the status asks for besides the body: `Retry-After` on a 503.
+    pub fn decorate(&self, mut response: Response) -> Response {
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        Problem::new(self.status, self.slug, self.title, self.detail).into_response()
+        let problem = Problem::new(self.status, self.slug, self.title, self.detail);
+        self.decorate(problem.into_response())
     }
 }
 
@@ -375,5 +392,41 @@ pub async fn show(
     match batch_status(&state.ctx, &client, id).await {
         Ok(answers) => Json(BatchBody::from(&answers)).into_response(),
         Err(e) => failure(&e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ixorg_app::domain::privacy::Refusal;
+
+    use super::*;
+
+    #[test]
+    fn every_use_case_error_maps_to_its_status_and_a_503_asks_to_retry() {
+        let refused = || AccessError::Refused(Refusal::NoPurpose);
+        let cases = [
+            (ApiError::NotFound, StatusCode::NOT_FOUND),
+            (ApiError::NoPayee, StatusCode::UNPROCESSABLE_ENTITY),
+            (ApiError::BatchSize, StatusCode::UNPROCESSABLE_ENTITY),
+            (ApiError::Access(refused()), StatusCode::FORBIDDEN),
+            (
+                ApiError::Decide(DecideError::Access(refused())),
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                ApiError::Decide(DecideError::NoTerms),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                ApiError::Decide(DecideError::Raced),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            (ApiError::Random, StatusCode::INTERNAL_SERVER_ERROR),
+        ];
+        for (error, status) in cases {
+            assert_eq!(failure(&error).status, status, "{error}");
+        }
+        let busy = failure(&ApiError::Decide(DecideError::Raced)).into_response();
+        assert_eq!(busy.headers()[header::RETRY_AFTER], RETRY_AFTER_SECONDS);
     }
 }
