@@ -416,6 +416,21 @@ pub async fn insert_batch(tx: &mut Tx, b: &Batch) -> Result<(), Error> {
     Ok(())
 }
 
+/// Records a batch's line count and totals once all its lines are stored.
+pub async fn set_batch_totals(tx: &mut Tx, b: &Batch) -> Result<(), Error> {
+    const SQL: &str = "UPDATE declaration_batch SET line_count = $1, declared_cents = $2, \
+         assigned_cents = $3 WHERE declaration_batch_id = $4";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(b.line_count)
+        .bind(b.declared.get())
+        .bind(b.assigned.get())
+        .bind(b.id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// One decided line to store.
 pub struct NewLine<'a> {
     /// Its id.

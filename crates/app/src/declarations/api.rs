@@ -194,7 +194,7 @@ pub async fn submit(
             idempotency_key: Some(idempotency_key.to_owned()),
             return_file_name: None,
         };
-        match decide_batch(ctx, &mut tx, "api-declarations", meta, &items, &|_| {}).await {
+        match decide_batch(ctx, &mut tx, "api-declarations", meta, &items).await {
             Ok(decided) => {
                 let lines = answers(&items, &decided.decisions);
                 tx.commit().await?;

@@ -14,7 +14,7 @@ use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{AgbCode, ParticipantNumber};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
 use ixorg_domain::tariff::{TariffCode, TariffTable};
-use ixorg_formats::vektis::{self, Accident, FieldText, Line, Mz301File};
+use ixorg_formats::vektis::{self, Accident, FieldText, Line};
 use ixorg_store::declarations::{self as repo, SyntheticSubject};
 use time::{Date, Duration};
 
@@ -28,7 +28,7 @@ const LINES_PER_PATIENT: usize = 3;
 pub const LINES_MAX: usize = 999_999;
 
 /// Most participants read to spread the lines over.
-const SUBJECTS_MAX: i64 = 200_000;
+const SUBJECTS_MAX: i64 = 1_000_000;
 
 /// How far back treatment dates go.
 const DAYS_BACK: i64 = 90;
@@ -123,13 +123,9 @@ pub async fn mz301(
         codes,
         today,
     };
-    let file = build(&source, &practice, lines, seed);
-    let bytes = vektis::write_mz301(&file).map_err(|e| GenerateMz301Error::File(e.to_string()))?;
-    std::fs::write(out, &bytes).map_err(|e| GenerateMz301Error::File(e.to_string()))?;
-    Ok(Generated {
-        lines,
-        bytes: bytes.len(),
-    })
+    let bytes = write(&source, &practice, lines, seed, out)
+        .map_err(|e| GenerateMz301Error::File(e.to_string()))?;
+    Ok(Generated { lines, bytes })
 }
 
 /// A code with its maximum tariff in the year and how it is charged.
@@ -170,40 +166,87 @@ struct Source<'a> {
     today: Date,
 }
 
-/// The file: structure from the synthetic template, lines made to fit the database.
-fn build(source: &Source<'_>, practice: &AgbCode, lines: usize, seed: u64) -> Mz301File {
+/// Verzekerden generated per template chunk (bounds the memory of a large file).
+const PATIENTS_PER_CHUNK: usize = 10_000;
+
+/// Writes the file patient by patient: structure from the synthetic template, lines made to
+/// fit the database. Participants are taken in turn from a seeded starting point, so a file
+/// with fewer verzekerden than participants names each at most once, as a practice's file
+/// would. Returns the bytes written.
+fn write(
+    source: &Source<'_>,
+    practice: &AgbCode,
+    lines: usize,
+    seed: u64,
+    out: &Path,
+) -> Result<usize, Box<dyn std::error::Error>> {
     let patients = lines.div_ceil(LINES_PER_PATIENT);
-    let mut file = vektis::synthetic_file(patients, LINES_PER_PATIENT, seed);
-    file.header.practice = Some(practice.clone());
-    file.header.provider = source.providers.first().cloned();
-    file.header.service_bureau = None;
-    file.header.payment_to = 3;
+    let template = vektis::synthetic_file(1, 1, seed);
+    let mut header = template.header;
+    header.practice = Some(practice.clone());
+    header.provider = source.providers.first().cloned();
+    header.service_bureau = None;
+    header.payment_to = 3;
+    let file = std::fs::File::create(out)?;
+    let counted = CountingWriter {
+        inner: std::io::BufWriter::with_capacity(1 << 20, file),
+        bytes: 0,
+    };
+    let mut writer = vektis::Mz301Writer::new(counted, &header)?;
     let mut rng = Rng::new(seed);
+    let first = usize::try_from(rng.below(source.subjects.len() as u64)).unwrap_or(0);
     let mut made = 0;
-    for (index, patient) in file.patients.iter_mut().enumerate() {
-        let subject = rng.pick(source.subjects);
-        patient.bsn = None;
-        patient.birth_date = subject.birth_date;
-        let keep = LINES_PER_PATIENT.min(lines - made);
-        patient.lines.truncate(keep);
-        let mut previous: Option<Line> = None;
-        for (n, line) in patient.lines.iter_mut().enumerate() {
-            let reference = format!("G{:04}-{:09}", seed % 10_000, index * LINES_PER_PATIENT + n);
-            fill(
-                source,
-                &mut rng,
-                subject,
-                line,
-                previous.as_ref(),
-                &reference,
-            );
-            previous = Some(line.clone());
+    let mut index = 0;
+    while index < patients {
+        let count = PATIENTS_PER_CHUNK.min(patients - index);
+        let chunk_seed = seed.wrapping_add(index as u64);
+        let mut part = vektis::synthetic_file(count, LINES_PER_PATIENT, chunk_seed);
+        for patient in &mut part.patients {
+            let subject = &source.subjects[(first + index) % source.subjects.len()];
+            patient.bsn = None;
+            patient.birth_date = subject.birth_date;
+            let keep = LINES_PER_PATIENT.min(lines - made);
+            patient.lines.truncate(keep);
+            let mut previous: Option<Line> = None;
+            for (n, line) in patient.lines.iter_mut().enumerate() {
+                let reference =
+                    format!("G{:04}-{:09}", seed % 10_000, index * LINES_PER_PATIENT + n);
+                fill(
+                    source,
+                    &mut rng,
+                    subject,
+                    line,
+                    previous.as_ref(),
+                    &reference,
+                );
+                previous = Some(line.clone());
+            }
+            made += keep;
+            index += 1;
+            writer.patient(patient)?;
         }
-        made += keep;
     }
-    file.renumber()
-        .expect("BUG: generated amounts are far below the i64 range");
-    file
+    let (mut counted, _) = writer.finish()?;
+    std::io::Write::flush(&mut counted)?;
+    Ok(counted.bytes)
+}
+
+/// Counts the bytes written through it.
+struct CountingWriter<W: std::io::Write> {
+    inner: W,
+    bytes: usize,
+}
+
+impl<W: std::io::Write> std::io::Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn text<const N: usize>(value: &str) -> FieldText<N> {

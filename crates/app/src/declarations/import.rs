@@ -5,13 +5,16 @@
 //! place only after the commit. A file whose content was imported before is refused with the
 //! earlier batch and its return file named.
 
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, BufWriter, Read as _};
 use std::path::{Path, PathBuf};
 
 use ixorg_domain::Cents;
 use ixorg_domain::declaration::{CostKind, Decision, DeclarationLine, Outcome, Who};
 use ixorg_domain::identifiers::ParticipantNumber;
 use ixorg_formats::vektis::{
-    self, Line, Mz301Errors, Mz301File, Patient, RecordReturn, ReturnCode, ReturnHeader,
+    self, Header, Line, Mz301Errors, Mz301Stream, Mz302Writer, Patient, RecordReturn, ReturnCode,
+    ReturnHeader,
 };
 use ixorg_store::Tx;
 use ixorg_store::declarations::{self as repo, Channel, PayeeAccount};
@@ -20,7 +23,7 @@ use sha2::{Digest, Sha256};
 use time::Date;
 use uuid::Uuid;
 
-use super::{BatchMeta, DecideError, Item, decide_batch};
+use super::{BatchMeta, DecideError, Decider, Item};
 use crate::context::AppContext;
 
 /// The largest MZ301 file accepted (about 4.5 million records).
@@ -65,6 +68,9 @@ pub enum ImportError {
     /// The return file cannot be written.
     #[error("cannot write the MZ302 return file: {0}")]
     Return(String),
+    /// The file changed between the check and the import (nothing was stored).
+    #[error("the file changed while it was being imported; nothing was imported")]
+    Changed,
     /// Deciding or storing failed.
     #[error(transparent)]
     Decide(#[from] DecideError),
@@ -89,79 +95,274 @@ pub struct ImportReport {
 }
 
 /// Imports the MZ301 file at `path` and writes its MZ302 to `return_file`.
+///
+/// Two passes over the file, record by record, so memory does not grow with it: the first
+/// checks the whole file (a malformed file is refused before anything is stored) and takes
+/// its content hash; the second decides the lines chunk by chunk in one transaction and
+/// streams the MZ302 beside `return_file`, which is moved into place after the commit.
 pub async fn import_mz301(
     ctx: &AppContext,
     path: &Path,
     return_file: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportReport, ImportError> {
-    let bytes = read_file(path).await?;
-    let hash = Sha256::digest(&bytes).to_vec();
-    let file = vektis::read_mz301(&bytes).map_err(ImportError::Malformed)?;
-    let items = items_of(&file);
+    import_mz301_in_chunks(ctx, path, return_file, CHUNK_LINES, progress).await
+}
+
+/// [`import_mz301`] deciding about `chunk_lines` lines at a time (tests use small chunks to
+/// show that the chunks add up to the whole).
+pub async fn import_mz301_in_chunks(
+    ctx: &AppContext,
+    path: &Path,
+    return_file: &Path,
+    chunk_lines: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImportReport, ImportError> {
+    let chunk_lines = chunk_lines.max(1);
+    let checked = check_file(path)?;
+    let temp = temp_path(return_file);
     let mut attempt = 0;
     loop {
         attempt += 1;
         let mut tx = ctx.db.begin().await?;
-        refuse_repeat(&mut tx, &hash).await?;
-        let payee = payee_of(&mut tx, &file).await?;
-        let meta = BatchMeta {
-            channel: Channel::Mz301,
-            payee,
-            sender_reference: file.header.invoice_number.clone(),
-            content_hash: Some(hash.clone()),
-            api_client: None,
-            idempotency_key: None,
-            return_file_name: Some(return_file.display().to_string()),
+        let files = Files {
+            path,
+            return_file,
+            temp: &temp,
         };
-        match decide_batch(ctx, &mut tx, "import-mz301", meta, &items, progress).await {
-            Ok(decided) => {
-                let temp = temp_path(return_file);
-                let header = ReturnHeader {
-                    insurer_reference: decided.batch.id.simple().to_string()[..24].to_owned(),
-                    return_date: ctx.clock.today(),
-                };
-                let written = write_return(&file, &bytes, &header, &items, &decided.decisions)
-                    .and_then(|mz302| {
-                        std::fs::write(&temp, mz302).map_err(|e| ImportError::Return(e.to_string()))
-                    });
-                if let Err(e) = written {
-                    tx.rollback().await?;
-                    return Err(e);
-                }
+        let decided = decide_file(ctx, &mut tx, &files, &checked, chunk_lines, progress).await;
+        match decided {
+            Ok(report) => {
                 if let Err(e) = tx.commit().await {
                     let _ = std::fs::remove_file(&temp);
                     return Err(e.into());
                 }
                 std::fs::rename(&temp, return_file)
                     .map_err(|e| ImportError::Return(e.to_string()))?;
-                return Ok(report(decided.batch, &decided.decisions, return_file));
+                return Ok(report);
             }
-            Err(DecideError::Raced) if attempt < RACE_RETRIES_MAX => {
+            Err(ImportError::Decide(DecideError::Raced)) if attempt < RACE_RETRIES_MAX => {
                 tx.rollback().await?;
+                let _ = std::fs::remove_file(&temp);
                 tracing::info!(attempt, "Declaration batch raced another; deciding again");
             }
             Err(e) => {
                 tx.rollback().await?;
-                return Err(e.into());
+                let _ = std::fs::remove_file(&temp);
+                return Err(e);
             }
         }
     }
 }
 
-async fn read_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let size = tokio::fs::metadata(path)
-        .await
+/// The files of an import.
+#[derive(Clone, Copy)]
+struct Files<'a> {
+    path: &'a Path,
+    return_file: &'a Path,
+    temp: &'a Path,
+}
+
+/// What the first pass learned of a well-formed file.
+struct Checked {
+    header: vektis::Header,
+    hash: Vec<u8>,
+    with_bsn: bool,
+}
+
+/// The longest record kept; a longer one is reported as too long and the rest of its line
+/// skipped.
+const RECORD_BYTES_MAX: u64 = 4_096;
+
+/// Reads the next record into `buf` (line ending removed), hashing every byte read; `false`
+/// at the end of the file.
+fn read_record(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    hasher: &mut Sha256,
+) -> Result<bool, ImportError> {
+    let io = |e: std::io::Error| ImportError::Read(e.to_string());
+    buf.clear();
+    let n = reader
+        .by_ref()
+        .take(RECORD_BYTES_MAX)
+        .read_until(b'\n', buf)
+        .map_err(io)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    hasher.update(&buf[..]);
+    if buf.last() != Some(&b'\n') && n as u64 == RECORD_BYTES_MAX {
+        let mut rest = Vec::new();
+        loop {
+            rest.clear();
+            let m = reader
+                .by_ref()
+                .take(RECORD_BYTES_MAX)
+                .read_until(b'\n', &mut rest)
+                .map_err(io)?;
+            hasher.update(&rest[..]);
+            if m == 0 || rest.last() == Some(&b'\n') {
+                break;
+            }
+        }
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(true)
+}
+
+fn open(path: &Path) -> Result<BufReader<std::fs::File>, ImportError> {
+    let file = std::fs::File::open(path).map_err(|e| ImportError::Read(e.to_string()))?;
+    let size = file
+        .metadata()
         .map_err(|e| ImportError::Read(e.to_string()))?
         .len();
     if size > MZ301_BYTES_MAX {
         return Err(ImportError::TooLarge);
     }
-    tokio::fs::read(path)
-        .await
-        .map_err(|e| ImportError::Read(e.to_string()))
+    Ok(BufReader::with_capacity(READ_BUFFER_BYTES, file))
 }
 
+/// Bytes read from the file at a time.
+const READ_BUFFER_BYTES: usize = 1 << 20;
+
+/// The first pass: every check of the reader over the whole file, and its hash.
+fn check_file(path: &Path) -> Result<Checked, ImportError> {
+    let mut reader = open(path)?;
+    let mut hasher = Sha256::new();
+    let mut stream = Mz301Stream::new();
+    let mut buf = Vec::with_capacity(512);
+    let mut with_bsn = false;
+    while read_record(&mut reader, &mut buf, &mut hasher)? {
+        stream.record(&buf);
+        if stream.records().is_multiple_of(1_024) {
+            with_bsn |= stream.take_complete().iter().any(names_by_bsn);
+        }
+    }
+    let file = stream.finish().map_err(ImportError::Malformed)?;
+    with_bsn |= file.patients.iter().any(names_by_bsn);
+    Ok(Checked {
+        header: file.header,
+        hash: hasher.finalize().to_vec(),
+        with_bsn,
+    })
+}
+
+/// Whether a line of the patient names its participant by BSN.
+fn names_by_bsn(patient: &Patient) -> bool {
+    patient
+        .lines
+        .iter()
+        .any(|l| l.bsn.is_some() && ParticipantNumber::parse(&l.insured_number).is_err())
+}
+
+/// Lines decided per chunk.
+const CHUNK_LINES: usize = 20_000;
+
+/// The second pass, in `tx`: the batch decided chunk by chunk, the MZ302 streamed to `temp`.
+async fn decide_file(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    files: &Files<'_>,
+    checked: &Checked,
+    chunk_lines: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImportReport, ImportError> {
+    let Files {
+        path,
+        return_file,
+        temp,
+    } = *files;
+    let take_every = chunk_lines.clamp(1, 256);
+    refuse_repeat(tx, &checked.hash).await?;
+    let payee = payee_of(tx, &checked.header).await?;
+    let meta = BatchMeta {
+        channel: Channel::Mz301,
+        payee,
+        sender_reference: checked.header.invoice_number.clone(),
+        content_hash: Some(checked.hash.clone()),
+        api_client: None,
+        idempotency_key: None,
+        return_file_name: Some(return_file.display().to_string()),
+    };
+    let mut decider = Decider::start(ctx, tx, "import-mz301", meta, checked.with_bsn).await?;
+    let header = ReturnHeader {
+        insurer_reference: decider.batch_id().simple().to_string()[..24].to_owned(),
+        return_date: ctx.clock.today(),
+    };
+    let out = std::fs::File::create(temp).map_err(|e| ImportError::Return(e.to_string()))?;
+    let mut pass = Pass {
+        writer: Mz302Writer::new(BufWriter::with_capacity(READ_BUFFER_BYTES, out), header),
+        header: checked.header.clone(),
+        pending: Vec::new(),
+        pending_first: 1,
+        returns: HashMap::new(),
+        outcomes: Vec::new(),
+        done: 0,
+    };
+    let mut reader = open(path)?;
+    let mut hasher = Sha256::new();
+    let mut stream = Mz301Stream::new();
+    let mut buf = Vec::with_capacity(512);
+    let mut chunk: Vec<Patient> = Vec::new();
+    let mut lines_waiting = 0;
+    while read_record(&mut reader, &mut buf, &mut hasher)? {
+        stream.record(&buf);
+        if !buf.starts_with(b"99") {
+            pass.pending.extend_from_slice(&buf);
+        }
+        if stream.records().is_multiple_of(take_every) {
+            let taken = stream.take_complete();
+            lines_waiting += taken.iter().map(|p| p.lines.len()).sum::<usize>();
+            chunk.extend(taken);
+        }
+        if lines_waiting >= chunk_lines {
+            pass.decide(&mut decider, tx, std::mem::take(&mut chunk))
+                .await?;
+            lines_waiting = 0;
+            let upto = stream.open_from().unwrap_or(stream.records() + 1);
+            pass.write_upto(upto)?;
+            progress(pass.done);
+        }
+    }
+    let file = stream.finish().map_err(|_| ImportError::Changed)?;
+    if hasher.finalize().as_slice() != checked.hash.as_slice() {
+        return Err(ImportError::Changed);
+    }
+    chunk.extend(file.patients);
+    pass.decide(&mut decider, tx, chunk).await?;
+    pass.write_upto(usize::MAX)?;
+    progress(pass.done);
+    pass.writer
+        .finish(&file.totals)
+        .map_err(|e| ImportError::Return(e.to_string()))?;
+    let batch = decider.finish(tx).await?;
+    Ok(ImportReport {
+        batch: batch.id,
+        outcomes: pass.outcomes,
+        declared: batch.declared,
+        assigned: batch.assigned,
+        return_file: return_file.to_path_buf(),
+    })
+}
+
+/// The state of the second pass: the MZ302 being written and the records not yet written.
+struct Pass {
+    writer: Mz302Writer<BufWriter<std::fs::File>>,
+    header: vektis::Header,
+    /// Records read but not yet written, 310 bytes each, from record `pending_first`.
+    pending: Vec<u8>,
+    pending_first: usize,
+    /// Returns of decided lines not yet written, by record number.
+    returns: HashMap<usize, RecordReturn>,
+    outcomes: Vec<(Outcome, u64, Cents)>,
+    done: u64,
+}
 fn temp_path(return_file: &Path) -> PathBuf {
     let mut name = return_file.as_os_str().to_owned();
     name.push(".partial");
@@ -184,8 +385,7 @@ const PAYMENT_TO_SERVICE_BUREAU: u8 = 1;
 
 /// Who is paid for the file's lines: the service bureau when the file says so, else the
 /// practice (or institution) of the 01 record.
-async fn payee_of(tx: &mut Tx, file: &Mz301File) -> Result<PayeeAccount, ImportError> {
-    let header = &file.header;
+async fn payee_of(tx: &mut Tx, header: &Header) -> Result<PayeeAccount, ImportError> {
     if header.payment_to == PAYMENT_TO_SERVICE_BUREAU {
         let bureau = header
             .service_bureau
@@ -223,27 +423,13 @@ async fn payee_of(tx: &mut Tx, file: &Mz301File) -> Result<PayeeAccount, ImportE
         })
 }
 
-/// The file's lines as declaration lines, in file order.
-fn items_of(file: &Mz301File) -> Vec<Item> {
-    let mut items = Vec::with_capacity(usize::try_from(file.totals.line_count).unwrap_or(0));
-    for patient in &file.patients {
-        for line in &patient.lines {
-            items.push(Item {
-                line: declaration_line(file, patient, line),
-                record: Some(line.record),
-            });
-        }
-    }
-    items
-}
-
 fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// One 04 record as a declaration line. The participant is named by our participant number
 /// in VERZEKERDENNUMMER, or else by BSN with the 02 record's date of birth.
-fn declaration_line(file: &Mz301File, patient: &Patient, line: &Line) -> DeclarationLine {
+fn declaration_line(header: &Header, patient: &Patient, line: &Line) -> DeclarationLine {
     let who = match (ParticipantNumber::parse(&line.insured_number), &line.bsn) {
         (Ok(number), _) => Who::Number(number),
         (Err(_), Some(bsn)) => Who::Bsn {
@@ -257,7 +443,7 @@ fn declaration_line(file: &Mz301File, patient: &Patient, line: &Line) -> Declara
         previous_reference: non_empty(&line.previous_reference),
         who,
         provider: line.provider.clone(),
-        practice: file.header.practice.clone(),
+        practice: header.practice.clone(),
         treatment_date: line.treatment_date,
         code: line.code.to_string(),
         element: non_empty(&line.element),
@@ -274,71 +460,95 @@ fn declaration_line(file: &Mz301File, patient: &Patient, line: &Line) -> Declara
     }
 }
 
-/// The MZ302 of the file: each 04 record with its calculated and assigned amounts and up to
-/// three return codes.
-fn write_return(
-    file: &Mz301File,
-    original: &[u8],
-    header: &ReturnHeader,
-    items: &[Item],
-    decisions: &[Decision],
-) -> Result<Vec<u8>, ImportError> {
-    let records = usize::try_from(file.totals.detail_count)
-        .unwrap_or(0)
-        .saturating_add(2);
-    let mut by_record: Vec<Option<u32>> = vec![None; records + 1];
-    for (index, item) in items.iter().enumerate() {
-        if let Some(slot) = item.record.and_then(|r| by_record.get_mut(r)) {
-            *slot = u32::try_from(index).ok();
+impl Pass {
+    /// Decides the lines of `patients` and keeps their returns until their records are
+    /// written.
+    async fn decide(
+        &mut self,
+        decider: &mut Decider<'_>,
+        tx: &mut Tx,
+        patients: Vec<Patient>,
+    ) -> Result<(), ImportError> {
+        let items: Vec<Item> = patients
+            .iter()
+            .flat_map(|patient| {
+                patient.lines.iter().map(|line| Item {
+                    line: declaration_line(&self.header, patient, line),
+                    record: Some(line.record),
+                })
+            })
+            .collect();
+        if items.is_empty() {
+            return Ok(());
         }
+        let decisions = decider.decide(tx, &items).await?;
+        for (item, decision) in items.iter().zip(&decisions) {
+            self.count(decision);
+            if let Some(record) = item.record {
+                self.returns.insert(record, line_return(item, decision));
+            }
+        }
+        self.done += items.len() as u64;
+        Ok(())
     }
-    let processed = ReturnCode::parse(MZ302_FILE_PROCESSED).ok();
-    let returns = |record: usize| -> RecordReturn {
-        if record == 1 {
-            return RecordReturn {
-                codes: [processed.clone(), None, None],
-                ..RecordReturn::default()
-            };
-        }
-        let Some(index) = by_record.get(record).copied().flatten() else {
-            return RecordReturn::default();
-        };
-        let index = index as usize;
-        let (item, decision) = (&items[index], &decisions[index]);
-        let mut codes = [None, None, None];
-        for (slot, reason) in codes.iter_mut().zip(&decision.reasons) {
-            *slot = ReturnCode::parse(reason.mz302_code()).ok();
-        }
-        RecordReturn {
-            calculated: if decision.outcome == Outcome::Rejected {
-                Cents::ZERO
-            } else {
-                item.line.amount
-            },
-            assigned: decision.budget_paid,
-            codes,
-        }
-    };
-    vektis::write_mz302(file, original, header, &returns)
-        .map_err(|e| ImportError::Return(e.to_string()))
-}
 
-fn report(batch: repo::Batch, decisions: &[Decision], return_file: &Path) -> ImportReport {
-    let mut outcomes: Vec<(Outcome, u64, Cents)> = Vec::new();
-    for decision in decisions {
-        match outcomes.iter_mut().find(|(o, _, _)| *o == decision.outcome) {
+    fn count(&mut self, decision: &Decision) {
+        match self
+            .outcomes
+            .iter_mut()
+            .find(|(o, _, _)| *o == decision.outcome)
+        {
             Some(entry) => {
                 entry.1 += 1;
                 entry.2 = entry.2.checked_add(decision.budget_paid).unwrap_or(entry.2);
             }
-            None => outcomes.push((decision.outcome, 1, decision.budget_paid)),
+            None => self
+                .outcomes
+                .push((decision.outcome, 1, decision.budget_paid)),
         }
     }
-    ImportReport {
-        batch: batch.id,
-        outcomes,
-        declared: batch.declared,
-        assigned: batch.assigned,
-        return_file: return_file.to_path_buf(),
+
+    /// Writes the pending records before record `upto` with their returns.
+    fn write_upto(&mut self, upto: usize) -> Result<(), ImportError> {
+        let length = vektis::MZ301_V1_3.record_length;
+        let available = self.pending.len() / length;
+        let count = upto.saturating_sub(self.pending_first).min(available);
+        let processed = ReturnCode::parse(MZ302_FILE_PROCESSED).ok();
+        for n in 0..count {
+            let record = self.pending_first + n;
+            let raw = &self.pending[n * length..(n + 1) * length];
+            let outcome = if record == 1 {
+                RecordReturn {
+                    codes: [processed.clone(), None, None],
+                    ..RecordReturn::default()
+                }
+            } else {
+                self.returns.remove(&record).unwrap_or_default()
+            };
+            self.writer
+                .record(raw, &outcome)
+                .map_err(|e| ImportError::Return(e.to_string()))?;
+        }
+        self.pending.drain(..count * length);
+        self.pending_first += count;
+        Ok(())
+    }
+}
+
+/// The return section of a decided 04 record: calculated and assigned amounts and up to three
+/// return codes.
+fn line_return(item: &Item, decision: &Decision) -> RecordReturn {
+    let mut codes = [None, None, None];
+    for (slot, reason) in codes.iter_mut().zip(&decision.reasons) {
+        *slot = ReturnCode::parse(reason.mz302_code()).ok();
+    }
+    RecordReturn {
+        calculated: if decision.outcome == Outcome::Rejected {
+            Cents::ZERO
+        } else {
+            item.line.amount
+        },
+        assigned: decision.budget_paid,
+        codes,
     }
 }

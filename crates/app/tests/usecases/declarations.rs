@@ -70,7 +70,7 @@ fn file_with(specs: &[Spec<'_>], seed: u64) -> Mz301File {
         line.treatment_date = spec.date;
         line.record_kind = 1;
         line.quantity = 1;
-        line.tariff = Cents::new(spec.amount);
+        line.tariff = Cents::new(spec.amount.abs());
         line.calculated = Cents::new(spec.amount);
         line.declared = Cents::new(spec.amount);
         line.reduction = Cents::ZERO;
@@ -551,6 +551,75 @@ db_test!(
         assert_eq!(answers.batch.assigned, Cents::new(2500));
         let posted = raw::scalar(&t, "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM ledger_transfer WHERE transfer_kind = 'declaration'").await;
         assert_eq!(posted, 2500, "one net transfer");
+        ledger_is_sound(&ctx).await;
+    }
+);
+
+db_test!(
+    a_file_decided_in_chunks_of_one_line_sees_earlier_chunks_credits_and_duplicates,
+    async |t: TestDb| {
+        let (ctx, numbers, _) = platform(&t).await;
+        let (n0, n1) = (numbers[0].as_str(), numbers[1].as_str());
+        let day = date!(2026 - 12 - 03);
+        let spec = |number, amount, reference| Spec {
+            number,
+            code: "C002",
+            date: day,
+            amount,
+            reference,
+        };
+        let mut file = file_with(
+            &[
+                spec(n0, 2851, "K-1"),
+                spec(n1, 2851, "K-2"),
+                spec(n0, -2851, "K-3"),
+                spec(n0, 2851, "K-4"),
+                spec(n1, 2851, "K-5"),
+                spec(n1, 1000, "K-2"),
+            ],
+            8,
+        );
+        file.patients[2].lines[0].previous_reference = FieldText::new("K-1").expect("fits");
+        file.renumber().expect("renumber");
+        let path = write(&file, "chunks");
+        let out = path.with_extension("mz302");
+
+        let report =
+            ixorg_app::declarations::import::import_mz301_in_chunks(&ctx, &path, &out, 1, &|_| {})
+                .await
+                .expect("import");
+
+        let outcome = |reference: &'static str, line: i64| {
+            let t = &t;
+            async move {
+                raw::scalar(t, &format!(
+                    "SELECT COUNT(*) FROM declaration_line WHERE reference = '{reference}' AND line_number = {line} AND outcome = 'accepted'"
+                )).await
+            }
+        };
+        assert_eq!(outcome("K-1", 1).await, 1);
+        assert_eq!(
+            outcome("K-3", 3).await,
+            1,
+            "the credit finds its line in an earlier chunk"
+        );
+        assert_eq!(
+            outcome("K-4", 4).await,
+            1,
+            "the corrected line after the credit"
+        );
+        let reasons = raw::scalar(&t, "SELECT COUNT(*) FROM declaration_line WHERE line_number IN (5, 6) AND outcome = 'rejected' AND reasons LIKE 'duplicate.%'").await;
+        assert_eq!(reasons, 2, "duplicates of earlier chunks are rejected");
+        assert_eq!(report.assigned, Cents::new(2 * 2851));
+        let mz302 = std::fs::read(&out).expect("mz302");
+        assert_eq!(
+            mz302.len(),
+            372 * (2
+                + 6
+                + 6
+                + file.totals.debtor_count as usize
+                + file.totals.comment_count as usize)
+        );
         ledger_is_sound(&ctx).await;
     }
 );

@@ -20,10 +20,12 @@ pub use error::{ERRORS_MAX, Mz301Error, Mz301Errors, Problem};
 pub use model::{
     Accident, Comment, Debtor, FieldText, Header, Line, MessageKind, Mz301File, Patient, Totals,
 };
-pub use mz302::{RETURN_CODE_DIGITS, RecordReturn, ReturnCode, ReturnHeader, write_mz302};
-pub use read::{RECORDS_MAX, read_mz301};
+pub use mz302::{
+    Mz302Writer, RETURN_CODE_DIGITS, RecordReturn, ReturnCode, ReturnHeader, write_mz302,
+};
+pub use read::{Mz301Stream, RECORDS_MAX, read_mz301};
 pub use spec::{
     FieldKind, FieldSpec, MZ301_V1_3, MZ302_V1_3, RecordSpec, Requiredness, VersionSpec,
 };
 pub use synthetic::synthetic_file;
-pub use write::{WriteError, WriteProblem, write_mz301};
+pub use write::{Mz301Writer, WriteError, WriteProblem, write_mz301};

@@ -8,7 +8,9 @@
 use ixorg_domain::Cents;
 use time::Date;
 
-use super::model::Mz301File;
+use std::io::Write;
+
+use super::model::{Mz301File, Totals};
 use super::read::records;
 use super::spec::{MZ301_V1_3, MZ302_V1_3, RECORD_HEADER, RECORD_LINE, RECORD_TRAILER};
 use super::write::{RecordWriter, WriteError, WriteProblem};
@@ -63,8 +65,8 @@ pub struct ReturnHeader {
 /// Writes the MZ302 1.3 return file of `file`, which was read from `original`.
 ///
 /// `returns(record)` gives the outcome of the 1-based MZ301 record `record` (01, 02, 03, 04 and
-/// 98 records are asked; 99 is computed). The whole file is built in memory: at 372 bytes a
-/// record, a million lines is well under 400 MB.
+/// 98 records are asked; 99 is computed). The whole file is built in memory; for files too
+/// large for that, stream with [`Mz302Writer`].
 ///
 /// # Errors
 /// [`WriteError`] when `original` does not hold the records of `file`, when the 01 record
@@ -75,15 +77,13 @@ pub fn write_mz302(
     header: &ReturnHeader,
     returns: &dyn Fn(usize) -> RecordReturn,
 ) -> Result<Vec<u8>, WriteError> {
-    let totals = &file.totals;
-    let expected = usize::try_from(totals.detail_count.saturating_add(2)).unwrap_or(usize::MAX);
+    let expected =
+        usize::try_from(file.totals.detail_count.saturating_add(2)).unwrap_or(usize::MAX);
     // Each 310-character record grows by 60 (under a fifth), plus the rewritten 99 record.
-    let mut out =
-        Vec::with_capacity(original.len() + original.len() / 5 + MZ302_V1_3.record_length);
-    let mut assigned = Cents::ZERO;
-    let mut record = 0;
+    let out = Vec::with_capacity(original.len() + original.len() / 5 + MZ302_V1_3.record_length);
+    let mut w = Mz302Writer::new(out, header.clone());
     for raw in records(original) {
-        record += 1;
+        let record = w.records() + 1;
         let mismatch = WriteError {
             record,
             field: "Record",
@@ -92,32 +92,105 @@ pub fn write_mz302(
         if raw.len() != MZ301_V1_3.record_length || record > expected {
             return Err(mismatch);
         }
-        let code = raw.get(..2).unwrap_or_default();
-        if code == RECORD_TRAILER.as_bytes() {
+        if raw.get(..2).unwrap_or_default() == RECORD_TRAILER.as_bytes() {
             if record != expected {
                 return Err(mismatch);
             }
-            out.extend_from_slice(&trailer(file, assigned, record)?);
-            out.extend_from_slice(b"\r\n");
-            return Ok(out);
+            return w.finish(&file.totals);
         }
-        let outcome = returns(record);
-        if code == RECORD_LINE.as_bytes() {
-            assigned = assigned.checked_add(outcome.assigned).ok_or(WriteError {
-                record,
-                field: "Totaal toegekend bedrag",
-                problem: WriteProblem::TooLong,
-            })?;
-        }
-        out.extend_from_slice(raw);
-        out.extend_from_slice(&section(code, &outcome, header, record)?);
-        out.extend_from_slice(b"\r\n");
+        w.record(raw, &returns(record))?;
     }
     Err(WriteError {
-        record,
+        record: w.records(),
         field: "Record",
         problem: WriteProblem::Mismatch,
     })
+}
+
+/// Streams an MZ302 1.3 file: each MZ301 record (01 to 98, in order) with its return
+/// section, then the sluit record from the file's totals and the sum of the assigned amounts.
+pub struct Mz302Writer<W: Write> {
+    out: W,
+    header: ReturnHeader,
+    assigned: Cents,
+    records: usize,
+}
+
+impl<W: Write> Mz302Writer<W> {
+    /// A writer to `out`.
+    pub fn new(out: W, header: ReturnHeader) -> Mz302Writer<W> {
+        Mz302Writer {
+            out,
+            header,
+            assigned: Cents::ZERO,
+            records: 0,
+        }
+    }
+
+    /// Records written so far.
+    #[must_use]
+    pub fn records(&self) -> usize {
+        self.records
+    }
+
+    fn io(&self, e: &std::io::Error) -> WriteError {
+        WriteError {
+            record: self.records,
+            field: "Record",
+            problem: WriteProblem::Io(e.to_string()),
+        }
+    }
+
+    /// Writes the next MZ301 record (310 characters, not the sluit record) with its return.
+    ///
+    /// # Errors
+    /// [`WriteError`] for a record of the wrong length or type, a 01 record without its first
+    /// return code, an amount that does not fit, or an output error.
+    pub fn record(&mut self, raw: &[u8], outcome: &RecordReturn) -> Result<(), WriteError> {
+        self.records += 1;
+        let record = self.records;
+        let code = raw.get(..2).unwrap_or_default();
+        if raw.len() != MZ301_V1_3.record_length || code == RECORD_TRAILER.as_bytes() {
+            return Err(WriteError {
+                record,
+                field: "Record",
+                problem: WriteProblem::Mismatch,
+            });
+        }
+        if code == RECORD_LINE.as_bytes() {
+            self.assigned = self
+                .assigned
+                .checked_add(outcome.assigned)
+                .ok_or(WriteError {
+                    record,
+                    field: "Totaal toegekend bedrag",
+                    problem: WriteProblem::TooLong,
+                })?;
+        }
+        let section = section(code, outcome, &self.header, record)?;
+        let written = self
+            .out
+            .write_all(raw)
+            .and_then(|()| self.out.write_all(&section))
+            .and_then(|()| self.out.write_all(b"\r\n"));
+        written.map_err(|e| self.io(&e))
+    }
+
+    /// Writes the sluit record for a file with `totals` and returns the output.
+    ///
+    /// # Errors
+    /// [`WriteError`] when a total does not fit, or an output error.
+    pub fn finish(mut self, totals: &Totals) -> Result<W, WriteError> {
+        self.records += 1;
+        let trailer = trailer(totals, self.assigned, self.records)?;
+        let written = self
+            .out
+            .write_all(&trailer)
+            .and_then(|()| self.out.write_all(b"\r\n"))
+            .and_then(|()| self.out.flush());
+        written.map_err(|e| self.io(&e))?;
+        Ok(self.out)
+    }
 }
 
 /// The return section (positions 311-370) of one record.
@@ -162,7 +235,7 @@ fn section(
 }
 
 /// The rewritten sluit record.
-fn trailer(file: &Mz301File, assigned: Cents, record: usize) -> Result<Vec<u8>, WriteError> {
+fn trailer(totals: &Totals, assigned: Cents, record: usize) -> Result<Vec<u8>, WriteError> {
     let spec = MZ302_V1_3
         .record(RECORD_TRAILER.as_bytes())
         .ok_or(WriteError {
@@ -170,7 +243,6 @@ fn trailer(file: &Mz301File, assigned: Cents, record: usize) -> Result<Vec<u8>, 
             field: "Kenmerk record",
             problem: WriteProblem::Mismatch,
         })?;
-    let totals = &file.totals;
     let mut w = RecordWriter::new(spec, MZ302_V1_3.record_length, record);
     w.number(2, totals.insured_count)?;
     w.number(3, totals.debtor_count)?;

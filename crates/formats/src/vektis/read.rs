@@ -55,6 +55,92 @@ pub fn read_mz301(input: &[u8]) -> Result<Mz301File, Mz301Errors> {
     reader.finish(count)
 }
 
+/// An MZ301 reader fed one record at a time, for files too large to hold in memory.
+///
+/// Feed every record in order with [`Mz301Stream::record`]; take the verzekerden that are
+/// complete (every one before the one still being read) with
+/// [`Mz301Stream::take_complete`]; end with [`Mz301Stream::finish`], which checks the sluit
+/// record and returns the last verzekerden, or every problem of the whole file. The checks are
+/// the same as [`read_mz301`]'s. Verzekerden taken before the end are only valid when
+/// `finish` succeeds: a caller that acts on them must be able to undo that (a transaction).
+pub struct Mz301Stream {
+    reader: Reader,
+    count: usize,
+}
+
+impl Default for Mz301Stream {
+    fn default() -> Self {
+        Mz301Stream::new()
+    }
+}
+
+impl Mz301Stream {
+    /// A stream for MZ301 1.3.
+    #[must_use]
+    pub fn new() -> Mz301Stream {
+        Mz301Stream {
+            reader: Reader::new(&MZ301_V1_3),
+            count: 0,
+        }
+    }
+
+    /// Reads the next record (its line ending removed).
+    pub fn record(&mut self, raw: &[u8]) {
+        self.count += 1;
+        if self.count > RECORDS_MAX {
+            if self.count == RECORDS_MAX + 1 {
+                self.reader.error(
+                    self.count,
+                    1,
+                    "Record",
+                    Problem::Order("the file has too many records"),
+                );
+            }
+            return;
+        }
+        self.reader.record(self.count, raw);
+    }
+
+    /// Records read so far.
+    #[must_use]
+    pub fn records(&self) -> usize {
+        self.count
+    }
+
+    /// Whether a problem was found so far.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        !self.reader.errors.is_empty()
+    }
+
+    /// The voorloop record, once read without problems.
+    #[must_use]
+    pub fn header(&self) -> Option<&Header> {
+        self.reader.header.as_ref()
+    }
+
+    /// The record number of the 02 record still being read (its lines may follow), if any.
+    #[must_use]
+    pub fn open_from(&self) -> Option<usize> {
+        self.reader.patients.last().map(|p| p.record)
+    }
+
+    /// The verzekerden that are complete: all but the one still being read.
+    pub fn take_complete(&mut self) -> Vec<Patient> {
+        let complete = self.reader.patients.len().saturating_sub(1);
+        self.reader.patients.drain(..complete).collect()
+    }
+
+    /// Ends the file: the voorloop, the remaining verzekerden and the sluit record, or every
+    /// problem found.
+    ///
+    /// # Errors
+    /// [`Mz301Errors`] as [`read_mz301`] reports them.
+    pub fn finish(self) -> Result<Mz301File, Mz301Errors> {
+        self.reader.finish(self.count)
+    }
+}
+
 /// The records of `input`, line endings removed.
 pub(super) fn records(input: &[u8]) -> impl Iterator<Item = &[u8]> {
     let body = input.strip_suffix(b"\n").unwrap_or(input);

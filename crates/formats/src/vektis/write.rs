@@ -7,7 +7,11 @@ use ixorg_domain::Cents;
 use ixorg_domain::identifiers::AgbCode;
 use time::Date;
 
-use super::model::{Accident, Comment, Debtor, Header, Line, MessageKind, Mz301File, Patient};
+use std::io::Write;
+
+use super::model::{
+    Accident, Comment, Debtor, Header, Line, MessageKind, Mz301File, Patient, Totals,
+};
 use super::spec::{MZ301_V1_3, RecordSpec, VersionSpec};
 
 /// A value that does not fit its field: where, and why.
@@ -37,6 +41,9 @@ pub enum WriteProblem {
     /// The original MZ301 bytes do not belong to the file being returned.
     #[error("the original file does not match the read file")]
     Mismatch,
+    /// The output could not be written.
+    #[error("the output could not be written: {0}")]
+    Io(String),
 }
 
 /// One record being filled, blank to start with.
@@ -152,7 +159,7 @@ pub fn write_mz301(file: &Mz301File) -> Result<Vec<u8>, WriteError> {
         out.extend_from_slice(&writer.buf);
         out.extend_from_slice(b"\r\n");
     };
-    emit(header(spec, &file.header)?);
+    emit(header_record(spec, &file.header)?);
     let mut record = 1;
     for patient in &file.patients {
         record += 1;
@@ -178,8 +185,135 @@ pub fn write_mz301(file: &Mz301File) -> Result<Vec<u8>, WriteError> {
             }
         }
     }
-    emit(trailer(spec, file, record + 1)?);
+    emit(trailer(spec, &file.totals, record + 1)?);
     Ok(out)
+}
+
+/// Streams an MZ301 1.3 file patient by patient, for files too large to build in memory:
+/// record numbers, detail-record ids and the sluit totals are given as it goes (like
+/// [`Mz301File::renumber`]).
+pub struct Mz301Writer<W: Write> {
+    out: W,
+    record: usize,
+    detail_id: u64,
+    totals: Totals,
+}
+
+impl<W: Write> Mz301Writer<W> {
+    /// Writes the voorloop record.
+    ///
+    /// # Errors
+    /// [`WriteError`] when a value does not fit its field, or an output error.
+    pub fn new(out: W, header: &Header) -> Result<Mz301Writer<W>, WriteError> {
+        let mut w = Mz301Writer {
+            out,
+            record: 1,
+            detail_id: 0,
+            totals: Totals {
+                insured_count: 0,
+                debtor_count: 0,
+                line_count: 0,
+                comment_count: 0,
+                detail_count: 0,
+                declared: Cents::ZERO,
+            },
+        };
+        let record = header_record(&MZ301_V1_3, header)?;
+        w.emit(&record)?;
+        Ok(w)
+    }
+
+    fn emit(&mut self, writer: &RecordWriter<'_>) -> Result<(), WriteError> {
+        let record = self.record;
+        self.out
+            .write_all(&writer.buf)
+            .and_then(|()| self.out.write_all(b"\r\n"))
+            .map_err(|e| WriteError {
+                record,
+                field: "Record",
+                problem: WriteProblem::Io(e.to_string()),
+            })
+    }
+
+    fn comments(&mut self, comments: &mut [Comment], owner: u64) -> Result<(), WriteError> {
+        for (index, comment) in comments.iter_mut().enumerate() {
+            self.record += 1;
+            comment.record = self.record;
+            comment.line_number = u16::try_from(index + 1).unwrap_or(u16::MAX);
+            self.totals.comment_count += 1;
+            let record = comment_record(&MZ301_V1_3, owner, comment, self.record)?;
+            self.emit(&record)?;
+        }
+        Ok(())
+    }
+
+    /// Numbers `patient`'s records and writes them.
+    ///
+    /// # Errors
+    /// [`WriteError`] when a value does not fit its field, the total overflows, or an output
+    /// error.
+    pub fn patient(&mut self, patient: &mut Patient) -> Result<(), WriteError> {
+        let spec = &MZ301_V1_3;
+        self.record += 1;
+        self.detail_id += 1;
+        patient.record = self.record;
+        patient.detail_id = self.detail_id;
+        self.totals.insured_count += 1;
+        let record = insured(spec, patient, self.record)?;
+        self.emit(&record)?;
+        self.comments(&mut patient.comments, patient.detail_id)?;
+        if let Some(debtor) = &mut patient.debtor {
+            self.record += 1;
+            self.detail_id += 1;
+            debtor.record = self.record;
+            debtor.detail_id = self.detail_id;
+            self.totals.debtor_count += 1;
+            let record = debtor_record(spec, debtor, self.record)?;
+            self.emit(&record)?;
+            self.comments(&mut debtor.comments, debtor.detail_id)?;
+        }
+        for line in &mut patient.lines {
+            self.record += 1;
+            self.detail_id += 1;
+            line.record = self.record;
+            line.detail_id = self.detail_id;
+            self.totals.line_count += 1;
+            self.totals.declared =
+                self.totals
+                    .declared
+                    .checked_add(line.declared)
+                    .ok_or(WriteError {
+                        record: self.record,
+                        field: "Totaal declaratiebedrag",
+                        problem: WriteProblem::TooLong,
+                    })?;
+            let record = line_record(spec, line, self.record)?;
+            self.emit(&record)?;
+            self.comments(&mut line.comments, line.detail_id)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the sluit record with the totals of what was written; returns the output and
+    /// the totals.
+    ///
+    /// # Errors
+    /// [`WriteError`] when a total does not fit its field, or an output error.
+    pub fn finish(mut self) -> Result<(W, Totals), WriteError> {
+        self.totals.detail_count = self.totals.insured_count
+            + self.totals.debtor_count
+            + self.totals.line_count
+            + self.totals.comment_count;
+        self.record += 1;
+        let record = trailer(&MZ301_V1_3, &self.totals, self.record)?;
+        self.emit(&record)?;
+        self.out.flush().map_err(|e| WriteError {
+            record: self.record,
+            field: "Record",
+            problem: WriteProblem::Io(e.to_string()),
+        })?;
+        Ok((self.out, self.totals))
+    }
 }
 
 /// The layout of `code` in `spec`.
@@ -195,7 +329,10 @@ fn layout<'s>(
     })
 }
 
-fn header<'s>(spec: &'s VersionSpec, header: &Header) -> Result<RecordWriter<'s>, WriteError> {
+fn header_record<'s>(
+    spec: &'s VersionSpec,
+    header: &Header,
+) -> Result<RecordWriter<'s>, WriteError> {
     let mut w = RecordWriter::new(layout(spec, "01", 1)?, spec.record_length, 1);
     w.text(2, "176")?;
     w.text(3, "01")?;
@@ -312,10 +449,9 @@ fn comment_record<'s>(
 
 fn trailer<'s>(
     spec: &'s VersionSpec,
-    file: &Mz301File,
+    totals: &Totals,
     record: usize,
 ) -> Result<RecordWriter<'s>, WriteError> {
-    let totals = &file.totals;
     let mut w = RecordWriter::new(layout(spec, "99", record)?, spec.record_length, record);
     w.number(2, totals.insured_count)?;
     w.number(3, totals.debtor_count)?;

@@ -6,5 +6,6 @@ mod mz302;
 mod robustness;
 mod roundtrip;
 mod sample;
+mod stream;
 mod synthetic;
 mod throughput;

@@ -1,0 +1,490 @@
+//! The [`Decider`]: a batch decided chunk by chunk inside one transaction.
+//!
+//! [`Decider::start`] asks the gate for the job's grants, locks the ledger's chain head (so
+//! concurrent batches decide one after another and see each other's lines) and stores the
+//! batch. [`Decider::decide`] takes the next chunk of lines: it identifies participants not
+//! seen before, loads the earlier lines of the chunk's participants and references (the lines
+//! of earlier chunks are in the database already, in the same transaction), decides each line
+//! and stores it. Budgets are kept in memory for the whole batch, so every line sees what the
+//! lines before it paid. [`Decider::finish`] posts one net transfer per participant between
+//! its budget and the payee's payable account and records the batch's totals. Memory is
+//! bounded by the chunk and the number of participants, not by the number of lines.
+
+use std::collections::{HashMap, HashSet};
+
+use ixorg_domain::Cents;
+use ixorg_domain::adjudication::{self, BudgetState, Context, History, ParticipantFacts};
+use ixorg_domain::declaration::{Decision, DeclarationLine, Outcome, Who};
+use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId};
+use ixorg_domain::ledger::Transfer;
+use ixorg_domain::privacy::{Action, DataCategory, Purpose};
+use ixorg_domain::tariff::TariffTable;
+use ixorg_store::Tx;
+use ixorg_store::chain::{self, Chain};
+use ixorg_store::declarations::{self as repo, Batch, DeclarationSubject, NewLine, PayeeAccount};
+use ixorg_store::gate::Grant;
+use ixorg_store::reference;
+use time::Date;
+use uuid::Uuid;
+
+use super::{DecideError, TRANSFER_KIND_DECLARATION, TRANSFER_KIND_DECLARATION_CREDIT};
+use crate::context::AppContext;
+
+/// One line of a batch as received.
+pub struct Item {
+    /// The line.
+    pub line: DeclarationLine,
+    /// The MZ301 record number, for files.
+    pub record: Option<usize>,
+}
+
+/// What a batch is, besides its lines.
+pub struct BatchMeta {
+    /// The channel.
+    pub channel: repo::Channel,
+    /// Who is paid.
+    pub payee: PayeeAccount,
+    /// The sender's own reference.
+    pub sender_reference: String,
+    /// A file's content hash.
+    pub content_hash: Option<Vec<u8>>,
+    /// The API client.
+    pub api_client: Option<Uuid>,
+    /// The client's idempotency key.
+    pub idempotency_key: Option<String>,
+    /// Where the return file is written.
+    pub return_file_name: Option<String>,
+}
+
+/// The decided batch: the stored batch and each line's decision, in order.
+pub struct Decided {
+    /// The stored batch.
+    pub batch: Batch,
+    /// One decision per item.
+    pub decisions: Vec<Decision>,
+}
+
+/// Decides and stores a whole batch in `tx` as one chunk. The caller commits.
+pub(crate) async fn decide_batch(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    job: &str,
+    meta: BatchMeta,
+    items: &[Item],
+) -> Result<Decided, DecideError> {
+    let with_bsn = items.iter().any(|i| matches!(i.line.who, Who::Bsn { .. }));
+    let mut decider = Decider::start(ctx, tx, job, meta, with_bsn).await?;
+    let decisions = decider.decide(tx, items).await?;
+    let batch = decider.finish(tx).await?;
+    Ok(Decided { batch, decisions })
+}
+
+/// The grants a batch job needs: identify participants (service delivery), read earlier
+/// lines and change (decide and pay) for reimbursement.
+struct Grants {
+    identify: Grant,
+    read: Grant,
+    change: Grant,
+}
+
+/// Asks the gate for the batch's [`Grants`], as the platform's job `job` (each is logged).
+async fn batch_grants(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    job: &str,
+    with_bsn: bool,
+) -> Result<Grants, DecideError> {
+    let mut identify = vec![
+        DataCategory::Identity,
+        DataCategory::Account,
+        DataCategory::Financial,
+    ];
+    if with_bsn {
+        identify.push(DataCategory::NationalId);
+    }
+    let service = Purpose::ServiceDelivery;
+    let identify = crate::access::job_grant(ctx, tx, job, service, identify, Action::Read).await?;
+    let money = vec![DataCategory::Care, DataCategory::Financial];
+    let reimbursement = Purpose::Reimbursement;
+    let read =
+        crate::access::job_grant(ctx, tx, job, reimbursement, money.clone(), Action::Read).await?;
+    let change =
+        crate::access::job_grant(ctx, tx, job, reimbursement, money, Action::Change).await?;
+    Ok(Grants {
+        identify,
+        read,
+        change,
+    })
+}
+
+/// A participant found for a line, with the budget as the batch has left it so far.
+struct Resolved {
+    participant: ParticipantId,
+    facts: ParticipantFacts,
+    budget_account: LedgerAccountId,
+    budget: BudgetState,
+    /// What this batch took from the budget (negative: gave back).
+    net: Cents,
+}
+
+impl From<DeclarationSubject> for Resolved {
+    fn from(s: DeclarationSubject) -> Self {
+        Resolved {
+            participant: s.participant,
+            facts: ParticipantFacts {
+                participant: s.participant,
+                birth_date: s.birth_date,
+                contract_start: s.contract_start,
+                contract_end: s.contract_end,
+            },
+            budget_account: s.budget,
+            budget: BudgetState {
+                balance: s.balance,
+                credit_line: s.credit_line,
+                credit_line_suspended: false,
+            },
+            net: Cents::ZERO,
+        }
+    }
+}
+
+/// A batch being decided (see the module docs).
+pub(crate) struct Decider<'c> {
+    ctx: &'c AppContext,
+    grants: Grants,
+    tariffs: TariffTable,
+    received_on: Date,
+    batch: Batch,
+    payee: PayeeAccount,
+    found: Vec<Resolved>,
+    by_number: HashMap<String, usize>,
+    by_index: HashMap<Vec<u8>, usize>,
+    /// Numbers and blind indexes looked up and not found, so they are not asked again.
+    missing: HashSet<Vec<u8>>,
+}
+
+impl<'c> Decider<'c> {
+    /// Takes the grants and the ledger lock and stores the batch (totals follow at the end).
+    pub(crate) async fn start(
+        ctx: &'c AppContext,
+        tx: &mut Tx,
+        job: &str,
+        meta: BatchMeta,
+        with_bsn: bool,
+    ) -> Result<Decider<'c>, DecideError> {
+        // Lock order: the access log's head (taken by the grants) before the ledger's, as in
+        // every other use case, so concurrent batches queue instead of deadlocking.
+        let grants = batch_grants(ctx, tx, job, with_bsn).await?;
+        chain::lock_head(tx, Chain::LedgerTransfer).await?;
+        let tariffs = reference::tariff_table(tx).await?;
+        let received_on = ctx.clock.today();
+        let batch = Batch {
+            id: ctx.ids.new_uuid(),
+            channel: meta.channel,
+            content_hash: meta.content_hash,
+            api_client: meta.api_client,
+            idempotency_key: meta.idempotency_key,
+            payee: meta.payee.payee,
+            sender_reference: meta.sender_reference,
+            received_on,
+            line_count: 0,
+            declared: Cents::ZERO,
+            assigned: Cents::ZERO,
+            return_file_name: meta.return_file_name,
+            created_at_ms: ctx.now_ms(),
+        };
+        repo::insert_batch(tx, &batch)
+            .await
+            .map_err(DecideError::from_store)?;
+        Ok(Decider {
+            ctx,
+            grants,
+            tariffs,
+            received_on,
+            batch,
+            payee: meta.payee,
+            found: Vec::new(),
+            by_number: HashMap::new(),
+            by_index: HashMap::new(),
+            missing: HashSet::new(),
+        })
+    }
+
+    /// The batch's id.
+    pub(crate) fn batch_id(&self) -> Uuid {
+        self.batch.id
+    }
+
+    /// Decides and stores the next chunk of lines, in order, and returns their decisions.
+    pub(crate) async fn decide(
+        &mut self,
+        tx: &mut Tx,
+        items: &[Item],
+    ) -> Result<Vec<Decision>, DecideError> {
+        let of_item = self.identify(tx, items).await?;
+        let mut history = self.load_history(tx, items, &of_item).await?;
+        let mut nobody = BudgetState {
+            balance: Cents::ZERO,
+            credit_line: Cents::ZERO,
+            credit_line_suspended: false,
+        };
+        let mut decisions = Vec::with_capacity(items.len());
+        for (item, index) in items.iter().zip(&of_item) {
+            let terms = self
+                .ctx
+                .terms
+                .resolve(item.line.treatment_date)
+                .or_else(|_| self.ctx.terms.resolve(self.received_on))
+                .map_err(|_| DecideError::NoTerms)?;
+            let context = Context {
+                received_on: self.received_on,
+                terms,
+                tariffs: &self.tariffs,
+            };
+            let (facts, budget) = match index.and_then(|i| self.found.get_mut(i)) {
+                Some(r) => (Some(r.facts), &mut r.budget),
+                None => (None, &mut nobody),
+            };
+            let decision = adjudication::adjudicate(
+                &context,
+                &item.line,
+                facts.as_ref(),
+                &mut history,
+                budget,
+            );
+            if let Some(r) = index.and_then(|i| self.found.get_mut(i)) {
+                r.net = r
+                    .net
+                    .checked_add(decision.budget_paid)
+                    .expect("BUG: a batch's payments stay far from the i64 range");
+            }
+            self.batch.declared = self
+                .batch
+                .declared
+                .checked_add(item.line.amount)
+                .unwrap_or(self.batch.declared);
+            self.batch.assigned = self
+                .batch
+                .assigned
+                .checked_add(decision.budget_paid)
+                .unwrap_or(self.batch.assigned);
+            decisions.push(decision);
+        }
+        self.store(tx, items, &of_item, &decisions).await?;
+        Ok(decisions)
+    }
+
+    /// Finds the participants of the chunk not seen before; returns per item its index.
+    async fn identify(
+        &mut self,
+        tx: &mut Tx,
+        items: &[Item],
+    ) -> Result<Vec<Option<usize>>, DecideError> {
+        let mut numbers: Vec<&str> = items
+            .iter()
+            .filter_map(|i| match &i.line.who {
+                Who::Number(n) => Some(n.as_str()),
+                _ => None,
+            })
+            .filter(|n| !self.by_number.contains_key(*n) && !self.missing.contains(n.as_bytes()))
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let subjects = repo::subjects_by_number(tx, &self.grants.identify, &numbers).await?;
+        for subject in subjects {
+            self.by_number
+                .insert(subject.number.clone(), self.found.len());
+            self.found.push(Resolved::from(subject));
+        }
+        for number in numbers {
+            if !self.by_number.contains_key(number) {
+                self.missing.insert(number.as_bytes().to_vec());
+            }
+        }
+        self.identify_bsns(tx, items).await?;
+        let crypto = self.ctx.crypto.as_deref();
+        Ok(items
+            .iter()
+            .map(|i| match &i.line.who {
+                Who::Number(n) => self.by_number.get(n.as_str()).copied(),
+                Who::Bsn { bsn, .. } => {
+                    crypto.and_then(|c| self.by_index.get(&c.blind_index(bsn)).copied())
+                }
+                Who::Unidentified => None,
+            })
+            .collect())
+    }
+
+    /// Finds participants named by BSN (through the blind index) not seen before.
+    async fn identify_bsns(&mut self, tx: &mut Tx, items: &[Item]) -> Result<(), DecideError> {
+        if !items.iter().any(|i| matches!(i.line.who, Who::Bsn { .. })) {
+            return Ok(());
+        }
+        let crypto = self.ctx.crypto()?;
+        let mut indexes: Vec<Vec<u8>> = items
+            .iter()
+            .filter_map(|i| match &i.line.who {
+                Who::Bsn { bsn, .. } => Some(crypto.blind_index(bsn)),
+                _ => None,
+            })
+            .filter(|x| !self.by_index.contains_key(x) && !self.missing.contains(x))
+            .collect();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let found = repo::subjects_by_blind_index(tx, &self.grants.identify, &indexes).await?;
+        for (index, subject) in found {
+            let at = match self.by_number.get(&subject.number) {
+                Some(at) => *at,
+                None => {
+                    self.by_number
+                        .insert(subject.number.clone(), self.found.len());
+                    self.found.push(Resolved::from(subject));
+                    self.found.len() - 1
+                }
+            };
+            self.by_index.insert(index, at);
+        }
+        for index in indexes {
+            if !self.by_index.contains_key(&index) {
+                self.missing.insert(index);
+            }
+        }
+        Ok(())
+    }
+
+    /// What is known of earlier lines (earlier batches and earlier chunks of this one) for the
+    /// chunk's participants and references.
+    async fn load_history(
+        &self,
+        tx: &mut Tx,
+        items: &[Item],
+        of_item: &[Option<usize>],
+    ) -> Result<History, DecideError> {
+        let mut participants: Vec<ParticipantId> = of_item
+            .iter()
+            .flatten()
+            .map(|i| self.found[*i].participant)
+            .collect();
+        participants.sort_unstable();
+        participants.dedup();
+        let read = &self.grants.read;
+        let mut priors = repo::prior_lines_of(tx, read, &participants).await?;
+        let mut by_provider: HashMap<&str, Vec<&str>> = HashMap::new();
+        for item in items {
+            let refs = by_provider.entry(item.line.provider.as_str()).or_default();
+            refs.push(item.line.reference.as_str());
+            if let Some(previous) = &item.line.previous_reference {
+                refs.push(previous.as_str());
+            }
+        }
+        for (provider, mut references) in by_provider {
+            references.sort_unstable();
+            references.dedup();
+            priors.extend(repo::prior_lines_by_reference(tx, read, provider, &references).await?);
+        }
+        let mut history = History::new();
+        for prior in &priors {
+            history.record(prior);
+        }
+        Ok(history)
+    }
+
+    /// Stores the chunk's lines and marks the lines its credits reversed.
+    async fn store(
+        &mut self,
+        tx: &mut Tx,
+        items: &[Item],
+        of_item: &[Option<usize>],
+        decisions: &[Decision],
+    ) -> Result<(), DecideError> {
+        let now_ms = self.ctx.now_ms();
+        let applied = |item: &Item, decision: &Decision| {
+            item.line.is_credit() && decision.outcome == Outcome::Accepted
+        };
+        let credited: HashSet<(&str, &str)> = items
+            .iter()
+            .zip(decisions)
+            .filter(|(item, decision)| applied(item, decision))
+            .filter_map(|(item, _)| {
+                let previous = item.line.previous_reference.as_deref()?;
+                Some((item.line.provider.as_str(), previous))
+            })
+            .collect();
+        let first = self.batch.line_count;
+        let lines: Vec<NewLine<'_>> = items
+            .iter()
+            .zip(decisions)
+            .zip(of_item)
+            .enumerate()
+            .map(|(n, ((item, decision), subject))| NewLine {
+                id: self.ctx.ids.new_uuid(),
+                line_number: first + i64::try_from(n + 1).unwrap_or(i64::MAX),
+                record_number: item.record.and_then(|r| i64::try_from(r).ok()),
+                participant: subject.map(|i| self.found[i].participant),
+                line: &item.line,
+                decision,
+                credited: applied(item, decision)
+                    || credited
+                        .contains(&(item.line.provider.as_str(), item.line.reference.as_str())),
+            })
+            .collect();
+        let change = &self.grants.change;
+        repo::insert_lines(tx, change, self.batch.id, self.batch.payee, &lines, now_ms)
+            .await
+            .map_err(DecideError::from_store)?;
+        let mut by_provider: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (provider, reference) in &credited {
+            by_provider.entry(provider).or_default().push(reference);
+        }
+        for (provider, references) in by_provider {
+            repo::mark_credited(tx, change, provider, &references, now_ms).await?;
+        }
+        self.batch.line_count = first + i64::try_from(items.len()).unwrap_or(i64::MAX);
+        Ok(())
+    }
+
+    /// Posts one net transfer per participant (budget to payee for what the batch paid, payee
+    /// to budget for what its credits gave back) and records the batch's totals.
+    /// Adjudication kept each running balance within its credit line line by line, so the net
+    /// stays within it too.
+    pub(crate) async fn finish(self, tx: &mut Tx) -> Result<Batch, DecideError> {
+        let batch_key = self.batch.id.simple();
+        let payable = self.payee.payable;
+        let mut transfers = Vec::new();
+        for r in &self.found {
+            let who = r.participant.uuid().simple();
+            if r.net.is_positive() {
+                transfers.push(Transfer {
+                    idempotency_key: format!("decl.{batch_key}.{who}"),
+                    debit: r.budget_account,
+                    credit: payable,
+                    amount: r.net,
+                    kind: TRANSFER_KIND_DECLARATION.to_owned(),
+                    reverses: None,
+                });
+            } else if let Some(back) = r.net.checked_neg().filter(|b| b.is_positive()) {
+                transfers.push(Transfer {
+                    idempotency_key: format!("declcr.{batch_key}.{who}"),
+                    debit: payable,
+                    credit: r.budget_account,
+                    amount: back,
+                    kind: TRANSFER_KIND_DECLARATION_CREDIT.to_owned(),
+                    reverses: None,
+                });
+            }
+        }
+        for chunk in transfers.chunks(crate::ledger::BATCH_TRANSFERS_MAX) {
+            let ids: Vec<LedgerTransferId> = chunk
+                .iter()
+                .map(|_| LedgerTransferId::from_uuid(self.ctx.ids.new_uuid()))
+                .collect();
+            let outcomes =
+                ixorg_store::ledger::post_batch(tx, chunk, &ids, self.ctx.now_ms()).await?;
+            for outcome in outcomes {
+                outcome.map_err(|e| DecideError::Store(ixorg_store::Error::Ledger(e)))?;
+            }
+        }
+        repo::set_batch_totals(tx, &self.batch).await?;
+        Ok(self.batch)
+    }
+}
