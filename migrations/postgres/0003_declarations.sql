@@ -42,8 +42,8 @@ CREATE TABLE declaration_batch (
     UNIQUE (api_client_id, idempotency_key)
 );
 
--- One declaration line with its outcome. Element and surface are '' when not given, so the
--- unique indexes below see them. Rejected lines do not take a reference or a treatment.
+-- One declaration line with its outcome. Element and surface are '' when not given. Rejected
+-- lines do not take a reference.
 CREATE TABLE declaration_line (
     declaration_line_id UUID NOT NULL PRIMARY KEY,
     declaration_batch_id UUID NOT NULL REFERENCES declaration_batch (declaration_batch_id),
@@ -76,10 +76,10 @@ CREATE TABLE declaration_line (
 );
 CREATE UNIQUE INDEX declaration_line_reference ON declaration_line (provider_agb, reference)
     WHERE outcome <> 'rejected';
-CREATE UNIQUE INDEX declaration_line_treatment ON declaration_line
-    (participant_id, treatment_date, code, element, surface, cost_kind)
-    WHERE outcome <> 'rejected' AND NOT credited AND amount_cents > 0;
-CREATE INDEX declaration_line_participant ON declaration_line (participant_id);
+-- A participant's earlier lines, for duplicates and fraud signals. Duplicate treatments are
+-- found by adjudication, which runs under the ledger's head lock, one batch at a time.
+CREATE INDEX declaration_line_participant ON declaration_line (participant_id, treatment_date)
+    WHERE outcome <> 'rejected';
 CREATE INDEX declaration_line_payee_unpaid ON declaration_line (payee_id) WHERE payout_id IS NULL;
 
 -- A payout run: one pain.001 file, one credit transfer per payee.

@@ -248,3 +248,80 @@ pub fn mz301_parse(lines: u64, runs: u32) -> anyhow::Result<Mz301ParseBench> {
         runs,
     })
 }
+
+/// What the import benchmark measured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportBench {
+    /// Participants generated (untimed).
+    pub participants: u64,
+    /// Declaration lines in the file.
+    pub lines: u64,
+    /// Size of the MZ301 file.
+    pub file_bytes: u64,
+    /// Time of `import_mz301`: both passes, adjudication, storing, ledger, MZ302, commit.
+    pub import: Duration,
+    /// Peak resident memory during the import, when the platform can tell (Linux).
+    pub peak_rss_bytes: Option<u64>,
+    /// Lines per outcome.
+    pub outcomes: Vec<(String, u64)>,
+    /// Size of the MZ302 return file.
+    pub return_bytes: u64,
+}
+
+impl ImportBench {
+    /// Declaration lines per second.
+    pub fn lines_per_second(&self) -> u64 {
+        let micros = self.import.as_micros().max(1);
+        u64::try_from(u128::from(self.lines) * 1_000_000 / micros).unwrap_or(u64::MAX)
+    }
+}
+
+/// Generates `participants` and a practice, writes a synthetic MZ301 file of `lines` lines for
+/// them (untimed), then times its import with the MZ302 return into `dir`.
+pub async fn import(
+    ctx: &AppContext,
+    participants: u64,
+    lines: u64,
+    dir: &std::path::Path,
+    progress: &(dyn Fn(&str, u64) + Sync),
+) -> anyhow::Result<ImportBench> {
+    crate::operator::set(ctx, &crate::operator::demo_profile()).await?;
+    let made =
+        crate::generate::participants(ctx, participants, 11, &|n| progress("generate", n)).await?;
+    let practice = crate::parties::NewPractice {
+        agb: "12002242".parse()?,
+        name: "Bench Tandartsen".to_owned(),
+        city: "Utrecht".to_owned(),
+        providers: vec![
+            ("12041054".parse()?, "A. Bench".to_owned()),
+            ("12045210".parse()?, "B. Bench".to_owned()),
+        ],
+        iban: Some("NL91ABNA0417164300".parse()?),
+    };
+    crate::parties::register_practice(ctx, &practice).await?;
+    let file = dir.join("bench.asc");
+    let lines_usize = usize::try_from(lines)?;
+    let generated = crate::declarations::generate::mz301(ctx, lines_usize, 11, &file).await?;
+    let out = dir.join("bench.mz302");
+    let measured = reset_peak_rss();
+    let started = Instant::now();
+    let report = crate::declarations::import::import_mz301(ctx, &file, &out, &|n| {
+        progress("import", n);
+    })
+    .await?;
+    let import = started.elapsed();
+    let peak_rss_bytes = if measured { peak_rss_bytes() } else { None };
+    Ok(ImportBench {
+        participants: made.participants,
+        lines,
+        file_bytes: generated.bytes as u64,
+        import,
+        peak_rss_bytes,
+        outcomes: report
+            .outcomes
+            .iter()
+            .map(|(o, n, _)| (o.as_str().to_owned(), *n))
+            .collect(),
+        return_bytes: std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0),
+    })
+}

@@ -48,6 +48,12 @@ pub struct DemoSummary {
     pub application: Option<String>,
     /// The staff log-ins.
     pub logins: Vec<DemoLogin>,
+    /// Declaration lines imported from the demo's MZ301 file (its MZ302 is beside it).
+    pub declaration_lines: u64,
+    /// Credit transfers of the demo's payout run (confirmed by the bank's statement).
+    pub payouts: i64,
+    /// The API token of the first practice (`Authorization: Bearer …`), shown once.
+    pub api_token: Option<String>,
 }
 
 /// The demo staff users: one per staff role.
@@ -87,6 +93,9 @@ pub async fn seed(
             returned: 0,
             application: None,
             logins,
+            declaration_lines: 0,
+            payouts: 0,
+            api_token: None,
         });
     }
     for login in &logins {
@@ -115,6 +124,15 @@ pub async fn seed(
     let (collection_runs, returned) =
         run_the_year(ctx, &mut rng, &members, &payables, files).await?;
     look_ups(ctx, &members).await?;
+    let (declaration_lines, payouts) = declare_and_pay(ctx, members.len(), files).await?;
+    let api_token = crate::declarations::api::create_client_for_practice(
+        ctx,
+        &PRACTICES[0].0.parse()?,
+        "Demo: billing system of the practice",
+    )
+    .await
+    .map(|(_, token)| token)
+    .ok();
     let application = apply_once(ctx).await?;
     let transfers = usize::try_from(crate::stats::counts(ctx).await?.ledger_transfers).unwrap_or(0);
     Ok(DemoSummary {
@@ -126,7 +144,42 @@ pub async fn seed(
         returned,
         application,
         logins,
+        declaration_lines,
+        payouts,
+        api_token,
     })
+}
+
+/// A practice's MZ301 file for the demo participants (four lines each), imported with its
+/// MZ302 return, then today's payout run and the bank's statement confirming it, all in
+/// `files`.
+async fn declare_and_pay(
+    ctx: &AppContext,
+    participants: usize,
+    files: &Path,
+) -> anyhow::Result<(u64, i64)> {
+    std::fs::create_dir_all(files)?;
+    let mz301 = files.join("declaraties.asc");
+    let lines = (participants * 4).clamp(1, crate::declarations::generate::LINES_MAX);
+    crate::declarations::generate::mz301(ctx, lines, 2026, &mz301).await?;
+    let report = crate::declarations::import::import_mz301(
+        ctx,
+        &mz301,
+        &files.join("declaraties.mz302"),
+        &|_| {},
+    )
+    .await?;
+    let imported = report.outcomes.iter().map(|(_, n, _)| n).sum();
+    let today = ctx.clock.today();
+    let pain001 = files.join(format!("payout-{today}.xml"));
+    let payout = crate::payouts::payout(ctx, today, &pain001).await?;
+    let transfers = payout.run.as_ref().map_or(0, |r| r.transactions);
+    if payout.run.is_some() {
+        let statement = files.join(format!("payout-{today}-camt053.xml"));
+        crate::generate::camt053_for_payouts(ctx, today, &statement).await?;
+        crate::reconciliation::reconcile(ctx, &std::fs::read(&statement)?).await?;
+    }
+    Ok((imported, transfers))
 }
 
 /// One application through the public enrollment path, as a visitor of the site would send it.

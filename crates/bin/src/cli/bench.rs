@@ -31,6 +31,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// Generate participants and a synthetic MZ301 file of N lines for them, then time its
+    /// import: both passes, adjudication, storing, ledger postings, MZ302 and commit.
+    Import {
+        /// Number of declaration lines (at most 999,999: the sluit record counts in six
+        /// digits).
+        #[arg(long, default_value_t = 999_999)]
+        lines: u64,
+        /// Number of participants (default: one per three lines, as many as the file's
+        /// verzekerden).
+        #[arg(long)]
+        participants: Option<u64>,
+        /// Database URL; default a fresh SQLite file in the temp directory, removed afterwards.
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// Generate N participants, then time one collection run (pain.008) and the
     /// reconciliation of its camt.053.
     Collect {
@@ -55,6 +70,11 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             participants,
             database,
         } => collect(participants, database).await,
+        BenchCommand::Import {
+            lines,
+            participants,
+            database,
+        } => import(lines, participants, database).await,
         BenchCommand::Mz301Parse { lines, runs } => {
             anyhow::ensure!(
                 (1..=20_000_000).contains(&lines),
@@ -116,6 +136,59 @@ async fn collect(participants: u64, database: Option<String>) -> anyhow::Result<
         r.settled_returned.0,
         r.settled_returned.1,
         r.reconcile.as_secs_f64(),
+        crate::settings::scheme(&url),
+    );
+    anyhow::ensure!(
+        audit?.is_sound(),
+        "the books do not verify after the benchmark"
+    );
+    println!("audit after the benchmark: ok");
+    Ok(())
+}
+
+async fn import(
+    lines: u64,
+    participants: Option<u64>,
+    database: Option<String>,
+) -> anyhow::Result<()> {
+    anyhow::ensure!((1..=999_999).contains(&lines), "--lines is 1 to 999,999");
+    let participants = participants.unwrap_or(lines.div_ceil(3) + 1_000);
+    anyhow::ensure!(
+        (1..=5_000_000).contains(&participants),
+        "--participants is 1 to 5,000,000"
+    );
+    let dir = std::env::temp_dir().join(format!("ixorg-bench-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = database.unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
+    let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());
+    let ctx = open_app(&url, key).await?;
+    let bar = ProgressBar::new(participants);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>9} {pos} {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let report = ixorg_app::bench::import(&ctx, participants, lines, &dir, &|phase, n| {
+        bar.set_message(phase.to_owned());
+        bar.set_position(n);
+    })
+    .await;
+    bar.finish_and_clear();
+    let audit = ixorg_app::audit::verify(&ctx).await;
+    ctx.db_close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let r = report?;
+    let outcomes: Vec<String> = r.outcomes.iter().map(|(o, n)| format!("{n} {o}")).collect();
+    println!(
+        "bench import: {} lines ({} MB) for {} participants in {:.3} s = {} lines/s, peak memory          {}; MZ302 {} MB; {}; database {}",
+        r.lines,
+        r.file_bytes / 1_000_000,
+        r.participants,
+        r.import.as_secs_f64(),
+        r.lines_per_second(),
+        r.peak_rss_bytes
+            .map_or_else(|| "unknown".to_owned(), |b| format!("{} MB", b / 1_000_000)),
+        r.return_bytes / 1_000_000,
+        outcomes.join(", "),
         crate::settings::scheme(&url),
     );
     anyhow::ensure!(

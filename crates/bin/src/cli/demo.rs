@@ -47,6 +47,19 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             bank_files.display(),
             summary.returned
         );
+        println!(
+            "Declarations: {} lines from a practice's MZ301 file, answered in its MZ302, and a \
+             payout run of {} transfers (pain.001 and the bank's camt.053), in {}.",
+            summary.declaration_lines,
+            summary.payouts,
+            bank_files.display()
+        );
+        if let Some(token) = &summary.api_token {
+            println!(
+                "API token of practice 12000001 (POST /api/v1/declarations, POST /fhir/Claim; \
+                 shown once): {token}"
+            );
+        }
         if let Some(number) = &summary.application {
             println!("One household applied through the public path: participant {number}.");
         }
@@ -63,7 +76,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     println!(
         "Try: ixorg collect --database {url} --date YYYY-MM-DD --out FILE, ixorg generate \
-         camt053 …, ixorg reconcile FILE; POST /api/v1/applications on the server."
+         camt053 …, ixorg reconcile FILE, ixorg generate mz301 --lines N --out FILE, ixorg \
+         import mz301 FILE, ixorg payout --date YYYY-MM-DD --out FILE; POST \
+         /api/v1/applications, /api/v1/declarations and /fhir/Claim on the server."
     );
     println!("Staff log-ins (each user holds one role; the role decides what data it may see):");
     for login in &summary.logins {
