@@ -296,51 +296,36 @@ async fn decide_file(
         return_date: ctx.clock.today(),
     };
     let out = std::fs::File::create(temp).map_err(|e| ImportError::Return(e.to_string()))?;
+    let writer = Mz302Writer::new(BufWriter::with_capacity(READ_BUFFER_BYTES, out), header);
+    let (blocks, written) = spawn_writer(writer);
+    let mut chunks = spawn_reader(path.to_path_buf(), chunk_lines, take_every)?;
     let mut pass = Pass {
-        writer: Mz302Writer::new(BufWriter::with_capacity(READ_BUFFER_BYTES, out), header),
         header: checked.header.clone(),
-        pending: Vec::new(),
-        pending_first: 1,
-        returns: HashMap::new(),
         outcomes: Vec::new(),
         done: 0,
     };
-    let mut reader = open(path)?;
-    let mut hasher = Sha256::new();
-    let mut stream = Mz301Stream::new();
-    let mut buf = Vec::with_capacity(512);
-    let mut chunk: Vec<Patient> = Vec::new();
-    let mut lines_waiting = 0;
-    while read_record(&mut reader, &mut buf, &mut hasher)? {
-        stream.record(&buf);
-        if !buf.starts_with(b"99") {
-            pass.pending.extend_from_slice(&buf);
+    let (totals, hash) = loop {
+        match chunks.recv().await {
+            Some(ReadChunk::Patients { patients, records }) => {
+                let returns = pass.decide(&mut decider, tx, patients).await?;
+                blocks
+                    .send(WriteBlock::Records { records, returns })
+                    .map_err(|_| ImportError::Return("the MZ302 writer stopped".to_owned()))?;
+                progress(pass.done);
+            }
+            Some(ReadChunk::End(end)) => break end?,
+            None => return Err(ImportError::Read("the file reader stopped".to_owned())),
         }
-        if stream.records().is_multiple_of(take_every) {
-            let taken = stream.take_complete();
-            lines_waiting += taken.iter().map(|p| p.lines.len()).sum::<usize>();
-            chunk.extend(taken);
-        }
-        if lines_waiting >= chunk_lines {
-            pass.decide(&mut decider, tx, std::mem::take(&mut chunk))
-                .await?;
-            lines_waiting = 0;
-            let upto = stream.open_from().unwrap_or(stream.records() + 1);
-            pass.write_upto(upto)?;
-            progress(pass.done);
-        }
-    }
-    let file = stream.finish().map_err(|_| ImportError::Changed)?;
-    if hasher.finalize().as_slice() != checked.hash.as_slice() {
+    };
+    if hash != checked.hash {
         return Err(ImportError::Changed);
     }
-    chunk.extend(file.patients);
-    pass.decide(&mut decider, tx, chunk).await?;
-    pass.write_upto(usize::MAX)?;
-    progress(pass.done);
-    pass.writer
-        .finish(&file.totals)
-        .map_err(|e| ImportError::Return(e.to_string()))?;
+    blocks
+        .send(WriteBlock::End(totals))
+        .map_err(|_| ImportError::Return("the MZ302 writer stopped".to_owned()))?;
+    written
+        .join()
+        .map_err(|_| ImportError::Return("the MZ302 writer failed".to_owned()))??;
     let batch = decider.finish(tx).await?;
     Ok(ImportReport {
         batch: batch.id,
@@ -351,18 +336,163 @@ async fn decide_file(
     })
 }
 
-/// The state of the second pass: the MZ302 being written and the records not yet written.
+/// What the reading thread sends: the complete verzekerden of a chunk with their raw records
+/// (consecutive, from where the previous chunk ended), and at the end the totals and the hash.
+enum ReadChunk {
+    Patients {
+        patients: Vec<Patient>,
+        records: Vec<u8>,
+    },
+    End(Result<(vektis::Totals, Vec<u8>), ImportError>),
+}
+
+/// Chunks read ahead of the decider (each at most `chunk_lines` lines and its records).
+const CHUNKS_AHEAD: usize = 2;
+
+/// Reads and parses the file on its own thread while the decider works, chunk by chunk.
+fn spawn_reader(
+    path: PathBuf,
+    chunk_lines: usize,
+    take_every: usize,
+) -> Result<tokio::sync::mpsc::Receiver<ReadChunk>, ImportError> {
+    let (send, receive) = tokio::sync::mpsc::channel(CHUNKS_AHEAD);
+    let mut reader = open(&path)?;
+    std::thread::Builder::new()
+        .name("mz301-reader".to_owned())
+        .spawn(move || {
+            let end = read_chunks(&mut reader, chunk_lines, take_every, &send);
+            let _ = send.blocking_send(ReadChunk::End(end));
+        })
+        .map_err(|e| ImportError::Read(e.to_string()))?;
+    Ok(receive)
+}
+
+/// The reading thread's loop; returns the totals and the hash, or stops when the decider is
+/// gone.
+fn read_chunks(
+    reader: &mut BufReader<std::fs::File>,
+    chunk_lines: usize,
+    take_every: usize,
+    send: &tokio::sync::mpsc::Sender<ReadChunk>,
+) -> Result<(vektis::Totals, Vec<u8>), ImportError> {
+    let length = vektis::MZ301_V1_3.record_length;
+    let mut hasher = Sha256::new();
+    let mut stream = Mz301Stream::new();
+    let mut buf = Vec::with_capacity(512);
+    let mut pending: Vec<u8> = Vec::new();
+    let mut pending_first = 1;
+    let mut chunk: Vec<Patient> = Vec::new();
+    let mut lines_waiting = 0;
+    while read_record(reader, &mut buf, &mut hasher)? {
+        stream.record(&buf);
+        if !buf.starts_with(b"99") {
+            pending.extend_from_slice(&buf);
+        }
+        if stream.records().is_multiple_of(take_every) {
+            let taken = stream.take_complete();
+            lines_waiting += taken.iter().map(|p| p.lines.len()).sum::<usize>();
+            chunk.extend(taken);
+        }
+        if lines_waiting >= chunk_lines {
+            let upto = stream.open_from().unwrap_or(stream.records() + 1);
+            let count = upto
+                .saturating_sub(pending_first)
+                .min(pending.len() / length);
+            let rest = pending.split_off(count * length);
+            let records = std::mem::replace(&mut pending, rest);
+            pending_first += count;
+            let patients = std::mem::take(&mut chunk);
+            lines_waiting = 0;
+            if send
+                .blocking_send(ReadChunk::Patients { patients, records })
+                .is_err()
+            {
+                return Err(ImportError::Read("the import stopped".to_owned()));
+            }
+        }
+    }
+    let file = stream.finish().map_err(|_| ImportError::Changed)?;
+    chunk.extend(file.patients);
+    let records = std::mem::take(&mut pending);
+    if send
+        .blocking_send(ReadChunk::Patients {
+            patients: chunk,
+            records,
+        })
+        .is_err()
+    {
+        return Err(ImportError::Read("the import stopped".to_owned()));
+    }
+    Ok((file.totals, hasher.finalize().to_vec()))
+}
+
+/// What the writing thread receives: records with the returns of their lines, then the end.
+enum WriteBlock {
+    Records {
+        records: Vec<u8>,
+        returns: HashMap<usize, RecordReturn>,
+    },
+    End(vektis::Totals),
+}
+
+type Mz302Out = Mz302Writer<BufWriter<std::fs::File>>;
+
+/// Writes the MZ302 on its own thread as blocks of decided records arrive.
+fn spawn_writer(
+    writer: Mz302Out,
+) -> (
+    std::sync::mpsc::SyncSender<WriteBlock>,
+    std::thread::JoinHandle<Result<(), ImportError>>,
+) {
+    let (send, receive) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
+    let handle = std::thread::spawn(move || write_blocks(writer, &receive));
+    (send, handle)
+}
+
+fn write_blocks(
+    mut writer: Mz302Out,
+    blocks: &std::sync::mpsc::Receiver<WriteBlock>,
+) -> Result<(), ImportError> {
+    let length = vektis::MZ301_V1_3.record_length;
+    let processed = ReturnCode::parse(MZ302_FILE_PROCESSED).ok();
+    let failed = |e: vektis::WriteError| ImportError::Return(e.to_string());
+    while let Ok(block) = blocks.recv() {
+        match block {
+            WriteBlock::Records {
+                records,
+                mut returns,
+            } => {
+                for raw in records.chunks_exact(length) {
+                    let record = writer.records() + 1;
+                    let outcome = if record == 1 {
+                        RecordReturn {
+                            codes: [processed.clone(), None, None],
+                            ..RecordReturn::default()
+                        }
+                    } else {
+                        returns.remove(&record).unwrap_or_default()
+                    };
+                    writer.record(raw, &outcome).map_err(failed)?;
+                }
+            }
+            WriteBlock::End(totals) => {
+                writer.finish(&totals).map_err(failed)?;
+                return Ok(());
+            }
+        }
+    }
+    Err(ImportError::Return(
+        "the import stopped before the end".to_owned(),
+    ))
+}
+
+/// The decider's side of the second pass: the header of the file and what was decided.
 struct Pass {
-    writer: Mz302Writer<BufWriter<std::fs::File>>,
     header: vektis::Header,
-    /// Records read but not yet written, 310 bytes each, from record `pending_first`.
-    pending: Vec<u8>,
-    pending_first: usize,
-    /// Returns of decided lines not yet written, by record number.
-    returns: HashMap<usize, RecordReturn>,
     outcomes: Vec<(Outcome, u64, Cents)>,
     done: u64,
 }
+
 fn temp_path(return_file: &Path) -> PathBuf {
     let mut name = return_file.as_os_str().to_owned();
     name.push(".partial");
@@ -461,14 +591,13 @@ fn declaration_line(header: &Header, patient: &Patient, line: &Line) -> Declarat
 }
 
 impl Pass {
-    /// Decides the lines of `patients` and keeps their returns until their records are
-    /// written.
+    /// Decides the lines of `patients`; returns the return sections of their records.
     async fn decide(
         &mut self,
         decider: &mut Decider<'_>,
         tx: &mut Tx,
         patients: Vec<Patient>,
-    ) -> Result<(), ImportError> {
+    ) -> Result<HashMap<usize, RecordReturn>, ImportError> {
         let items: Vec<Item> = patients
             .iter()
             .flat_map(|patient| {
@@ -478,18 +607,19 @@ impl Pass {
                 })
             })
             .collect();
+        let mut returns = HashMap::with_capacity(items.len());
         if items.is_empty() {
-            return Ok(());
+            return Ok(returns);
         }
         let decisions = decider.decide(tx, &items).await?;
         for (item, decision) in items.iter().zip(&decisions) {
             self.count(decision);
             if let Some(record) = item.record {
-                self.returns.insert(record, line_return(item, decision));
+                returns.insert(record, line_return(item, decision));
             }
         }
         self.done += items.len() as u64;
-        Ok(())
+        Ok(returns)
     }
 
     fn count(&mut self, decision: &Decision) {
@@ -506,32 +636,6 @@ impl Pass {
                 .outcomes
                 .push((decision.outcome, 1, decision.budget_paid)),
         }
-    }
-
-    /// Writes the pending records before record `upto` with their returns.
-    fn write_upto(&mut self, upto: usize) -> Result<(), ImportError> {
-        let length = vektis::MZ301_V1_3.record_length;
-        let available = self.pending.len() / length;
-        let count = upto.saturating_sub(self.pending_first).min(available);
-        let processed = ReturnCode::parse(MZ302_FILE_PROCESSED).ok();
-        for n in 0..count {
-            let record = self.pending_first + n;
-            let raw = &self.pending[n * length..(n + 1) * length];
-            let outcome = if record == 1 {
-                RecordReturn {
-                    codes: [processed.clone(), None, None],
-                    ..RecordReturn::default()
-                }
-            } else {
-                self.returns.remove(&record).unwrap_or_default()
-            };
-            self.writer
-                .record(raw, &outcome)
-                .map_err(|e| ImportError::Return(e.to_string()))?;
-        }
-        self.pending.drain(..count * length);
-        self.pending_first += count;
-        Ok(())
     }
 }
 
