@@ -72,8 +72,7 @@ pub(crate) async fn decide_batch(
     meta: BatchMeta,
     items: &[Item],
 ) -> Result<Decided, DecideError> {
-    let with_bsn = items.iter().any(|i| matches!(i.line.who, Who::Bsn { .. }));
-    let mut decider = Decider::start(ctx, tx, job, meta, with_bsn).await?;
+    let mut decider = Decider::start(ctx, tx, job, meta).await?;
     let decisions = decider.decide(tx, items).await?;
     let batch = decider.finish(tx).await?;
     Ok(Decided { batch, decisions })
@@ -87,21 +86,16 @@ struct Grants {
     change: Grant,
 }
 
+/// What identifying participants reads (and, for BSN declarations, the national id).
+const IDENTIFY: [DataCategory; 3] = [
+    DataCategory::Identity,
+    DataCategory::Account,
+    DataCategory::Financial,
+];
+
 /// Asks the gate for the batch's [`Grants`], as the platform's job `job` (each is logged).
-async fn batch_grants(
-    ctx: &AppContext,
-    tx: &mut Tx,
-    job: &str,
-    with_bsn: bool,
-) -> Result<Grants, DecideError> {
-    let mut identify = vec![
-        DataCategory::Identity,
-        DataCategory::Account,
-        DataCategory::Financial,
-    ];
-    if with_bsn {
-        identify.push(DataCategory::NationalId);
-    }
+async fn batch_grants(ctx: &AppContext, tx: &mut Tx, job: &str) -> Result<Grants, DecideError> {
+    let identify = IDENTIFY.to_vec();
     let service = Purpose::ServiceDelivery;
     let identify = crate::access::job_grant(ctx, tx, job, service, identify, Action::Read).await?;
     let money = vec![DataCategory::Care, DataCategory::Financial];
@@ -161,6 +155,10 @@ pub(crate) struct Decider<'c> {
     by_index: HashMap<Vec<u8>, usize>,
     /// Numbers and blind indexes looked up and not found, so they are not asked again.
     missing: HashSet<Vec<u8>>,
+    /// The job's name, for the grant asked when the first line names a BSN.
+    job: String,
+    /// Access to the national id, asked (and logged) only when a line names a BSN.
+    by_bsn: Option<Grant>,
 }
 
 impl<'c> Decider<'c> {
@@ -170,11 +168,10 @@ impl<'c> Decider<'c> {
         tx: &mut Tx,
         job: &str,
         meta: BatchMeta,
-        with_bsn: bool,
     ) -> Result<Decider<'c>, DecideError> {
         // Lock order: the access log's head (taken by the grants) before the ledger's, as in
         // every other use case, so concurrent batches queue instead of deadlocking.
-        let grants = batch_grants(ctx, tx, job, with_bsn).await?;
+        let grants = batch_grants(ctx, tx, job).await?;
         chain::lock_head(tx, Chain::LedgerTransfer).await?;
         let tariffs = reference::tariff_table(tx).await?;
         let received_on = ctx.clock.today();
@@ -207,6 +204,8 @@ impl<'c> Decider<'c> {
             by_number: HashMap::new(),
             by_index: HashMap::new(),
             missing: HashSet::new(),
+            job: job.to_owned(),
+            by_bsn: None,
         })
     }
 
@@ -331,7 +330,26 @@ impl<'c> Decider<'c> {
             .collect();
         indexes.sort_unstable();
         indexes.dedup();
-        let found = repo::subjects_by_blind_index(tx, &self.grants.identify, &indexes).await?;
+        if self.by_bsn.is_none() {
+            let mut categories = IDENTIFY.to_vec();
+            categories.push(DataCategory::NationalId);
+            let service = Purpose::ServiceDelivery;
+            let grant = crate::access::job_grant(
+                self.ctx,
+                tx,
+                &self.job,
+                service,
+                categories,
+                Action::Read,
+            )
+            .await?;
+            self.by_bsn = Some(grant);
+        }
+        let grant = self
+            .by_bsn
+            .as_ref()
+            .expect("BUG: the BSN grant was just asked");
+        let found = repo::subjects_by_blind_index(tx, grant, &indexes).await?;
         for (index, subject) in found {
             let at = match self.by_number.get(&subject.number) {
                 Some(at) => *at,

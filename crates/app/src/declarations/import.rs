@@ -119,7 +119,7 @@ pub async fn import_mz301_in_chunks(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportReport, ImportError> {
     let chunk_lines = chunk_lines.max(1);
-    let checked = check_file(path)?;
+    let hash = hash_file(path)?;
     let temp = temp_path(return_file);
     let mut attempt = 0;
     loop {
@@ -130,7 +130,7 @@ pub async fn import_mz301_in_chunks(
             return_file,
             temp: &temp,
         };
-        let decided = decide_file(ctx, &mut tx, &files, &checked, chunk_lines, progress).await;
+        let decided = decide_file(ctx, &mut tx, &files, &hash, chunk_lines, progress).await;
         match decided {
             Ok(report) => {
                 if let Err(e) = tx.commit().await {
@@ -161,13 +161,6 @@ struct Files<'a> {
     path: &'a Path,
     return_file: &'a Path,
     temp: &'a Path,
-}
-
-/// What the first pass learned of a well-formed file.
-struct Checked {
-    header: vektis::Header,
-    hash: Vec<u8>,
-    with_bsn: bool,
 }
 
 /// The longest record kept; a longer one is reported as too long and the rest of its line
@@ -231,34 +224,21 @@ fn open(path: &Path) -> Result<BufReader<std::fs::File>, ImportError> {
 /// Bytes read from the file at a time.
 const READ_BUFFER_BYTES: usize = 1 << 20;
 
-/// The first pass: every check of the reader over the whole file, and its hash.
-fn check_file(path: &Path) -> Result<Checked, ImportError> {
+/// The first pass: the file's SHA-256, so a file imported before is refused before any work.
+fn hash_file(path: &Path) -> Result<Vec<u8>, ImportError> {
     let mut reader = open(path)?;
     let mut hasher = Sha256::new();
-    let mut stream = Mz301Stream::new();
-    let mut buf = Vec::with_capacity(512);
-    let mut with_bsn = false;
-    while read_record(&mut reader, &mut buf, &mut hasher)? {
-        stream.record(&buf);
-        if stream.records().is_multiple_of(1_024) {
-            with_bsn |= stream.take_complete().iter().any(names_by_bsn);
+    loop {
+        let block = reader
+            .fill_buf()
+            .map_err(|e| ImportError::Read(e.to_string()))?;
+        if block.is_empty() {
+            return Ok(hasher.finalize().to_vec());
         }
+        hasher.update(block);
+        let read = block.len();
+        reader.consume(read);
     }
-    let file = stream.finish().map_err(ImportError::Malformed)?;
-    with_bsn |= file.patients.iter().any(names_by_bsn);
-    Ok(Checked {
-        header: file.header,
-        hash: hasher.finalize().to_vec(),
-        with_bsn,
-    })
-}
-
-/// Whether a line of the patient names its participant by BSN.
-fn names_by_bsn(patient: &Patient) -> bool {
-    patient
-        .lines
-        .iter()
-        .any(|l| l.bsn.is_some() && ParticipantNumber::parse(&l.insured_number).is_err())
 }
 
 /// Lines decided per chunk.
@@ -269,7 +249,7 @@ async fn decide_file(
     ctx: &AppContext,
     tx: &mut Tx,
     files: &Files<'_>,
-    checked: &Checked,
+    hash: &[u8],
     chunk_lines: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportReport, ImportError> {
@@ -279,32 +259,40 @@ async fn decide_file(
         temp,
     } = *files;
     let take_every = chunk_lines.clamp(1, 256);
-    refuse_repeat(tx, &checked.hash).await?;
-    let payee = payee_of(tx, &checked.header).await?;
+    refuse_repeat(tx, hash).await?;
+    let mut chunks = spawn_reader(path.to_path_buf(), chunk_lines, take_every)?;
+    let header = match chunks.recv().await {
+        Some(ReadChunk::Header(header)) => header,
+        Some(ReadChunk::End(Err(e))) => return Err(e),
+        _ => return Err(ImportError::Read("the file reader stopped".to_owned())),
+    };
+    let payee = payee_of(tx, &header).await?;
     let meta = BatchMeta {
         channel: Channel::Mz301,
         payee,
-        sender_reference: checked.header.invoice_number.clone(),
-        content_hash: Some(checked.hash.clone()),
+        sender_reference: header.invoice_number.clone(),
+        content_hash: Some(hash.to_vec()),
         api_client: None,
         idempotency_key: None,
         return_file_name: Some(return_file.display().to_string()),
     };
-    let mut decider = Decider::start(ctx, tx, "import-mz301", meta, checked.with_bsn).await?;
-    let header = ReturnHeader {
+    let mut decider = Decider::start(ctx, tx, "import-mz301", meta).await?;
+    let return_header = ReturnHeader {
         insurer_reference: decider.batch_id().simple().to_string()[..24].to_owned(),
         return_date: ctx.clock.today(),
     };
     let out = std::fs::File::create(temp).map_err(|e| ImportError::Return(e.to_string()))?;
-    let writer = Mz302Writer::new(BufWriter::with_capacity(READ_BUFFER_BYTES, out), header);
+    let writer = Mz302Writer::new(
+        BufWriter::with_capacity(READ_BUFFER_BYTES, out),
+        return_header,
+    );
     let (blocks, written) = spawn_writer(writer);
-    let mut chunks = spawn_reader(path.to_path_buf(), chunk_lines, take_every)?;
     let mut pass = Pass {
-        header: checked.header.clone(),
+        header,
         outcomes: Vec::new(),
         done: 0,
     };
-    let (totals, hash) = loop {
+    let (totals, read_hash) = loop {
         match chunks.recv().await {
             Some(ReadChunk::Patients { patients, records }) => {
                 let returns = pass.decide(&mut decider, tx, patients).await?;
@@ -314,10 +302,12 @@ async fn decide_file(
                 progress(pass.done);
             }
             Some(ReadChunk::End(end)) => break end?,
-            None => return Err(ImportError::Read("the file reader stopped".to_owned())),
+            Some(ReadChunk::Header(_)) | None => {
+                return Err(ImportError::Read("the file reader stopped".to_owned()));
+            }
         }
     };
-    if hash != checked.hash {
+    if read_hash != hash {
         return Err(ImportError::Changed);
     }
     blocks
@@ -339,6 +329,8 @@ async fn decide_file(
 /// What the reading thread sends: the complete verzekerden of a chunk with their raw records
 /// (consecutive, from where the previous chunk ended), and at the end the totals and the hash.
 enum ReadChunk {
+    /// The voorloop record, sent once it is read without problems.
+    Header(Header),
     Patients {
         patients: Vec<Patient>,
         records: Vec<u8>,
@@ -383,8 +375,25 @@ fn read_chunks(
     let mut pending_first = 1;
     let mut chunk: Vec<Patient> = Vec::new();
     let mut lines_waiting = 0;
+    let mut header_sent = false;
     while read_record(reader, &mut buf, &mut hasher)? {
         stream.record(&buf);
+        if stream.has_errors() {
+            // Keep reading for every problem; nothing more is decided (the caller rolls back).
+            pending.clear();
+            chunk.clear();
+            let _ = stream.take_complete();
+            continue;
+        }
+        if !header_sent && let Some(header) = stream.header() {
+            header_sent = true;
+            if send
+                .blocking_send(ReadChunk::Header(header.clone()))
+                .is_err()
+            {
+                return Err(ImportError::Read("the import stopped".to_owned()));
+            }
+        }
         if !buf.starts_with(b"99") {
             pending.extend_from_slice(&buf);
         }
@@ -411,7 +420,7 @@ fn read_chunks(
             }
         }
     }
-    let file = stream.finish().map_err(|_| ImportError::Changed)?;
+    let file = stream.finish().map_err(ImportError::Malformed)?;
     chunk.extend(file.patients);
     let records = std::mem::take(&mut pending);
     if send
