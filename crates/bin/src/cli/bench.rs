@@ -5,6 +5,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::settings::{data_key_from_env, open_app};
 
+#[path = "bench_api.rs"]
+mod bench_api;
+
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Post N transfers through the real ledger code in batched transactions.
@@ -56,10 +59,14 @@ pub enum BenchCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Set up participants, a practice and an API client, start the server on a loopback
+    /// port, and time N concurrent clients posting declaration batches to the JSON API.
+    Api(bench_api::ApiArgs),
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Api(args) => bench_api::run(args).await,
         BenchCommand::Ledger {
             transfers,
             batch_size,

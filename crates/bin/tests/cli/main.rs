@@ -362,3 +362,32 @@ db_test!(
         assert!(settled >= 1, "the statement confirmed the payouts");
     }
 );
+
+#[test]
+fn the_api_benchmark_posts_batches_through_the_server_and_every_answered_line_is_stored() {
+    // Act
+    let out = run(&[
+        "bench",
+        "api",
+        "--clients",
+        "2",
+        "--seconds",
+        "1",
+        "--lines-per-request",
+        "5",
+        "--participants",
+        "200",
+    ]);
+
+    // Assert
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("bench api: 2 clients × 5 lines"))
+        .unwrap_or_else(|| panic!("a result line: {stdout}"));
+    assert!(line.contains(" lines/s;"), "{line}");
+    assert!(line.contains(", 0 errors;"), "{line}");
+    assert!(stdout.contains("stored after the benchmark:"), "{stdout}");
+    assert!(stdout.contains("audit after the benchmark: ok"), "{stdout}");
+}
