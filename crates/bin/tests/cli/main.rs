@@ -189,7 +189,7 @@ db_test!(
     async |t: TestDb| {
         // Arrange: real postings and real access-log entries.
         let ctx = test_app(&t).await;
-        let files = tempdir("audit-demo");
+        let files = tempdir(&format!("audit-demo-{:?}", t.db().backend()));
         ixorg_app::demo::seed(&ctx, 3, &files)
             .await
             .expect("demo data");
@@ -278,7 +278,7 @@ db_test!(
     async |t: TestDb| {
         // Arrange: demo households and practices.
         let ctx = test_app(&t).await;
-        let files = tempdir("declarations-cli");
+        let files = tempdir(&format!("declarations-cli-{:?}", t.db().backend()));
         ixorg_app::demo::seed(&ctx, 3, &files)
             .await
             .expect("demo data");
