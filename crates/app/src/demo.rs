@@ -5,11 +5,11 @@
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::AgbCode;
 use ixorg_domain::ids::{
-    BillingIntermediaryId, LedgerAccountId, ParticipantId, PayeeId, PracticeId, ProviderId,
+    BillingIntermediaryId, LedgerAccountId, ParticipantId, PracticeId, ProviderId,
 };
-use ixorg_domain::ledger::{AccountKind, Transfer};
+use ixorg_domain::ledger::Transfer;
 use ixorg_domain::privacy::{Actor, DataCategory, Purpose, Role};
-use ixorg_store::parties::{self, BillingIntermediary, Payee, PayeeOwner, Practice, Provider};
+use ixorg_store::parties::{self, BillingIntermediary, PayeeOwner, Practice, Provider};
 use std::path::Path;
 
 use time::{Date, Month};
@@ -254,31 +254,21 @@ async fn seed_parties(ctx: &AppContext) -> anyhow::Result<Vec<(PracticeId, Ledge
         } else {
             PayeeOwner::Practice(practice.id)
         };
-        let payee = Payee {
-            id: PayeeId::from_uuid(ctx.ids.new_uuid()),
-            owner,
-            name: if i + 1 == PRACTICES.len() {
-                bureau.name.clone()
-            } else {
-                practice.name.clone()
-            },
-            iban: synthetic::iban(&mut rng),
+        let name = if i + 1 == PRACTICES.len() {
+            bureau.name.clone()
+        } else {
+            practice.name.clone()
         };
-        let already =
-            matches!(owner, PayeeOwner::Intermediary(_)) && out.iter().any(|(_, _, o)| *o == owner);
-        if !already {
-            parties::insert_payee(&mut tx, &payee, now_ms).await?;
-        }
-        let payable = LedgerAccountId::from_uuid(ctx.ids.new_uuid());
-        let account = ixorg_store::ledger::NewAccount {
-            id: payable,
-            kind: AccountKind::Payable,
-            code: None,
-            participant: None,
-            payee: Some(payee.id),
-            credit_line: Cents::ZERO,
+        let iban = synthetic::iban(&mut rng);
+        // The intermediary is one payee with one payable account, whichever practice it serves.
+        let payable = match out.iter().find(|(_, _, o)| *o == owner) {
+            Some((_, payable, _)) => *payable,
+            None => {
+                crate::parties::open_payee(ctx, &mut tx, owner, &name, &iban)
+                    .await?
+                    .1
+            }
         };
-        ixorg_store::ledger::open_account(&mut tx, &account, now_ms).await?;
         out.push((practice.id, payable, owner));
     }
     tx.commit().await?;
