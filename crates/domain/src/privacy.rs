@@ -7,6 +7,8 @@
 //! staff can inspect them. This module decides; the store's gate enforces and logs.
 
 pub mod registry;
+pub mod retention;
+pub mod ropa;
 
 use std::collections::BTreeMap;
 use std::fmt;

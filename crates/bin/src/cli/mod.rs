@@ -75,6 +75,12 @@ enum Command {
         #[command(subcommand)]
         command: declarations::ApiClientCommand,
     },
+    /// Print the record of processing activities (GDPR art. 30), generated from the code.
+    Ropa {
+        /// `md` (a page) or `json` (one document).
+        #[arg(long, default_value = "md", value_parser = ["md", "json"])]
+        format: String,
+    },
     /// Synthetic data for tests, the demo and benchmarks; the bank simulator.
     Generate {
         #[command(subcommand)]
@@ -118,6 +124,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Unmatched(args) => money::unmatched(args).await,
         Command::ChangeBudget(args) => money::change_budget(args).await,
         Command::Import { command } => declarations::import(command).await,
+        Command::Ropa { format } => ropa(&format),
         Command::Payout(args) => declarations::payout(args).await,
         Command::Practice { command } => declarations::practice(command).await,
         Command::ApiClient { command } => declarations::api_client(command).await,
@@ -136,5 +143,15 @@ async fn migrate(database: &DatabaseArgs) -> anyhow::Result<()> {
         println!("{version:04} {name}");
     }
     ctx.db_close().await;
+    Ok(())
+}
+
+fn ropa(format: &str) -> anyhow::Result<()> {
+    let policy = ixorg_app::domain::privacy::Policy::defaults();
+    let record = ixorg_app::domain::privacy::ropa::record(&policy)?;
+    match format {
+        "json" => print!("{}", record.to_json()),
+        _ => print!("{}", record.to_markdown()),
+    }
     Ok(())
 }

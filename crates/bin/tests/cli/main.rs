@@ -391,3 +391,17 @@ fn the_api_benchmark_posts_batches_through_the_server_and_every_answered_line_is
     assert!(stdout.contains("stored after the benchmark:"), "{stdout}");
     assert!(stdout.contains("audit after the benchmark: ok"), "{stdout}");
 }
+
+#[test]
+fn ropa_prints_the_record_of_processing_as_markdown_and_as_json() {
+    let md = run(&["ropa"]);
+    assert!(md.status.success());
+    let page = text(&md.stdout);
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/ROPA.md"))
+        .expect("docs/ROPA.md");
+    assert_eq!(page, doc, "the page is the generated docs/ROPA.md");
+    let json = run(&["ropa", "--format", "json"]);
+    assert!(json.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    assert!(value["purposes"].as_array().is_some_and(|p| !p.is_empty()));
+}
