@@ -28,7 +28,10 @@ pub use charset::to_sepa_text;
 pub use error::{FieldProblem, ReadProblem, SepaReadError, SepaWriteError, WriteScope};
 pub use pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
 pub use pain002::{PaymentInfoStatus, StatusReport, TransactionStatus, read_pain002};
-pub use pain008::{DirectDebit, DirectDebitBatch, MandateAmendment, Pain008Writer, SequenceType};
+pub use pain008::{
+    DirectDebit, DirectDebitBatch, MandateAmendment, Pain008DebitSpool, Pain008Writer,
+    SequenceType, SpooledDebits,
+};
 pub use xml_out::{AMOUNT_CENTS_MAX, CONTROL_SUM_CENTS_MAX, TRANSACTIONS_MAX};
 
 /// Longest `Nm` (name) written: the EPC rulebook allows 70 characters.

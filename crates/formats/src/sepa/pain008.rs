@@ -228,53 +228,36 @@ impl<W: Write> Pain008Writer<W> {
             });
         };
         let number = self.group.written_count().saturating_add(1);
-        let n = Some(number);
-        let amount = checked_amount(tx.amount, "InstdAmt", number)?;
-        let e2e = required_text(&tx.end_to_end_id, ID_CHARS_MAX, "PmtId/EndToEndId", n)?;
-        let signed = iso_date(tx.mandate_signed_on, "MndtRltdInf/DtOfSgntr", n)?;
-        let name = required_text(&tx.debtor_name, NAME_CHARS_MAX, "Dbtr/Nm", n)?;
-        let bic = checked_bic(tx.debtor_bic.as_deref(), "DbtrAgt/FinInstnId/BIC", n)?;
-        let remittance = super::to_sepa_text(&tx.remittance, REMITTANCE_CHARS_MAX);
-        if let Some(amendment) = &tx.amendment
-            && amendment.original_mandate_id.is_none()
-            && amendment.original_debtor_iban.is_none()
-        {
-            return Err(invalid("MndtRltdInf/AmdmntInfDtls", n, FieldProblem::Empty));
-        }
-        tally.add(amount)?;
-        self.group.add(amount)?;
+        let checked = CheckedDebit::new(tx, number)?;
+        tally.add(checked.amount)?;
+        self.group.add(checked.amount)?;
         self.state = State::Failed;
-        let out = &mut self.out;
-        out.open("DrctDbtTxInf")?;
-        out.nested(&["PmtId", "EndToEndId"], &e2e)?;
-        out.amount("InstdAmt", amount)?;
-        out.open("DrctDbtTx")?;
-        out.open("MndtRltdInf")?;
-        out.leaf("MndtId", tx.mandate_id.as_str())?;
-        out.leaf("DtOfSgntr", &signed)?;
-        match &tx.amendment {
-            None => out.leaf("AmdmntInd", "false")?,
-            Some(amendment) => {
-                out.leaf("AmdmntInd", "true")?;
-                out.open("AmdmntInfDtls")?;
-                if let Some(original) = &amendment.original_mandate_id {
-                    out.leaf("OrgnlMndtId", original.as_str())?;
-                }
-                if let Some(original) = &amendment.original_debtor_iban {
-                    out.nested(&["OrgnlDbtrAcct", "Id", "IBAN"], original.expose())?;
-                }
-                out.close("AmdmntInfDtls")?;
-            }
-        }
-        out.close("MndtRltdInf")?;
-        out.close("DrctDbtTx")?;
-        out.agent("DbtrAgt", bic)?;
-        out.nested(&["Dbtr", "Nm"], &name)?;
-        out.nested(&["DbtrAcct", "Id", "IBAN"], tx.debtor_iban.expose())?;
-        if !remittance.is_empty() {
-            out.nested(&["RmtInf", "Ustrd"], &remittance)?;
-        }
-        out.close("DrctDbtTxInf")?;
+        checked.write(&mut self.out)?;
+        self.state = State::InPayment(tally);
+        Ok(())
+    }
+
+    /// Places collections written ahead by a [`Pain008DebitSpool`] into the open block:
+    /// `bytes` must be exactly what that spool wrote, and `spooled` what its
+    /// [`Pain008DebitSpool::finish`] returned. They count towards the declared numbers and sums
+    /// like collections written with [`Pain008Writer::debit`].
+    ///
+    /// # Errors
+    /// [`SepaWriteError::OutOfOrder`] outside a block; [`SepaWriteError::Overflow`];
+    /// [`SepaWriteError::Io`]. The output is unusable after any error.
+    pub fn append_spooled<R: std::io::Read>(
+        &mut self,
+        spooled: SpooledDebits,
+        bytes: &mut R,
+    ) -> Result<(), SepaWriteError> {
+        let State::InPayment(mut tally) = std::mem::replace(&mut self.state, State::Failed) else {
+            return Err(SepaWriteError::OutOfOrder(
+                "spooled debits outside a payment block",
+            ));
+        };
+        tally.add_many(spooled.count, spooled.sum)?;
+        self.group.add_many(spooled.count, spooled.sum)?;
+        self.out.copy_fragment(bytes, PAYMENT_CHILD_DEPTH)?;
         self.state = State::InPayment(tally);
         Ok(())
     }
@@ -320,5 +303,168 @@ impl<W: Write> Pain008Writer<W> {
         self.group.check(WriteScope::Group)?;
         self.out.close("CstmrDrctDbtInitn")?;
         Ok(self.out.end_document()?)
+    }
+}
+
+/// The nesting depth of a collection inside `Document/CstmrDrctDbtInitn/PmtInf`.
+const PAYMENT_CHILD_DEPTH: usize = 3;
+
+/// One collection whose fields passed the checks, ready to be written.
+struct CheckedDebit<'a> {
+    tx: &'a DirectDebit,
+    amount: Cents,
+    e2e: String,
+    signed: String,
+    name: String,
+    bic: Option<&'a str>,
+    remittance: String,
+}
+
+impl<'a> CheckedDebit<'a> {
+    /// Checks `tx`, the `number`th collection (for error messages); nothing is written.
+    fn new(tx: &'a DirectDebit, number: u64) -> Result<CheckedDebit<'a>, SepaWriteError> {
+        let n = Some(number);
+        let amount = checked_amount(tx.amount, "InstdAmt", number)?;
+        let e2e = required_text(&tx.end_to_end_id, ID_CHARS_MAX, "PmtId/EndToEndId", n)?;
+        let signed = iso_date(tx.mandate_signed_on, "MndtRltdInf/DtOfSgntr", n)?;
+        let name = required_text(&tx.debtor_name, NAME_CHARS_MAX, "Dbtr/Nm", n)?;
+        let bic = checked_bic(tx.debtor_bic.as_deref(), "DbtrAgt/FinInstnId/BIC", n)?;
+        let remittance = super::to_sepa_text(&tx.remittance, REMITTANCE_CHARS_MAX);
+        if let Some(amendment) = &tx.amendment
+            && amendment.original_mandate_id.is_none()
+            && amendment.original_debtor_iban.is_none()
+        {
+            return Err(invalid("MndtRltdInf/AmdmntInfDtls", n, FieldProblem::Empty));
+        }
+        Ok(CheckedDebit {
+            tx,
+            amount,
+            e2e,
+            signed,
+            name,
+            bic,
+            remittance,
+        })
+    }
+
+    /// Writes the `DrctDbtTxInf` element.
+    fn write<W: Write>(&self, out: &mut XmlOut<W>) -> std::io::Result<()> {
+        out.open("DrctDbtTxInf")?;
+        out.nested(&["PmtId", "EndToEndId"], &self.e2e)?;
+        out.amount("InstdAmt", self.amount)?;
+        out.open("DrctDbtTx")?;
+        out.open("MndtRltdInf")?;
+        out.leaf("MndtId", self.tx.mandate_id.as_str())?;
+        out.leaf("DtOfSgntr", &self.signed)?;
+        match &self.tx.amendment {
+            None => out.leaf("AmdmntInd", "false")?,
+            Some(amendment) => {
+                out.leaf("AmdmntInd", "true")?;
+                out.open("AmdmntInfDtls")?;
+                if let Some(original) = &amendment.original_mandate_id {
+                    out.leaf("OrgnlMndtId", original.as_str())?;
+                }
+                if let Some(original) = &amendment.original_debtor_iban {
+                    out.nested(&["OrgnlDbtrAcct", "Id", "IBAN"], original.expose())?;
+                }
+                out.close("AmdmntInfDtls")?;
+            }
+        }
+        out.close("MndtRltdInf")?;
+        out.close("DrctDbtTx")?;
+        out.agent("DbtrAgt", self.bic)?;
+        out.nested(&["Dbtr", "Nm"], &self.name)?;
+        out.nested(&["DbtrAcct", "Id", "IBAN"], self.tx.debtor_iban.expose())?;
+        if !self.remittance.is_empty() {
+            out.nested(&["RmtInf", "Ustrd"], &self.remittance)?;
+        }
+        out.close("DrctDbtTxInf")
+    }
+}
+
+/// What a [`Pain008DebitSpool`] wrote: the number of collections and their sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpooledDebits {
+    count: u64,
+    sum: Cents,
+}
+
+impl SpooledDebits {
+    /// The number of collections written.
+    #[must_use]
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Their sum.
+    #[must_use]
+    pub fn sum(&self) -> Cents {
+        self.sum
+    }
+}
+
+/// Collections of one payment block written ahead of their file, for when the block's count
+/// and sum (which the file states before the collections) are known only at the end: write
+/// the collections here, then the file with [`Pain008Writer`], placing these bytes into their
+/// block with [`Pain008Writer::append_spooled`]. The bytes are exactly those
+/// [`Pain008Writer::debit`] writes for the same collections.
+#[derive(Debug)]
+pub struct Pain008DebitSpool<W: Write> {
+    out: XmlOut<W>,
+    written: SpooledDebits,
+    failed: bool,
+}
+
+impl<W: Write> Pain008DebitSpool<W> {
+    /// A spool writing to `w`.
+    pub fn new(w: W) -> Self {
+        Pain008DebitSpool {
+            out: XmlOut::fragment(w, PAYMENT_CHILD_DEPTH),
+            written: SpooledDebits {
+                count: 0,
+                sum: Cents::ZERO,
+            },
+            failed: false,
+        }
+    }
+
+    /// Writes one collection; errors name it by its 1-based number in this spool.
+    ///
+    /// # Errors
+    /// [`SepaWriteError::NonPositiveAmount`] and [`SepaWriteError::InvalidField`] write nothing
+    /// and leave the spool usable; [`SepaWriteError::Overflow`] and [`SepaWriteError::Io`]
+    /// make it unusable.
+    pub fn debit(&mut self, tx: &DirectDebit) -> Result<(), SepaWriteError> {
+        if self.failed {
+            return Err(failed());
+        }
+        let number = self.written.count.saturating_add(1);
+        let checked = CheckedDebit::new(tx, number)?;
+        self.failed = true;
+        let count = self.written.count.checked_add(1);
+        let sum = self.written.sum.checked_add(checked.amount);
+        let (Some(count), Some(sum)) = (count, sum) else {
+            return Err(SepaWriteError::Overflow);
+        };
+        checked.write(&mut self.out)?;
+        self.written = SpooledDebits { count, sum };
+        self.failed = false;
+        Ok(())
+    }
+
+    /// What was written so far.
+    pub fn written(&self) -> SpooledDebits {
+        self.written
+    }
+
+    /// Flushes the output and returns it with what was written.
+    ///
+    /// # Errors
+    /// [`SepaWriteError::OutOfOrder`] after an error; [`SepaWriteError::Io`].
+    pub fn finish(self) -> Result<(W, SpooledDebits), SepaWriteError> {
+        if self.failed {
+            return Err(failed());
+        }
+        Ok((self.out.into_inner()?, self.written))
     }
 }

@@ -35,6 +35,28 @@ impl<W: Write> XmlOut<W> {
         Ok(XmlOut { w, depth: 1 })
     }
 
+    /// Writes elements at nesting `depth` of a document written elsewhere (no declaration).
+    pub(crate) fn fragment(w: W, depth: usize) -> XmlOut<W> {
+        XmlOut { w, depth }
+    }
+
+    /// Copies a fragment written by [`XmlOut::fragment`] at `depth` into the output, which
+    /// must be at that depth.
+    pub(crate) fn copy_fragment<R: std::io::Read>(
+        &mut self,
+        fragment: &mut R,
+        depth: usize,
+    ) -> std::io::Result<()> {
+        debug_assert_eq!(self.depth, depth, "a fragment is copied at its own depth");
+        std::io::copy(fragment, &mut self.w).map(|_| ())
+    }
+
+    /// Flushes and hands back the output of a fragment.
+    pub(crate) fn into_inner(mut self) -> std::io::Result<W> {
+        self.w.flush()?;
+        Ok(self.w)
+    }
+
     fn indent(&mut self) -> std::io::Result<()> {
         for _ in 0..self.depth {
             self.w.write_all(INDENT)?;
@@ -171,6 +193,18 @@ impl Tally {
             .sum
             .checked_add(amount)
             .ok_or(SepaWriteError::Overflow)?;
+        self.count = count;
+        self.sum = sum;
+        Ok(())
+    }
+
+    /// Adds `count` written transactions adding up to `sum`.
+    pub(crate) fn add_many(&mut self, count: u64, sum: Cents) -> Result<(), SepaWriteError> {
+        let count = self
+            .count
+            .checked_add(count)
+            .ok_or(SepaWriteError::Overflow)?;
+        let sum = self.sum.checked_add(sum).ok_or(SepaWriteError::Overflow)?;
         self.count = count;
         self.sum = sum;
         Ok(())

@@ -2,8 +2,8 @@
 
 use ixorg_domain::Cents;
 use ixorg_formats::sepa::{
-    DirectDebit, DirectDebitBatch, GroupHeader, MandateAmendment, Pain008Writer, SepaWriteError,
-    SequenceType, WriteScope,
+    DirectDebit, DirectDebitBatch, GroupHeader, MandateAmendment, Pain008DebitSpool, Pain008Writer,
+    SepaWriteError, SequenceType, WriteScope,
 };
 use proptest::prelude::*;
 
@@ -78,6 +78,121 @@ fn write_golden_collection() -> Result<Vec<u8>, SepaWriteError> {
     writer.debit(&recurring)?;
     writer.end_payment()?;
     writer.finish()
+}
+
+/// The golden collection again, with each block's debits written ahead into a spool.
+fn write_golden_collection_spooled() -> Result<Vec<u8>, SepaWriteError> {
+    let first = debit(1, 1230, "Hélène d'Ançay & Zn");
+    let mut amended = debit(2, 4560, "Ĳsbrand Müller-Øster");
+    amended.amendment = Some(MandateAmendment {
+        original_mandate_id: Some(mandate("IXORG-M-000002-OLD")),
+        original_debtor_iban: Some(iban("INGB", 999_999)),
+    });
+    let mut recurring = debit(3, 2700, "J. de Vries");
+    recurring.debtor_bic = Some("INGBNL2A".to_owned());
+    recurring.remittance = "Bijdrage <december> & fee".to_owned();
+    let mut frst = Pain008DebitSpool::new(Vec::new());
+    frst.debit(&first)?;
+    frst.debit(&amended)?;
+    let (frst_bytes, frst_written) = frst.finish()?;
+    let mut rcur = Pain008DebitSpool::new(Vec::new());
+    rcur.debit(&recurring)?;
+    let (rcur_bytes, rcur_written) = rcur.finish()?;
+
+    let mut writer = Pain008Writer::new(Vec::new(), &header(), 3, Cents::new(8490))?;
+    writer.begin_payment(
+        &batch(SequenceType::Frst, "IXORG-20261201-FRST", None),
+        frst_written.count(),
+        frst_written.sum(),
+    )?;
+    writer.append_spooled(frst_written, &mut frst_bytes.as_slice())?;
+    writer.end_payment()?;
+    writer.begin_payment(
+        &batch(SequenceType::Rcur, "IXORG-20261201-RCUR", Some("RABONL2U")),
+        rcur_written.count(),
+        rcur_written.sum(),
+    )?;
+    writer.append_spooled(rcur_written, &mut rcur_bytes.as_slice())?;
+    writer.end_payment()?;
+    writer.finish()
+}
+
+#[test]
+fn debits_written_ahead_into_spools_give_the_same_file_byte_for_byte() {
+    // Arrange
+    let direct = write_golden_collection().expect("the golden collection is valid");
+
+    // Act
+    let spooled = write_golden_collection_spooled().expect("the spooled collection is valid");
+
+    // Assert
+    assert_eq!(String::from_utf8(spooled), String::from_utf8(direct));
+}
+
+#[test]
+fn spooled_debits_count_towards_the_declared_numbers_and_sums() {
+    // Arrange
+    let mut spool = Pain008DebitSpool::new(Vec::new());
+    spool.debit(&debit(1, 1230, "A")).expect("debit is valid");
+    let (bytes, written) = spool.finish().expect("spool is complete");
+    let mut writer =
+        Pain008Writer::new(Vec::new(), &header(), 2, Cents::new(2460)).expect("header is valid");
+    writer
+        .begin_payment(&batch(SequenceType::Rcur, "B1", None), 2, Cents::new(2460))
+        .expect("block is valid");
+
+    // Act
+    writer
+        .append_spooled(written, &mut bytes.as_slice())
+        .expect("spooled debits fit the block");
+    let result = writer.end_payment();
+
+    // Assert
+    assert_eq!((written.count(), written.sum()), (1, Cents::new(1230)));
+    assert!(matches!(
+        result,
+        Err(SepaWriteError::CountMismatch {
+            declared: 2,
+            written: 1,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_spool_refuses_a_zero_amount_and_stays_usable() {
+    // Arrange
+    let mut spool = Pain008DebitSpool::new(Vec::new());
+
+    // Act
+    let refused = spool.debit(&debit(1, 0, "A"));
+    spool
+        .debit(&debit(2, 1230, "B"))
+        .expect("a valid debit after a refused one");
+    let (_, written) = spool.finish().expect("spool is complete");
+
+    // Assert
+    assert!(matches!(
+        refused,
+        Err(SepaWriteError::NonPositiveAmount { transaction: 1 })
+    ));
+    assert_eq!(written.count(), 1);
+}
+
+#[test]
+fn spooled_debits_outside_a_block_are_out_of_order() {
+    // Arrange
+    let (bytes, written) = Pain008DebitSpool::new(Vec::new())
+        .finish()
+        .expect("an empty spool");
+    let mut writer =
+        Pain008Writer::new(Vec::new(), &header(), 1, Cents::new(1230)).expect("header is valid");
+
+    // Act
+    let result = writer.append_spooled(written, &mut bytes.as_slice());
+
+    // Assert
+    assert!(matches!(result, Err(SepaWriteError::OutOfOrder(_))));
 }
 
 #[test]
