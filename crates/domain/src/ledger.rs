@@ -238,13 +238,25 @@ pub fn apply(
     debit: &mut AccountState,
     credit: &mut AccountState,
 ) -> Result<(), LedgerError> {
+    let (new_debit, new_credit) = balances_after(transfer, debit, credit.balance)?;
+    debit.balance = new_debit;
+    credit.balance = new_credit;
+    Ok(())
+}
+
+/// The debited and credited balances after `transfer`, by the rules of [`apply`]. Of the
+/// credited account only the balance matters: a credit never takes an account below a floor.
+fn balances_after(
+    transfer: &Transfer,
+    debit: &AccountState,
+    credit_balance: Cents,
+) -> Result<(Cents, Cents), LedgerError> {
     transfer.validate()?;
     let new_debit = debit
         .balance
         .checked_sub(transfer.amount)
         .ok_or(LedgerError::Overflow)?;
-    let new_credit = credit
-        .balance
+    let new_credit = credit_balance
         .checked_add(transfer.amount)
         .ok_or(LedgerError::Overflow)?;
     if debit.floor().is_some_and(|floor| new_debit < floor) {
@@ -252,9 +264,101 @@ pub fn apply(
             account: transfer.debit,
         });
     }
-    debit.balance = new_debit;
-    credit.balance = new_credit;
-    Ok(())
+    Ok((new_debit, new_credit))
+}
+
+/// The balance changes of a batch of transfers for which only the debited accounts are
+/// loaded: [`apply`]'s rules need the debited account's state, but of the credited account
+/// only its balance, and a credit never takes an account below a floor. A credited account
+/// that is not loaded collects its change, which the store adds to the stored balance.
+///
+/// This serves batches too large to load every account, such as a collection run's savings
+/// (one bank account debited, a million budgets credited). It does not check idempotency
+/// keys: it is for keys that are new by construction, with the store's unique key index as
+/// the guarantee.
+#[derive(Clone, Debug, Default)]
+pub struct BalanceChanges {
+    /// Loaded accounts: the state as loaded and as it is now.
+    loaded: HashMap<LedgerAccountId, (AccountState, AccountState)>,
+    /// The change so far of each credited account that is not loaded.
+    credited: HashMap<LedgerAccountId, Cents>,
+}
+
+impl BalanceChanges {
+    /// No accounts loaded, no changes.
+    pub fn new() -> BalanceChanges {
+        BalanceChanges::default()
+    }
+
+    /// Loads an account's state (every debited account must be loaded).
+    pub fn load(&mut self, id: LedgerAccountId, state: AccountState) {
+        self.loaded.insert(id, (state, state));
+    }
+
+    /// Applies one transfer, after the ones before it; on error nothing changes.
+    ///
+    /// # Errors
+    /// Those of [`apply`], and [`LedgerError::UnknownAccount`] for a debited account that is
+    /// not loaded.
+    pub fn post(&mut self, transfer: &Transfer) -> Result<(), LedgerError> {
+        let debit = self
+            .loaded
+            .get(&transfer.debit)
+            .map(|(_, now)| *now)
+            .ok_or(LedgerError::UnknownAccount(transfer.debit))?;
+        match self.loaded.get(&transfer.credit).map(|(_, now)| *now) {
+            Some(mut credit) => {
+                let mut debit = debit;
+                apply(transfer, &mut debit, &mut credit)?;
+                self.set(transfer.debit, debit);
+                self.set(transfer.credit, credit);
+            }
+            None => {
+                let change = self.credited.get(&transfer.credit).copied();
+                let change = change.unwrap_or(Cents::ZERO);
+                let (new_debit, new_change) = balances_after(transfer, &debit, change)?;
+                self.set(
+                    transfer.debit,
+                    AccountState {
+                        balance: new_debit,
+                        ..debit
+                    },
+                );
+                self.credited.insert(transfer.credit, new_change);
+            }
+        }
+        Ok(())
+    }
+
+    fn set(&mut self, id: LedgerAccountId, state: AccountState) {
+        if let Some((_, now)) = self.loaded.get_mut(&id) {
+            *now = state;
+        }
+    }
+
+    /// The non-zero change of every account, in account order.
+    ///
+    /// # Errors
+    /// [`LedgerError::Overflow`] when a loaded account's change leaves the range of `i64`.
+    pub fn changes(&self) -> Result<Vec<(LedgerAccountId, Cents)>, LedgerError> {
+        let mut out = Vec::with_capacity(self.loaded.len() + self.credited.len());
+        for (id, (before, now)) in &self.loaded {
+            let change = now
+                .balance
+                .checked_sub(before.balance)
+                .ok_or(LedgerError::Overflow)?;
+            out.push((*id, change));
+        }
+        out.extend(self.credited.iter().map(|(id, change)| (*id, *change)));
+        out.retain(|(_, change)| *change != Cents::ZERO);
+        out.sort_unstable_by_key(|(id, _)| *id);
+        Ok(out)
+    }
+
+    /// The current state of a loaded account.
+    pub fn account(&self, id: LedgerAccountId) -> Option<&AccountState> {
+        self.loaded.get(&id).map(|(_, now)| now)
+    }
 }
 
 /// An in-memory ledger: accounts, applied keys and the list of applied transfers.
@@ -458,6 +562,42 @@ mod tests {
         assert_eq!(b.account(account(1)).map(|a| a.balance), Some(Cents::ZERO));
     }
 
+    #[test]
+    fn balance_changes_credit_accounts_that_are_not_loaded_and_check_the_debited_floor() {
+        // Arrange
+        let mut changes = BalanceChanges::new();
+        changes.load(
+            account(2),
+            AccountState {
+                kind: AccountKind::Budget,
+                credit_line: Cents::new(1_000),
+                balance: Cents::new(500),
+            },
+        );
+
+        // Act
+        let first = changes.post(&transfer("a", 2, 7, 1_200));
+        let second = changes.post(&transfer("b", 2, 8, 301));
+        let third = changes.post(&transfer("c", 9, 2, 10));
+
+        // Assert
+        assert_eq!(first, Ok(()));
+        assert_eq!(
+            second,
+            Err(LedgerError::CreditLineExceeded {
+                account: account(2)
+            })
+        );
+        assert_eq!(third, Err(LedgerError::UnknownAccount(account(9))));
+        assert_eq!(
+            changes.changes(),
+            Ok(vec![
+                (account(2), Cents::new(-1_200)),
+                (account(7), Cents::new(1_200))
+            ])
+        );
+    }
+
     proptest! {
         #[test]
         fn any_sequence_of_postings_keeps_the_book_balanced_and_within_credit_lines(
@@ -480,6 +620,38 @@ mod tests {
             keys.sort_unstable();
             keys.dedup();
             prop_assert_eq!(keys.len(), applied, "a key was applied twice");
+        }
+
+        #[test]
+        fn balance_changes_give_the_same_balances_as_a_book_with_every_account_loaded(
+            ops in prop::collection::vec((0u128..3, 3u128..8, 1i64..50_000), 1..200)
+        ) {
+            // Accounts 0 to 2 are debited (and loaded), 3 to 7 only credited, as in a run.
+            let kinds = [
+                (AccountKind::BankReceivable, 0),
+                (AccountKind::Budget, 24_000),
+                (AccountKind::Budget, 5_000),
+            ];
+            let mut book = Book::new();
+            let mut changes = BalanceChanges::new();
+            for (n, (kind, line)) in kinds.into_iter().enumerate() {
+                book.open(account(n as u128), kind, Cents::new(line));
+                let state = *book.account(account(n as u128)).expect("opened");
+                changes.load(account(n as u128), state);
+            }
+            for n in 3..8 {
+                book.open(account(n), AccountKind::Budget, Cents::new(1_000));
+            }
+            for (i, (d, c, cents)) in ops.into_iter().enumerate() {
+                let t = transfer(&format!("k{i}"), d, c, cents);
+                let by_book = book.post(transfer_id(i as u128), t.clone()).map(|_| ());
+                prop_assert_eq!(changes.post(&t), by_book);
+            }
+            let expected: Vec<(LedgerAccountId, Cents)> = (0..8)
+                .map(|n| (account(n), book.account(account(n)).expect("opened").balance))
+                .filter(|(_, balance)| *balance != Cents::ZERO)
+                .collect();
+            prop_assert_eq!(changes.changes(), Ok(expected));
         }
     }
 }
