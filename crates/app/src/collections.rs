@@ -1,8 +1,11 @@
 //! The monthly collection run: one pain.008 file for every contribution due on a collection
 //! date, the ledger postings that go with it, and the same file again when the run exists.
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use ixorg_domain::Cents;
 use ixorg_domain::collection::{MandateHistory, contribution, sequence_type};
@@ -11,7 +14,8 @@ use ixorg_domain::ledger::Transfer;
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
 use ixorg_formats::sepa::GroupHeader;
 use ixorg_formats::sepa::pain008::{
-    DirectDebit, DirectDebitBatch, MandateAmendment, Pain008Writer,
+    DirectDebit, DirectDebitBatch, MandateAmendment, Pain008DebitSpool, Pain008Writer,
+    SequenceType, SpooledDebits,
 };
 use ixorg_store::collections::{self as repo, CollectionRun, DueContract, NewContribution};
 use ixorg_store::enrollment::{self as mandates, OperatorProfile};
@@ -99,12 +103,11 @@ pub async fn collect(
         vec![DataCategory::Financial, DataCategory::Identity],
     )
     .await?;
-    let (run, created, participants) = match repo::run_by_date(&mut tx, date).await? {
-        Some(run) => (run, false, 0),
+    let (run, built) = match repo::run_by_date(&mut tx, date).await? {
+        Some(run) => (run, None),
         None => {
-            let (run, participants) =
-                build_run(ctx, &mut tx, &read, &change, date, progress).await?;
-            (run, true, participants)
+            let (run, built) = build_run(ctx, &mut tx, &read, &change, date, out, progress).await?;
+            (run, Some(built))
         }
     };
     if run.transactions == 0 {
@@ -117,8 +120,21 @@ pub async fn collect(
             file: None,
         });
     }
+    let started = Instant::now();
     tx.commit().await?;
-    write_file(ctx, &run, &operator, out).await?;
+    let committed = Instant::now();
+    let created = built.is_some();
+    let participants = built.as_ref().map_or(0, |b| b.participants);
+    match built {
+        Some(built) => write_spooled_file(&run, &operator, out, built.spooled)?,
+        None => write_file(ctx, &run, &operator, out).await?,
+    }
+    tracing::debug!(
+        run.id = %run.id,
+        commit_ms = (committed - started).as_millis(),
+        file_ms = committed.elapsed().as_millis(),
+        "Collection run committed and its file written"
+    );
     tracing::info!(
         collection_date = %date,
         transactions = run.transactions,
@@ -133,33 +149,32 @@ pub async fn collect(
     })
 }
 
+/// What building a new run left besides the run itself.
+struct Built {
+    /// Participants whose saving was collected.
+    participants: u64,
+    /// The run's direct debits, written ahead per sequence type.
+    spooled: Spooled,
+}
+
 async fn build_run(
     ctx: &AppContext,
     tx: &mut Tx,
     read: &Grant,
     change: &Grant,
     date: Date,
+    out: &Path,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(CollectionRun, u64), CollectError> {
-    let terms = ctx
-        .terms
-        .resolve(date)
-        .map_err(|_| CollectError::NoTerms)?
-        .clone();
-    let now_ms = ctx.now_ms();
-    let run_id = ctx.ids.new_uuid();
-    let bank = ledger::account_by_code(tx, "bank_receivable").await?.id;
-    let fee_income = ledger::account_by_code(tx, "fee_income").await?.id;
-    let premium_payable = ledger::account_by_code(tx, "premium_payable").await?.id;
-    let month_first = date.replace_day(1).map_err(|_| CollectError::NoTerms)?;
+) -> Result<(CollectionRun, Built), CollectError> {
     let mut run = CollectionRun {
-        id: run_id,
+        id: ctx.ids.new_uuid(),
         collection_date: date,
         message_id: format!("IXORG-COL-{}", date_code(date)),
         transactions: 0,
         control_sum: Cents::ZERO,
-        created_at_ms: now_ms,
+        created_at_ms: ctx.now_ms(),
     };
+    let mut builder = RunBuilder::new(ctx, tx, &run, out).await?;
     repo::insert_run(tx, &run).await?;
     crate::contracts::apply_due_budget_changes(ctx, tx, change, date)
         .await
@@ -168,87 +183,220 @@ async fn build_run(
             other => CollectError::BudgetChange(other.to_string()),
         })?;
     let mut after = None;
-    let mut counter: u64 = 0;
-    let mut participants: u64 = 0;
-    let mut total = Cents::ZERO;
-    let mut fee_total = Cents::ZERO;
-    let mut premium_total = Cents::ZERO;
     loop {
+        let started = Instant::now();
         let page = repo::due_contracts_page(tx, read, date, after, PAGE_CONTRACTS).await?;
+        builder.phases.read += started.elapsed();
         let Some(last) = page.last() else { break };
         after = Some(last.contract);
-        let mut contributions = Vec::with_capacity(page.len());
-        let mut savings = Vec::new();
-        let contract_ids: Vec<_> = page.iter().map(|d| d.contract).collect();
-        let mut retries = repo::pending_retries(tx, &contract_ids).await?;
+        builder.add_page(tx, change, &page).await?;
+        progress(builder.counter);
+    }
+    builder.post_run_totals(tx, date).await?;
+    builder.phases.log(run.id);
+    run.transactions = i64::try_from(builder.counter).unwrap_or(i64::MAX);
+    run.control_sum = builder.total;
+    repo::set_run_totals(tx, run.id, run.transactions, run.control_sum).await?;
+    let participants = builder.participants;
+    let spooled = builder.spools.finish()?;
+    Ok((
+        run,
+        Built {
+            participants,
+            spooled,
+        },
+    ))
+}
+
+/// A run while its pages are built: the counters, the totals and the spooled file body.
+struct RunBuilder<'a> {
+    ctx: &'a AppContext,
+    terms: ixorg_domain::terms::ProductTerms,
+    run: Uuid,
+    month_first: Date,
+    end_to_end_prefix: String,
+    bank: LedgerAccountId,
+    fee_income: LedgerAccountId,
+    premium_payable: LedgerAccountId,
+    now_ms: i64,
+    counter: u64,
+    participants: u64,
+    total: Cents,
+    fee_total: Cents,
+    premium_total: Cents,
+    spools: Spools,
+    phases: Phases,
+}
+
+/// Where a new run's time went, logged at debug level for performance work.
+#[derive(Debug, Default)]
+struct Phases {
+    /// Reading the due contracts.
+    read: Duration,
+    /// Making the contributions (with retries) and spooling their debits.
+    make: Duration,
+    /// Storing the contributions and their lines.
+    insert: Duration,
+    /// Posting the savings.
+    post: Duration,
+}
+
+impl Phases {
+    fn log(&self, run: Uuid) {
+        tracing::debug!(
+            run.id = %run,
+            read_ms = self.read.as_millis(),
+            make_ms = self.make.as_millis(),
+            insert_ms = self.insert.as_millis(),
+            post_ms = self.post.as_millis(),
+            "Collection run built"
+        );
+    }
+}
+
+impl<'a> RunBuilder<'a> {
+    async fn new(
+        ctx: &'a AppContext,
+        tx: &mut Tx,
+        run: &CollectionRun,
+        out: &Path,
+    ) -> Result<RunBuilder<'a>, CollectError> {
+        let date = run.collection_date;
+        let terms = ctx.terms.resolve(date).map_err(|_| CollectError::NoTerms)?;
+        Ok(RunBuilder {
+            ctx,
+            terms: terms.clone(),
+            run: run.id,
+            month_first: date.replace_day(1).map_err(|_| CollectError::NoTerms)?,
+            end_to_end_prefix: end_to_end_prefix(date),
+            bank: ledger::account_by_code(tx, "bank_receivable").await?.id,
+            fee_income: ledger::account_by_code(tx, "fee_income").await?.id,
+            premium_payable: ledger::account_by_code(tx, "premium_payable").await?.id,
+            now_ms: run.created_at_ms,
+            counter: 0,
+            participants: 0,
+            total: Cents::ZERO,
+            fee_total: Cents::ZERO,
+            premium_total: Cents::ZERO,
+            spools: Spools::new(out, date),
+            phases: Phases::default(),
+        })
+    }
+
+    /// Makes the contributions of one page of due contracts: stores them with their lines,
+    /// spools their direct debits, posts the members' savings and clears carried amendments.
+    async fn add_page(
+        &mut self,
+        tx: &mut Tx,
+        change: &Grant,
+        page: &[DueContract],
+    ) -> Result<(), CollectError> {
+        let started = Instant::now();
+        let (Some(first), Some(last)) = (page.first(), page.last()) else {
+            return Ok(());
+        };
+        let mut retries = repo::pending_retries(tx, first.contract, last.contract).await?;
         let mut retried = Vec::new();
-        for due in &page {
-            counter += 1;
-            let e2e = format!("C{}{counter:09}", date_code(date));
-            let mut made =
-                one_contribution(&terms, due, month_first, run_id, &e2e, ctx.ids.new_uuid())
-                    .ok_or(CollectError::Posting(
-                        ixorg_domain::ledger::LedgerError::Overflow,
-                    ))?;
-            add_retries(&mut made, &mut retries, &mut retried).ok_or(CollectError::Posting(
-                ixorg_domain::ledger::LedgerError::Overflow,
-            ))?;
-            for (member, (participant, saving, fee, premium)) in made.lines.iter().enumerate() {
-                participants += 1;
-                fee_total = add(fee_total, fee.checked_sub(*premium).unwrap_or(Cents::ZERO))?;
-                premium_total = add(premium_total, *premium)?;
-                let budget = due
-                    .members
-                    .iter()
-                    .find(|m| m.participant == *participant)
-                    .map(|m| m.budget)
-                    .expect("BUG: every line belongs to a member of the contract");
-                if saving.is_positive() {
-                    savings.push(saving_transfer(&e2e, member, bank, budget, *saving));
-                }
-            }
-            total = add(total, made.amount)?;
+        let mut contributions = Vec::with_capacity(page.len());
+        let mut savings = Vec::with_capacity(page.len() * 3);
+        for (due, id) in page.iter().zip(self.ctx.ids.new_uuids(page.len())) {
+            self.counter += 1;
+            let e2e = format!("{}{:09}", self.end_to_end_prefix, self.counter);
+            let mut made = one_contribution(&self.terms, due, self.month_first, self.run, &e2e, id)
+                .ok_or(OVERFLOW)?;
+            add_retries(&mut made, &mut retries, &mut retried).ok_or(OVERFLOW)?;
+            self.add_lines(due, &made, &mut savings)?;
+            self.spools.add(&made)?;
             contributions.push(made);
         }
-        repo::insert_contributions(tx, change, &contributions, now_ms).await?;
+        let made = Instant::now();
+        repo::insert_contributions(tx, change, &contributions, self.now_ms).await?;
         repo::mark_retried(tx, &retried).await?;
-        post_all(ctx, tx, &savings).await?;
+        let inserted = Instant::now();
+        post_new(self.ctx, tx, &savings).await?;
+        self.phases.make += made - started;
+        self.phases.insert += inserted - made;
+        self.phases.post += inserted.elapsed();
         for due in page.iter().filter(|d| d.amended_from_iban.is_some()) {
-            mandates::clear_amendment(tx, &due.mandate, now_ms).await?;
+            mandates::clear_amendment(tx, &due.mandate, self.now_ms).await?;
         }
-        progress(counter);
+        Ok(())
     }
-    let run_fees = [
-        (
-            format!("col-{date}-fee"),
-            fee_income,
-            fee_total,
-            "service_fee",
-        ),
-        (
-            format!("col-{date}-premium"),
-            premium_payable,
-            premium_total,
-            "premium",
-        ),
-    ];
-    let fees: Vec<Transfer> = run_fees
-        .into_iter()
-        .filter(|(_, _, amount, _)| amount.is_positive())
-        .map(|(key, credit, amount, kind)| Transfer {
-            idempotency_key: key,
-            debit: bank,
-            credit,
-            amount,
-            kind: kind.to_owned(),
-            reverses: None,
-        })
-        .collect();
-    post_all(ctx, tx, &fees).await?;
-    run.transactions = i64::try_from(counter).unwrap_or(i64::MAX);
-    run.control_sum = total;
-    repo::set_run_totals(tx, run.id, run.transactions, run.control_sum).await?;
-    Ok((run, participants))
+
+    /// Adds a contribution's lines to the run's totals and its savings to `savings`.
+    fn add_lines(
+        &mut self,
+        due: &DueContract,
+        made: &NewContribution,
+        savings: &mut Vec<Transfer>,
+    ) -> Result<(), CollectError> {
+        for (member, (participant, saving, fee, premium)) in made.lines.iter().enumerate() {
+            self.participants += 1;
+            let fee_only = fee.checked_sub(*premium).unwrap_or(Cents::ZERO);
+            self.fee_total = add(self.fee_total, fee_only)?;
+            self.premium_total = add(self.premium_total, *premium)?;
+            let budget = due
+                .members
+                .iter()
+                .find(|m| m.participant == *participant)
+                .map(|m| m.budget)
+                .expect("BUG: every line belongs to a member of the contract");
+            if saving.is_positive() {
+                let e2e = &made.end_to_end_id;
+                savings.push(saving_transfer(e2e, member, self.bank, budget, *saving));
+            }
+        }
+        self.total = add(self.total, made.amount)?;
+        Ok(())
+    }
+
+    /// Posts the run's fee and premium totals.
+    async fn post_run_totals(&self, tx: &mut Tx, date: Date) -> Result<(), CollectError> {
+        let run_fees = [
+            (
+                format!("col-{date}-fee"),
+                self.fee_income,
+                self.fee_total,
+                "service_fee",
+            ),
+            (
+                format!("col-{date}-premium"),
+                self.premium_payable,
+                self.premium_total,
+                "premium",
+            ),
+        ];
+        let fees: Vec<Transfer> = run_fees
+            .into_iter()
+            .filter(|(_, _, amount, _)| amount.is_positive())
+            .map(|(key, credit, amount, kind)| Transfer {
+                idempotency_key: key,
+                debit: self.bank,
+                credit,
+                amount,
+                kind: kind.to_owned(),
+                reverses: None,
+            })
+            .collect();
+        post_all(self.ctx, tx, &fees).await
+    }
+}
+
+/// The error of a sum that leaves the range of cents.
+const OVERFLOW: CollectError = CollectError::Posting(ixorg_domain::ledger::LedgerError::Overflow);
+
+/// The prefix of every end-to-end id of the run on `date`: `C` and the date, followed in each
+/// id by a nine-digit counter in contract order.
+fn end_to_end_prefix(date: Date) -> String {
+    format!("C{}", date_code(date))
+}
+
+/// Bounds that enclose every end-to-end id of the run on `date`: its prefix, which sorts
+/// before each id, and the prefix with `~`, which sorts after (the ids go on in digits).
+pub(crate) fn end_to_end_range(date: Date) -> (String, String) {
+    let prefix = end_to_end_prefix(date);
+    let before = format!("{prefix}~");
+    (prefix, before)
 }
 
 fn add(a: Cents, b: Cents) -> Result<Cents, CollectError> {
@@ -375,6 +523,25 @@ pub(crate) async fn post_all(
     Ok(())
 }
 
+/// Posts a new run's savings, whose keys are new by construction: they hold the run's
+/// end-to-end ids, and the run did not exist. The ledger's unique key index still guards
+/// against posting twice.
+async fn post_new(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    transfers: &[Transfer],
+) -> Result<(), CollectError> {
+    let ids: Vec<_> = (ctx.ids.new_uuids(transfers.len()).into_iter())
+        .map(LedgerTransferId::from_uuid)
+        .collect();
+    ledger::post_new_batch(tx, transfers, &ids, ctx.now_ms())
+        .await
+        .map_err(|e| match e {
+            ixorg_store::Error::Ledger(e) => CollectError::Posting(e),
+            other => CollectError::Store(other),
+        })
+}
+
 fn created_at(run: &CollectionRun) -> PrimitiveDateTime {
     created_at_of(run.created_at_ms)
 }
@@ -387,15 +554,14 @@ pub(crate) fn created_at_of(ms: i64) -> PrimitiveDateTime {
     PrimitiveDateTime::new(at.date(), at.time())
 }
 
-/// Writes the run's pain.008 to a temporary file beside `out`, then renames it into place, so
-/// `out` is never half-written.
+/// Writes an existing run's pain.008, read back from its contributions, to a temporary file
+/// beside `out`, then renames it into place, so `out` is never half-written.
 async fn write_file(
     ctx: &AppContext,
     run: &CollectionRun,
     operator: &OperatorProfile,
     out: &Path,
 ) -> Result<(), CollectError> {
-    let file_err = |e: &dyn std::fmt::Display| CollectError::File(e.to_string());
     let temp = out.with_extension("partial");
     let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
     // A write transaction: the gate's access-log entry is a write.
@@ -411,64 +577,39 @@ async fn write_file(
     )
     .await?;
     let totals = repo::run_totals(&mut tx, run.id).await?;
-    let header = GroupHeader {
-        message_id: run.message_id.clone(),
-        created_at: created_at(run),
-        initiating_party: operator.legal_name.clone(),
-    };
-    let count = u64::try_from(run.transactions).unwrap_or(0);
-    let mut writer = Pain008Writer::new(
-        std::io::BufWriter::new(file),
-        &header,
-        count,
-        run.control_sum,
-    )
-    .map_err(|e| file_err(&e))?;
+    let mut writer = file_writer(file, run, operator)?;
+    let remittance = remittance(run.collection_date);
+    let (first, before) = end_to_end_range(run.collection_date);
     for (sequence, n, sum) in &totals {
-        let seq = match sequence.as_str() {
-            "FRST" => ixorg_formats::sepa::pain008::SequenceType::Frst,
-            "OOFF" => ixorg_formats::sepa::pain008::SequenceType::Ooff,
-            "FNAL" => ixorg_formats::sepa::pain008::SequenceType::Fnal,
-            _ => ixorg_formats::sepa::pain008::SequenceType::Rcur,
-        };
-        let batch = DirectDebitBatch {
-            payment_info_id: format!("{}-{sequence}", run.message_id),
-            sequence: seq,
-            collection_date: run.collection_date,
-            creditor_name: operator.legal_name.clone(),
-            creditor_iban: operator.iban.clone(),
-            creditor_bic: operator.bic.clone(),
-            creditor_id: operator.creditor_id.clone(),
-            batch_booking: true,
-        };
+        let block = payment_block(run, operator, sequence);
+        let n = u64::try_from(*n).unwrap_or(0);
         writer
-            .begin_payment(&batch, u64::try_from(*n).unwrap_or(0), *sum)
+            .begin_payment(&block, n, *sum)
             .map_err(|e| file_err(&e))?;
-        let mut after = String::new();
+        let mut after = first.clone();
         loop {
-            let page =
-                repo::file_debits_page(&mut tx, &read, run.id, sequence, &after, PAGE_DEBITS)
-                    .await?;
+            let page = repo::file_debits_page(
+                &mut tx,
+                &read,
+                run.id,
+                sequence,
+                (&after, &before),
+                PAGE_DEBITS,
+            )
+            .await?;
             let Some(last) = page.last() else { break };
             after = last.end_to_end_id.clone();
-            for d in &page {
+            for d in page {
                 let debit = DirectDebit {
-                    end_to_end_id: d.end_to_end_id.clone(),
+                    end_to_end_id: d.end_to_end_id,
                     amount: d.amount,
-                    mandate_id: d.mandate.clone(),
+                    mandate_id: d.mandate,
                     mandate_signed_on: d.signed_on,
-                    amendment: d.amendment_from_iban.clone().map(|iban| MandateAmendment {
-                        original_mandate_id: None,
-                        original_debtor_iban: Some(iban),
-                    }),
-                    debtor_name: d.account_holder.clone(),
-                    debtor_iban: d.iban.clone(),
+                    amendment: d.amendment_from_iban.map(amendment),
+                    debtor_name: d.account_holder,
+                    debtor_iban: d.iban,
                     debtor_bic: None,
-                    remittance: format!(
-                        "Tandartsbudget {} {}",
-                        run.collection_date.month(),
-                        run.collection_date.year()
-                    ),
+                    remittance: remittance.clone(),
                 };
                 writer.debit(&debit).map_err(|e| file_err(&e))?;
             }
@@ -476,11 +617,195 @@ async fn write_file(
         writer.end_payment().map_err(|e| file_err(&e))?;
     }
     tx.commit().await?;
+    finish_file(writer, &temp, out)
+}
+
+/// Writes a new run's pain.008 from its spooled direct debits, to a temporary file beside `out`
+/// that is then renamed into place. The bytes are those [`write_file`] writes for the run.
+fn write_spooled_file(
+    run: &CollectionRun,
+    operator: &OperatorProfile,
+    out: &Path,
+    spooled: Spooled,
+) -> Result<(), CollectError> {
+    let temp = out.with_extension("partial");
+    let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
+    let mut writer = file_writer(file, run, operator)?;
+    for (sequence, written) in &spooled.blocks {
+        let block = payment_block(run, operator, sequence);
+        writer
+            .begin_payment(&block, written.count(), written.sum())
+            .map_err(|e| file_err(&e))?;
+        let mut bytes = std::fs::File::open(spool_path(out, sequence)).map_err(|e| file_err(&e))?;
+        writer
+            .append_spooled(*written, &mut bytes)
+            .map_err(|e| file_err(&e))?;
+        writer.end_payment().map_err(|e| file_err(&e))?;
+    }
+    finish_file(writer, &temp, out)?;
+    drop(spooled);
+    Ok(())
+}
+
+fn file_err(e: &dyn std::fmt::Display) -> CollectError {
+    CollectError::File(e.to_string())
+}
+
+/// Bytes buffered per file written.
+const FILE_BUFFER_BYTES: usize = 256 * 1024;
+
+/// A pain.008 writer for `run` into `file`, with the group header written.
+fn file_writer(
+    file: std::fs::File,
+    run: &CollectionRun,
+    operator: &OperatorProfile,
+) -> Result<Pain008Writer<std::io::BufWriter<std::fs::File>>, CollectError> {
+    let header = GroupHeader {
+        message_id: run.message_id.clone(),
+        created_at: created_at(run),
+        initiating_party: operator.legal_name.clone(),
+    };
+    let count = u64::try_from(run.transactions).unwrap_or(0);
+    let buffered = std::io::BufWriter::with_capacity(FILE_BUFFER_BYTES, file);
+    Pain008Writer::new(buffered, &header, count, run.control_sum).map_err(|e| file_err(&e))
+}
+
+/// Ends the document, flushes it and renames `temp` to `out`.
+fn finish_file(
+    writer: Pain008Writer<std::io::BufWriter<std::fs::File>>,
+    temp: &Path,
+    out: &Path,
+) -> Result<(), CollectError> {
     let mut inner = writer.finish().map_err(|e| file_err(&e))?;
     inner.flush().map_err(|e| file_err(&e))?;
     drop(inner);
-    std::fs::rename(&temp, out).map_err(|e| file_err(&e))?;
-    Ok(())
+    std::fs::rename(temp, out).map_err(|e| file_err(&e))
+}
+
+/// The payment information block of one sequence type (`FRST`, `RCUR`, …) of `run`.
+fn payment_block(
+    run: &CollectionRun,
+    operator: &OperatorProfile,
+    sequence: &str,
+) -> DirectDebitBatch {
+    let seq = match sequence {
+        "FRST" => SequenceType::Frst,
+        "OOFF" => SequenceType::Ooff,
+        "FNAL" => SequenceType::Fnal,
+        _ => SequenceType::Rcur,
+    };
+    DirectDebitBatch {
+        payment_info_id: format!("{}-{sequence}", run.message_id),
+        sequence: seq,
+        collection_date: run.collection_date,
+        creditor_name: operator.legal_name.clone(),
+        creditor_iban: operator.iban.clone(),
+        creditor_bic: operator.bic.clone(),
+        creditor_id: operator.creditor_id.clone(),
+        batch_booking: true,
+    }
+}
+
+/// The text on the debtor's statement for a run on `date`.
+fn remittance(date: Date) -> String {
+    format!("Tandartsbudget {} {}", date.month(), date.year())
+}
+
+/// A debit's amendment: the debtor's previous IBAN.
+fn amendment(iban: ixorg_domain::identifiers::Iban) -> MandateAmendment {
+    MandateAmendment {
+        original_mandate_id: None,
+        original_debtor_iban: Some(iban),
+    }
+}
+
+/// Bytes buffered per spool file.
+const SPOOL_BUFFER_BYTES: usize = 64 * 1024;
+
+/// Where the direct debits of one sequence type are spooled while a run for `out` is built.
+fn spool_path(out: &Path, sequence: &str) -> PathBuf {
+    out.with_extension(format!("{sequence}.partial"))
+}
+
+/// A new run's direct debits, written ahead into one spool file per sequence type (beside the
+/// output file) while the run is built, so that the file is put together at the end without
+/// reading the run back from the database.
+struct Spools {
+    out: PathBuf,
+    remittance: String,
+    open: BTreeMap<&'static str, Pain008DebitSpool<std::io::BufWriter<std::fs::File>>>,
+    files: SpoolFiles,
+}
+
+/// The spooled debits per sequence type, in file order (the order of the codes), and the
+/// files that hold them.
+struct Spooled {
+    blocks: Vec<(&'static str, SpooledDebits)>,
+    #[expect(dead_code, reason = "held only to remove the files when dropped")]
+    files: SpoolFiles,
+}
+
+/// Spool files, removed when dropped: after the file is written, or when the run fails.
+#[derive(Default)]
+struct SpoolFiles(Vec<PathBuf>);
+
+impl Drop for SpoolFiles {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            // A leftover spool file is harmless: the next run for the same output replaces it.
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+impl Spools {
+    fn new(out: &Path, date: Date) -> Spools {
+        Spools {
+            out: out.to_owned(),
+            remittance: remittance(date),
+            open: BTreeMap::new(),
+            files: SpoolFiles::default(),
+        }
+    }
+
+    /// Spools the direct debit of a contribution.
+    fn add(&mut self, c: &NewContribution) -> Result<(), CollectError> {
+        let spool = match self.open.entry(c.sequence_type) {
+            Entry::Occupied(open) => open.into_mut(),
+            Entry::Vacant(new) => {
+                let path = spool_path(&self.out, c.sequence_type);
+                let file = std::fs::File::create(&path).map_err(|e| file_err(&e))?;
+                self.files.0.push(path);
+                let buffered = std::io::BufWriter::with_capacity(SPOOL_BUFFER_BYTES, file);
+                new.insert(Pain008DebitSpool::new(buffered))
+            }
+        };
+        let debit = DirectDebit {
+            end_to_end_id: c.end_to_end_id.clone(),
+            amount: c.amount,
+            mandate_id: c.mandate.clone(),
+            mandate_signed_on: c.mandate_signed_on,
+            amendment: c.amendment_from_iban.clone().map(amendment),
+            debtor_name: c.debtor_name.clone(),
+            debtor_iban: c.debtor_iban.clone(),
+            debtor_bic: None,
+            remittance: self.remittance.clone(),
+        };
+        spool.debit(&debit).map_err(|e| file_err(&e))
+    }
+
+    /// Flushes every spool.
+    fn finish(self) -> Result<Spooled, CollectError> {
+        let mut blocks = Vec::with_capacity(self.open.len());
+        for (sequence, spool) in self.open {
+            let (_, written) = spool.finish().map_err(|e| file_err(&e))?;
+            blocks.push((sequence, written));
+        }
+        Ok(Spooled {
+            blocks,
+            files: self.files,
+        })
+    }
 }
 
 impl From<crate::access::AccessError> for CollectError {

@@ -65,7 +65,34 @@ impl Ids {
     pub fn new_uuid(&self) -> Uuid {
         Uuid::now_v7()
     }
+
+    /// `n` new ids at once, for batch jobs that make millions: UUID v7 of the current
+    /// millisecond with their random bits from one draw of the system's randomness (one system
+    /// call for all instead of one per id), in ascending order like ids made one by one.
+    pub fn new_uuids(&self, n: usize) -> Vec<Uuid> {
+        let now = self.new_uuid();
+        let mut random = vec![0u8; n * UUID_V7_RANDOM_BYTES];
+        let Some((seconds, nanos)) = now.get_timestamp().map(|t| t.to_unix()) else {
+            return (0..n).map(|_| self.new_uuid()).collect();
+        };
+        if getrandom::fill(&mut random).is_err() {
+            return (0..n).map(|_| self.new_uuid()).collect();
+        }
+        let millis = seconds * 1_000 + u64::from(nanos / 1_000_000);
+        let mut ids: Vec<Uuid> = random
+            .chunks_exact(UUID_V7_RANDOM_BYTES)
+            .map(|bits| {
+                let bits = bits.try_into().expect("BUG: chunks are exactly ten bytes");
+                uuid::Builder::from_unix_timestamp_millis(millis, bits).into_uuid()
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
 }
+
+/// The random (and counter) bytes of a UUID v7 after its 48-bit timestamp.
+const UUID_V7_RANDOM_BYTES: usize = 10;
 
 /// Everything a use case needs. Cheap to clone.
 #[derive(Clone, Debug)]

@@ -152,11 +152,17 @@ pub async fn camt053_for_collection(
     };
     let totals = ixorg_store::collections::run_totals(&mut tx, run.id).await?;
     let mut debits = Vec::new();
+    let (first, before) = crate::collections::end_to_end_range(date);
     for (sequence, ..) in &totals {
-        let mut after = String::new();
+        let mut after = first.clone();
         loop {
             let page = ixorg_store::collections::file_debits_page(
-                &mut tx, &grant, run.id, sequence, &after, 5_000,
+                &mut tx,
+                &grant,
+                run.id,
+                sequence,
+                (&after, &before),
+                5_000,
             )
             .await?;
             let Some(last) = page.last() else { break };

@@ -158,15 +158,40 @@ struct DueRow {
     amended_from_iban: Option<String>,
     successful_collections: i64,
     last_first_failed: bool,
-    participant_id: Uuid,
-    household_role: String,
-    date_of_birth: Date,
-    annual_budget_cents: i64,
-    ledger_account_id: Uuid,
+    /// The members as text: see [`parse_members`].
+    members: Option<String>,
 }
 
-/// Contracts due on `date` (active, started, not ended, with an active mandate), after
-/// `after` in id order, at most `limit` contracts. Reads financial and identity data.
+/// The members of a contract with their budget accounts, folded into one text per contract:
+/// `participant role date-of-birth annual-budget-cents budget-account` per member, members
+/// separated by `;`, in participant order. One row per contract instead of one per member
+/// quarters the rows of the largest read of a collection run, and each row crosses from
+/// SQLite's worker thread on its own.
+const MEMBERS_SQLITE: &str = "(SELECT group_concat(hex(p.participant_id) || ' ' || \
+     p.household_role || ' ' || p.date_of_birth || ' ' || p.annual_budget_cents || ' ' || \
+     hex(a.ledger_account_id), ';' ORDER BY p.participant_id) \
+     FROM participant p JOIN ledger_account a ON a.participant_id = p.participant_id \
+     AND a.account_kind = 'budget' WHERE p.contract_id = c.contract_id) AS members";
+
+/// [`MEMBERS_SQLITE`] in PostgreSQL's dialect.
+const MEMBERS_POSTGRES: &str = "(SELECT string_agg(p.participant_id::text || ' ' || \
+     p.household_role || ' ' || to_char(p.date_of_birth, 'YYYY-MM-DD') || ' ' || \
+     p.annual_budget_cents::text || ' ' || a.ledger_account_id::text, ';' \
+     ORDER BY p.participant_id) \
+     FROM participant p JOIN ledger_account a ON a.participant_id = p.participant_id \
+     AND a.account_kind = 'budget' WHERE p.contract_id = c.contract_id) AS members";
+
+/// Decodes rows once all are fetched. `query_as` decodes (and frees) each row while SQLite's
+/// worker thread makes the next one, and on SQLite both threads then contend for its global
+/// allocator mutex on every value: for large reads that cost more than the query itself.
+fn decode_after_fetch<'r, Row: sqlx::Row, T: sqlx::FromRow<'r, Row>>(
+    rows: &'r [Row],
+) -> Result<Vec<T>, sqlx::Error> {
+    rows.iter().map(T::from_row).collect()
+}
+
+/// Contracts due on `date` (active, started, not ended, with an active mandate and members),
+/// after `after` in id order, at most `limit` contracts. Reads financial and identity data.
 pub async fn due_contracts_page(
     tx: &mut Tx,
     grant: &Grant,
@@ -174,63 +199,103 @@ pub async fn due_contracts_page(
     after: Option<ContractId>,
     limit: i64,
 ) -> Result<Vec<DueContract>, Error> {
-    const SQL: &str = "SELECT c.contract_id, m.mandate_id, m.signed_on, m.iban, \
-         m.account_holder, m.amended_from_iban, m.successful_collections, m.last_first_failed, \
-         p.participant_id, p.household_role, p.date_of_birth, p.annual_budget_cents, \
-         a.ledger_account_id FROM contract c \
-         JOIN mandate m ON m.contract_id = c.contract_id AND m.mandate_status = 'active' \
-         JOIN participant p ON p.contract_id = c.contract_id \
-         JOIN ledger_account a ON a.participant_id = p.participant_id \
-         AND a.account_kind = 'budget' \
-         WHERE c.contract_id IN (SELECT c2.contract_id FROM contract c2 \
-             WHERE c2.contract_status = 'active' AND c2.start_date <= $1 \
-             AND (c2.end_date IS NULL OR c2.end_date >= $1) AND c2.contract_id > $2 \
-             ORDER BY c2.contract_id LIMIT $3) \
-         ORDER BY c.contract_id, p.participant_id";
     grant.require(
         None,
         &[DataCategory::Financial, DataCategory::Identity],
         Action::Read,
     )?;
+    let members = match tx.backend() {
+        Backend::Sqlite => MEMBERS_SQLITE,
+        Backend::Postgres => MEMBERS_POSTGRES,
+    };
+    let sql = format!(
+        "SELECT c.contract_id, m.mandate_id, m.signed_on, m.iban, m.account_holder, \
+         m.amended_from_iban, m.successful_collections, m.last_first_failed, {members} \
+         FROM contract c \
+         JOIN mandate m ON m.contract_id = c.contract_id AND m.mandate_status = 'active' \
+         WHERE c.contract_status = 'active' AND c.start_date <= $1 \
+         AND (c.end_date IS NULL OR c.end_date >= $1) AND c.contract_id > $2 \
+         ORDER BY c.contract_id LIMIT $3"
+    );
     let after = after.map_or(Uuid::nil(), |c| c.uuid());
-    let rows: Vec<DueRow> = on_tx!(tx, c => sqlx::query_as(SQL)
-        .bind(date)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await)?;
-    let mut out: Vec<DueContract> = Vec::new();
-    for r in rows {
-        let bad = |col| corrupt("mandate", col);
-        let member = DueMember {
-            participant: ParticipantId::from_uuid(r.participant_id),
-            role: r
-                .household_role
-                .parse()
-                .map_err(|_| corrupt("participant", "household_role"))?,
-            date_of_birth: r.date_of_birth,
-            annual_budget: Cents::new(r.annual_budget_cents),
-            budget: LedgerAccountId::from_uuid(r.ledger_account_id),
-        };
-        match out.last_mut() {
-            Some(last) if last.contract.uuid() == r.contract_id => last.members.push(member),
-            _ => out.push(DueContract {
-                contract: ContractId::from_uuid(r.contract_id),
-                mandate: r.mandate_id.parse().map_err(|_| bad("mandate_id"))?,
-                mandate_signed_on: r.signed_on,
-                iban: r.iban.parse().map_err(|_| bad("iban"))?,
-                account_holder: r.account_holder,
-                amended_from_iban: r
-                    .amended_from_iban
-                    .map(|i| i.parse().map_err(|_| bad("amended_from_iban")))
-                    .transpose()?,
-                successful_collections: r.successful_collections,
-                last_first_failed: r.last_first_failed,
-                members: vec![member],
-            }),
+    let rows: Vec<DueRow> = on_tx!(tx, c => {
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(date)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await?;
+        decode_after_fetch(&rows)
+    })?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        // As in a join: a contract without members is not due.
+        if row.members.is_some() {
+            out.push(DueContract::try_from(row)?);
         }
     }
     Ok(out)
+}
+
+/// Parses the members text of [`MEMBERS_SQLITE`] (hexadecimal ids) or [`MEMBERS_POSTGRES`]
+/// (hyphenated ids).
+fn parse_members(text: &str) -> Result<Vec<DueMember>, Error> {
+    let bad = |col| corrupt("participant", col);
+    text.split(';')
+        .map(|member| {
+            let mut fields = member.split(' ');
+            let mut next = |col| fields.next().ok_or_else(|| bad(col));
+            let participant = Uuid::parse_str(next("participant_id")?);
+            let role = next("household_role")?.parse();
+            let born = parse_date(next("date_of_birth")?);
+            let budget = next("annual_budget_cents")?.parse();
+            let account = Uuid::parse_str(next("ledger_account_id")?);
+            Ok(DueMember {
+                participant: ParticipantId::from_uuid(
+                    participant.map_err(|_| bad("participant_id"))?,
+                ),
+                role: role.map_err(|_| bad("household_role"))?,
+                date_of_birth: born.ok_or_else(|| bad("date_of_birth"))?,
+                annual_budget: Cents::new(budget.map_err(|_| bad("annual_budget_cents"))?),
+                budget: LedgerAccountId::from_uuid(
+                    account.map_err(|_| corrupt("ledger_account", "ledger_account_id"))?,
+                ),
+            })
+        })
+        .collect()
+}
+
+/// A `YYYY-MM-DD` date.
+fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+impl TryFrom<DueRow> for DueContract {
+    type Error = Error;
+    fn try_from(r: DueRow) -> Result<Self, Error> {
+        let bad = |col| corrupt("mandate", col);
+        Ok(DueContract {
+            contract: ContractId::from_uuid(r.contract_id),
+            mandate: r.mandate_id.parse().map_err(|_| bad("mandate_id"))?,
+            mandate_signed_on: r.signed_on,
+            iban: r.iban.parse().map_err(|_| bad("iban"))?,
+            account_holder: r.account_holder,
+            amended_from_iban: r
+                .amended_from_iban
+                .map(|i| i.parse().map_err(|_| bad("amended_from_iban")))
+                .transpose()?,
+            successful_collections: r.successful_collections,
+            last_first_failed: r.last_first_failed,
+            members: parse_members(r.members.as_deref().unwrap_or_default())?,
+        })
+    }
 }
 
 /// One member's part of a contribution: participant, saving, fee (including the premium) and
@@ -266,23 +331,39 @@ pub struct NewContribution {
     pub lines: Vec<ContributionLine>,
 }
 
-/// Rows per multi-row insert.
+/// Rows per multi-row insert or `IN` list.
 const CHUNK_ROWS: usize = 400;
 
+/// Contributions per insert: 13,000 parameters, under the 32,766 of SQLite and 65,535 of
+/// PostgreSQL; fewer, larger statements mean fewer round trips to SQLite's worker thread.
+const CONTRIBUTIONS_PER_INSERT: usize = 1_000;
+
+/// Contribution lines per insert: 10,000 parameters.
+const LINES_PER_INSERT: usize = 2_000;
+
 fn values(backend: Backend, rows: usize, columns: usize, extra: &str) -> String {
-    (0..rows)
-        .map(|r| {
-            let params = (0..columns)
-                .map(|c| match backend {
-                    Backend::Sqlite => "?".to_owned(),
-                    Backend::Postgres => format!("${}", r * columns + c + 1),
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!("({params}{extra})")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(rows * (columns * 6 + extra.len() + 4));
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            match backend {
+                Backend::Sqlite => out.push('?'),
+                Backend::Postgres => {
+                    let _ = write!(out, "${}", r * columns + c + 1);
+                }
+            }
+        }
+        out.push_str(extra);
+        out.push(')');
+    }
+    out
 }
 
 /// Stores contributions and their lines (multi-row inserts).
@@ -294,14 +375,22 @@ pub async fn insert_contributions(
 ) -> Result<(), Error> {
     grant.require(None, &[DataCategory::Financial], Action::Change)?;
     let backend = tx.backend();
-    for chunk in contributions.chunks(CHUNK_ROWS) {
-        let sql = format!(
+    let sql_of = |rows| {
+        format!(
             "INSERT INTO contribution (contribution_id, collection_run_id, contract_id, \
              mandate_id, end_to_end_id, sequence_type, amount_cents, amendment_from_iban, \
              debtor_iban, debtor_name, mandate_signed_on, created_at_ms, updated_at_ms, \
              contribution_status) VALUES {}",
-            values(backend, chunk.len(), 13, ", 'sent'")
-        );
+            values(backend, rows, 13, ", 'sent'")
+        )
+    };
+    let full = sql_of(CONTRIBUTIONS_PER_INSERT);
+    for chunk in contributions.chunks(CONTRIBUTIONS_PER_INSERT) {
+        let sql = if chunk.len() == CONTRIBUTIONS_PER_INSERT {
+            full.clone()
+        } else {
+            sql_of(chunk.len())
+        };
         on_tx!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
             for x in chunk {
@@ -327,12 +416,20 @@ pub async fn insert_contributions(
         .iter()
         .flat_map(|x| x.lines.iter().map(move |l| (x.id, l)))
         .collect();
-    for chunk in lines.chunks(CHUNK_ROWS) {
-        let sql = format!(
+    let sql_of = |rows| {
+        format!(
             "INSERT INTO contribution_line (contribution_id, participant_id, saving_cents, \
              fee_cents, premium_cents) VALUES {}",
-            values(backend, chunk.len(), 5, "")
-        );
+            values(backend, rows, 5, "")
+        )
+    };
+    let full = sql_of(LINES_PER_INSERT);
+    for chunk in lines.chunks(LINES_PER_INSERT) {
+        let sql = if chunk.len() == LINES_PER_INSERT {
+            full.clone()
+        } else {
+            sql_of(chunk.len())
+        };
         on_tx!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
             for (id, (p, saving, fee, premium)) in chunk {
@@ -402,28 +499,45 @@ struct FileRow {
     amendment_from_iban: Option<String>,
 }
 
-/// A page of a run's debits of one sequence type, in end-to-end id order.
+/// A page of a run's debits of one sequence type, in end-to-end id order, with end-to-end ids
+/// strictly between the bounds of `range` (after, before), which must enclose the run's ids.
 pub async fn file_debits_page(
     tx: &mut Tx,
     grant: &Grant,
     run: Uuid,
     sequence_type: &str,
-    after_end_to_end_id: &str,
+    range: (&str, &str),
     limit: i64,
 ) -> Result<Vec<FileDebit>, Error> {
-    const SQL: &str = "SELECT end_to_end_id, amount_cents, mandate_id, \
+    // SQLite would take the run's rows through the (run, contract) index and sort all of them
+    // for every page; `+collection_run_id` keeps that index out, so the pages walk the
+    // end-to-end id index within the range instead.
+    const SQLITE: &str = "SELECT end_to_end_id, amount_cents, mandate_id, \
+         mandate_signed_on AS signed_on, debtor_iban AS iban, debtor_name AS account_holder, \
+         amendment_from_iban FROM contribution \
+         WHERE +collection_run_id = $1 AND sequence_type = $2 AND end_to_end_id > $3 \
+         AND end_to_end_id < $4 ORDER BY end_to_end_id LIMIT $5";
+    const POSTGRES: &str = "SELECT end_to_end_id, amount_cents, mandate_id, \
          mandate_signed_on AS signed_on, debtor_iban AS iban, debtor_name AS account_holder, \
          amendment_from_iban FROM contribution \
          WHERE collection_run_id = $1 AND sequence_type = $2 AND end_to_end_id > $3 \
-         ORDER BY end_to_end_id LIMIT $4";
+         AND end_to_end_id < $4 ORDER BY end_to_end_id LIMIT $5";
     grant.require(None, &[DataCategory::Financial], Action::Read)?;
-    let rows: Vec<FileRow> = on_tx!(tx, c => sqlx::query_as(SQL)
-        .bind(run)
-        .bind(sequence_type)
-        .bind(after_end_to_end_id)
-        .bind(limit)
-        .fetch_all(&mut *c)
-        .await)?;
+    let sql = match tx.backend() {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    let rows: Vec<FileRow> = on_tx!(tx, c => {
+        let rows = sqlx::query(sql)
+            .bind(run)
+            .bind(sequence_type)
+            .bind(range.0)
+            .bind(range.1)
+            .bind(limit)
+            .fetch_all(&mut *c)
+            .await?;
+        decode_after_fetch(&rows)
+    })?;
     rows.into_iter()
         .map(|r| {
             let bad = |col| corrupt("contribution", col);
@@ -547,34 +661,29 @@ pub async fn failures_in_a_row(tx: &mut Tx, contract: ContractId) -> Result<u32,
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// Missed contributions to collect again ("retry in the next run"): for the given contracts, each
-/// returned contribution whose reminder step is `retry_next_run` and that no later run has
-/// retried yet, with its lines.
+/// Missed contributions to collect again ("retry in the next run"): for the contracts from
+/// `first` to `last` in id order, each returned contribution whose reminder step is
+/// `retry_next_run` and that no later run has retried yet, with its lines.
 pub async fn pending_retries(
     tx: &mut Tx,
-    contracts: &[ContractId],
+    first: ContractId,
+    last: ContractId,
 ) -> Result<Vec<(ContractId, Uuid, ContributionLine)>, Error> {
-    let mut out = Vec::new();
-    let backend = tx.backend();
-    for chunk in contracts.chunks(CHUNK_ROWS) {
-        let list = values(backend, chunk.len(), 1, "");
-        let sql = format!(
-            "SELECT r.contract_id, r.contribution_id, l.participant_id, l.saving_cents, \
-             l.fee_cents, l.premium_cents FROM reminder r JOIN contribution_line l \
-             ON l.contribution_id = r.contribution_id WHERE r.reminder_step = 'retry_next_run' \
-             AND r.retried_by_contribution_id IS NULL AND r.contract_id IN ({}) \
-             ORDER BY r.contract_id, r.contribution_id, l.participant_id",
-            list.replace(['(', ')'], "")
-        );
-        type Row = (Uuid, Uuid, Uuid, i64, i64, i64);
-        let rows: Vec<Row> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
-            for contract in chunk {
-                q = q.bind(contract.uuid());
-            }
-            q.fetch_all(&mut *c).await
-        })?;
-        out.extend(rows.into_iter().map(|(contract, id, p, s, f, pr)| {
+    const SQL: &str = "SELECT r.contract_id, r.contribution_id, l.participant_id, \
+         l.saving_cents, l.fee_cents, l.premium_cents FROM reminder r JOIN contribution_line l \
+         ON l.contribution_id = r.contribution_id WHERE r.reminder_step = 'retry_next_run' \
+         AND r.retried_by_contribution_id IS NULL \
+         AND r.contract_id >= $1 AND r.contract_id <= $2 \
+         ORDER BY r.contract_id, r.contribution_id, l.participant_id";
+    type Row = (Uuid, Uuid, Uuid, i64, i64, i64);
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(first.uuid())
+        .bind(last.uuid())
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(contract, id, p, s, f, pr)| {
             (
                 ContractId::from_uuid(contract),
                 id,
@@ -585,9 +694,8 @@ pub async fn pending_retries(
                     Cents::new(pr),
                 ),
             )
-        }));
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// Marks missed contributions as collected again by a new contribution.

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId, PayeeId};
-use ixorg_domain::ledger::{AccountKind, AccountState, Book, LedgerError, PostOutcome, Transfer};
+use ixorg_domain::ledger::{
+    AccountKind, AccountState, BalanceChanges, Book, LedgerError, PostOutcome, Transfer,
+};
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
@@ -187,6 +189,13 @@ pub async fn set_credit_line(
 /// under SQLite's limit of 32,766.
 const CHUNK_ROWS: usize = 200;
 
+/// Transfers per insert: 11,000 bind parameters, under the 32,766 of SQLite and 65,535 of
+/// PostgreSQL; fewer, larger statements mean fewer round trips to SQLite's worker thread.
+const TRANSFERS_PER_INSERT: usize = 1_000;
+
+/// Balances per update: 2,001 bind parameters.
+const BALANCES_PER_UPDATE: usize = 1_000;
+
 /// Posts transfers in order, in the caller's transaction, and returns each one's outcome.
 ///
 /// `ids[i]` is the id given to `transfers[i]` if it is applied now. A refused transfer changes
@@ -215,10 +224,52 @@ pub async fn post_batch(
         .zip(ids)
         .map(|(t, id)| book.post(*id, t.clone()))
         .collect();
-    let new_head = insert_transfers(tx, book.applied(), head, now_ms).await?;
+    let applied = book.applied().iter().map(|(id, t)| (*id, t));
+    let new_head = insert_transfers(tx, applied, head, now_ms).await?;
     update_balances(tx, &book, &accounts, now_ms).await?;
     chain::set_head(tx, Chain::LedgerTransfer, new_head).await?;
     Ok(outcomes)
+}
+
+/// Posts transfers whose idempotency keys are new by construction (for example keys made from
+/// the end-to-end ids of a collection run created in this transaction), in order, in the
+/// caller's transaction; every one must apply.
+///
+/// Unlike [`post_batch`] it neither looks the keys up nor loads the credited accounts: the
+/// debited accounts are loaded and checked by the ledger's rules ([`BalanceChanges`]), and each
+/// credited balance is raised by its change in the database. A key that exists after all (or
+/// twice in the batch) fails the insert on the unique key index, so nothing is ever posted
+/// twice: the error leaves the transaction to be rolled back.
+///
+/// # Errors
+/// [`Error::Ledger`] for the first transfer the rules refuse (nothing is written then); a
+/// database error, among them the unique-key violation.
+pub async fn post_new_batch(
+    tx: &mut Tx,
+    transfers: &[Transfer],
+    ids: &[LedgerTransferId],
+    now_ms: i64,
+) -> Result<(), Error> {
+    assert_eq!(transfers.len(), ids.len(), "BUG: one id per transfer");
+    if transfers.is_empty() {
+        return Ok(());
+    }
+    let head = chain::lock_head(tx, Chain::LedgerTransfer).await?;
+    let mut debited: Vec<LedgerAccountId> = transfers.iter().map(|t| t.debit).collect();
+    debited.sort_unstable();
+    debited.dedup();
+    let mut changes = BalanceChanges::new();
+    for account in load_accounts_by_id(tx, &debited).await?.values() {
+        changes.load(account.id, account.state());
+    }
+    for t in transfers {
+        changes.post(t)?;
+    }
+    let changes = changes.changes()?;
+    let new_head = insert_transfers(tx, ids.iter().copied().zip(transfers), head, now_ms).await?;
+    add_to_balances(tx, &changes, now_ms).await?;
+    chain::set_head(tx, Chain::LedgerTransfer, new_head).await?;
+    Ok(())
 }
 
 /// Posts one transfer; a refusal is an error.
@@ -301,6 +352,14 @@ async fn load_accounts(
         transfers.iter().flat_map(|t| [t.debit, t.credit]).collect();
     wanted.sort_unstable();
     wanted.dedup();
+    load_accounts_by_id(tx, &wanted).await
+}
+
+/// The accounts of `wanted` (sorted, without duplicates) that exist.
+async fn load_accounts_by_id(
+    tx: &mut Tx,
+    wanted: &[LedgerAccountId],
+) -> Result<HashMap<LedgerAccountId, Account>, Error> {
     let mut out = HashMap::with_capacity(wanted.len());
     for chunk in wanted.chunks(CHUNK_ROWS) {
         let sql = format!(
@@ -357,9 +416,9 @@ struct Prepared<'a> {
     hash: Hash,
 }
 
-async fn insert_transfers(
+async fn insert_transfers<'a>(
     tx: &mut Tx,
-    applied: &[(LedgerTransferId, Transfer)],
+    applied: impl ExactSizeIterator<Item = (LedgerTransferId, &'a Transfer)>,
     head: Head,
     now_ms: i64,
 ) -> Result<Head, Error> {
@@ -390,16 +449,13 @@ async fn insert_transfers(
         prev = hash;
     }
     let backend = tx.backend();
-    for chunk in prepared.chunks(CHUNK_ROWS) {
-        let values = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(backend, i * 11 + 1, 11)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO ledger_transfer (sequence, ledger_transfer_id, idempotency_key, \
-             debit_account_id, credit_account_id, amount_cents, transfer_kind, \
-             reverses_transfer_id, posted_at_ms, prev_hash, entry_hash) VALUES {values}"
-        );
+    let full_sql = insert_transfers_sql(backend, TRANSFERS_PER_INSERT);
+    for chunk in prepared.chunks(TRANSFERS_PER_INSERT) {
+        let sql = if chunk.len() == TRANSFERS_PER_INSERT {
+            full_sql.clone()
+        } else {
+            insert_transfers_sql(backend, chunk.len())
+        };
         on_tx!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
             for p in chunk {
@@ -425,6 +481,19 @@ async fn insert_transfers(
     })
 }
 
+/// The multi-row insert of `rows` transfers.
+fn insert_transfers_sql(backend: Backend, rows: usize) -> String {
+    let values = (0..rows)
+        .map(|i| format!("({})", placeholders(backend, i * 11 + 1, 11)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO ledger_transfer (sequence, ledger_transfer_id, idempotency_key, \
+         debit_account_id, credit_account_id, amount_cents, transfer_kind, \
+         reverses_transfer_id, posted_at_ms, prev_hash, entry_hash) VALUES {values}"
+    )
+}
+
 async fn update_balances(
     tx: &mut Tx,
     book: &Book,
@@ -438,23 +507,69 @@ async fn update_balances(
         .collect();
     // A fixed order keeps lock acquisition deterministic.
     changed.sort_unstable();
+    write_balances(tx, &changed, BalanceWrite::Set, now_ms).await
+}
+
+/// Adds each change (in account order) to its account's cached balance.
+async fn add_to_balances(
+    tx: &mut Tx,
+    changes: &[(LedgerAccountId, Cents)],
+    now_ms: i64,
+) -> Result<(), Error> {
+    write_balances(tx, changes, BalanceWrite::Add, now_ms).await
+}
+
+/// Whether [`write_balances`] sets a balance or adds to it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BalanceWrite {
+    Set,
+    Add,
+}
+
+/// The `UPDATE … FROM (VALUES …)` of `rows` balances, in the backend's dialect.
+fn write_balances_sql(backend: Backend, rows: usize, how: BalanceWrite) -> String {
+    match (backend, how) {
+        (Backend::Sqlite, _) => format!(
+            "UPDATE ledger_account SET balance_cents = {}v.column2, updated_at_ms = ? \
+             FROM (VALUES {}) AS v WHERE ledger_account.ledger_account_id = v.column1",
+            if how == BalanceWrite::Add {
+                "balance_cents + "
+            } else {
+                ""
+            },
+            vec!["(?, ?)"; rows].join(", ")
+        ),
+        (Backend::Postgres, _) => format!(
+            "UPDATE ledger_account AS a SET balance_cents = {}v.balance, updated_at_ms = $1 \
+             FROM (VALUES {}) AS v(id, balance) WHERE a.ledger_account_id = v.id",
+            if how == BalanceWrite::Add {
+                "a.balance_cents + "
+            } else {
+                ""
+            },
+            (0..rows)
+                .map(|i| format!("(${}::uuid, ${}::bigint)", 2 + 2 * i, 3 + 2 * i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Writes cached balances (sorted by account, so locks are taken in a fixed order), one
+/// statement per chunk.
+async fn write_balances(
+    tx: &mut Tx,
+    balances: &[(LedgerAccountId, Cents)],
+    how: BalanceWrite,
+    now_ms: i64,
+) -> Result<(), Error> {
     let backend = tx.backend();
-    for chunk in changed.chunks(CHUNK_ROWS) {
-        // One statement per chunk: `UPDATE … FROM (VALUES …)`, in each dialect.
-        let sql = match backend {
-            Backend::Sqlite => format!(
-                "UPDATE ledger_account SET balance_cents = v.column2, updated_at_ms = ? \
-                 FROM (VALUES {}) AS v WHERE ledger_account.ledger_account_id = v.column1",
-                vec!["(?, ?)"; chunk.len()].join(", ")
-            ),
-            Backend::Postgres => format!(
-                "UPDATE ledger_account AS a SET balance_cents = v.balance, updated_at_ms = $1 \
-                 FROM (VALUES {}) AS v(id, balance) WHERE a.ledger_account_id = v.id",
-                (0..chunk.len())
-                    .map(|i| format!("(${}::uuid, ${}::bigint)", 2 + 2 * i, 3 + 2 * i))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+    let full_sql = write_balances_sql(backend, BALANCES_PER_UPDATE, how);
+    for chunk in balances.chunks(BALANCES_PER_UPDATE) {
+        let sql = if chunk.len() == BALANCES_PER_UPDATE {
+            full_sql.clone()
+        } else {
+            write_balances_sql(backend, chunk.len(), how)
         };
         let updated = on_tx!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(now_ms);

@@ -192,6 +192,69 @@ db_test!(
 );
 
 db_test!(
+    a_run_with_first_and_recurring_debits_is_written_again_byte_for_byte_and_leaves_no_spool_files,
+    async |t: TestDb| {
+        // Arrange: one household settled in December (recurring in January), one new.
+        let ctx = with_operator(&t).await;
+        register(&ctx).await;
+        let december = temp("two-dec");
+        ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &december, &|_| {})
+            .await
+            .expect("collect december");
+        let statement = temp("two-stmt");
+        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+            .await
+            .expect("bank");
+        reconcile(&ctx, &std::fs::read(&statement).expect("read"))
+            .await
+            .expect("reconcile");
+        let mut second = crate::household();
+        second.start_date = date!(2027 - 01 - 01);
+        second.iban = "NL02ABNA0123456789".parse().expect("iban");
+        for (i, member) in second.members.iter_mut().enumerate() {
+            member.surname = "Bakker".to_owned();
+            member.bsn = None;
+            member.date_of_birth = date!(1990 - 01 - 01) + time::Duration::days(i as i64);
+        }
+        ixorg_app::participants::register_household(
+            &ctx,
+            ixorg_domain::privacy::Actor::System("test".into()),
+            second,
+        )
+        .await
+        .expect("register the second household");
+        let january = temp("two-jan");
+        // Act
+        let first = ixorg_app::collections::collect(&ctx, date!(2027 - 01 - 04), &january, &|_| {})
+            .await
+            .expect("collect january");
+        let again = temp("two-jan-again");
+        let rerun = ixorg_app::collections::collect(&ctx, date!(2027 - 01 - 04), &again, &|_| {})
+            .await
+            .expect("collect january again");
+        // Assert
+        assert!(first.created && !rerun.created);
+        assert_eq!(first.run.transactions, 2);
+        let text = std::fs::read_to_string(&january).expect("read");
+        let frst = text.find("<SeqTp>FRST</SeqTp>").expect("a first debit");
+        let rcur = text.find("<SeqTp>RCUR</SeqTp>").expect("a recurring debit");
+        assert!(frst < rcur, "blocks in the order of their codes");
+        xmllint("pain.008.001.02.xsd", &january);
+        assert_eq!(text, std::fs::read_to_string(&again).expect("read again"));
+        for sequence in ["FRST", "RCUR"] {
+            let spool = january.with_extension(format!("{sequence}.partial"));
+            assert!(!spool.exists(), "{} is left behind", spool.display());
+        }
+        assert!(
+            ixorg_app::audit::verify(&ctx)
+                .await
+                .expect("audit")
+                .is_sound()
+        );
+    }
+);
+
+db_test!(
     a_returned_collection_is_reversed_and_starts_the_reminder_flow_and_a_second_import_changes_nothing,
     async |t: TestDb| {
         let ctx = with_operator(&t).await;

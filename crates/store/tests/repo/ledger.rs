@@ -78,6 +78,136 @@ db_test!(
 );
 
 db_test!(
+    new_transfers_raise_the_credited_balances_and_the_ledger_verifies,
+    async |t: TestDb| {
+        // Arrange
+        let db = t.db();
+        let a = open_accounts(db).await;
+        let mut tx = db.begin().await.expect("begin");
+        ledger::post(
+            &mut tx,
+            &transfer("before", a.bank, a.budget, 1_000),
+            transfer_id(1),
+            NOW_MS,
+        )
+        .await
+        .expect("an earlier transfer");
+        // Act
+        ledger::post_new_batch(
+            &mut tx,
+            &[
+                transfer("new-1", a.bank, a.budget, 3_000),
+                transfer("new-2", a.bank, a.payable, 500),
+                transfer("new-3", a.budget, a.payable, 200),
+            ],
+            &[transfer_id(2), transfer_id(3), transfer_id(4)],
+            NOW_MS,
+        )
+        .await
+        .expect("post the new transfers");
+        tx.commit().await.expect("commit");
+        // Assert
+        assert_eq!(balance(db, a.bank).await, -4_500);
+        assert_eq!(balance(db, a.budget).await, 3_800);
+        assert_eq!(balance(db, a.payable).await, 700);
+        let mut tx = db.begin_read().await.expect("begin a read");
+        let stored = ledger::transfers_page(&mut tx, 0, 100)
+            .await
+            .expect("the transfers");
+        let keys: Vec<&str> = stored.iter().map(|s| s.idempotency_key.as_str()).collect();
+        assert_eq!(keys, vec!["before", "new-1", "new-2", "new-3"]);
+        assert_eq!(
+            ledger::verify(&mut tx).await.expect("verify"),
+            Ok(LedgerSummary {
+                transfers: 4,
+                accounts: 3
+            })
+        );
+    }
+);
+
+db_test!(
+    a_new_transfer_whose_key_exists_fails_and_is_never_posted_twice,
+    async |t: TestDb| {
+        // Arrange
+        let db = t.db();
+        let a = open_accounts(db).await;
+        let mut tx = db.begin().await.expect("begin");
+        ledger::post(
+            &mut tx,
+            &transfer("k-1", a.bank, a.budget, 1_000),
+            transfer_id(1),
+            NOW_MS,
+        )
+        .await
+        .expect("the first posting");
+        tx.commit().await.expect("commit");
+        // Act
+        let mut tx = db.begin().await.expect("begin");
+        let again = ledger::post_new_batch(
+            &mut tx,
+            &[transfer("k-1", a.bank, a.budget, 1_000)],
+            &[transfer_id(2)],
+            NOW_MS,
+        )
+        .await;
+        tx.rollback().await.expect("roll back");
+        let mut tx = db.begin().await.expect("begin");
+        let twice = ledger::post_new_batch(
+            &mut tx,
+            &[
+                transfer("k-2", a.bank, a.budget, 10),
+                transfer("k-2", a.bank, a.budget, 10),
+            ],
+            &[transfer_id(3), transfer_id(4)],
+            NOW_MS,
+        )
+        .await;
+        tx.rollback().await.expect("roll back");
+        // Assert
+        assert!(again.is_err(), "an existing key must fail: {again:?}");
+        assert!(
+            twice.is_err(),
+            "a key twice in a batch must fail: {twice:?}"
+        );
+        assert_eq!(balance(db, a.budget).await, 1_000);
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM ledger_transfer").await, 1);
+    }
+);
+
+db_test!(
+    a_new_transfer_below_a_credit_line_is_refused_and_writes_nothing,
+    async |t: TestDb| {
+        // Arrange
+        let db = t.db();
+        let a = open_accounts(db).await;
+        // Act
+        let mut tx = db.begin().await.expect("begin");
+        let refused = ledger::post_new_batch(
+            &mut tx,
+            &[
+                transfer("ok", a.budget, a.payable, CREDIT_LINE_CENTS),
+                transfer("too-far", a.budget, a.payable, 1),
+            ],
+            &[transfer_id(1), transfer_id(2)],
+            NOW_MS,
+        )
+        .await;
+        tx.rollback().await.expect("roll back");
+        // Assert
+        assert!(
+            matches!(
+                refused,
+                Err(Error::Ledger(LedgerError::CreditLineExceeded { account })) if account == a.budget
+            ),
+            "{refused:?}"
+        );
+        assert_eq!(balance(db, a.budget).await, 0);
+        assert_eq!(scalar(db, "SELECT COUNT(*) FROM ledger_transfer").await, 0);
+    }
+);
+
+db_test!(
     a_budget_may_go_down_to_minus_its_credit_line_and_no_further,
     async |t: TestDb| {
         // Arrange
