@@ -66,9 +66,8 @@ struct Treatment {
     quantity_max: u64,
 }
 
-/// A dental practice's everyday mix, each at its 2026 maximum tariff.
-const TREATMENTS: [Treatment; 10] = [
-    treatment("C002", 2_851, false, None, 1),
+/// The treatments lines declare, each at its 2026 maximum tariff.
+const TREATMENTS: [Treatment; 9] = [
     treatment("C002", 2_851, false, None, 1),
     treatment("C003", 2_851, false, None, 1),
     treatment("M03", 1_681, false, None, 4),
@@ -79,6 +78,22 @@ const TREATMENTS: [Treatment; 10] = [
     treatment("H11", 5_627, true, None, 1),
     treatment("X21", 9_003, false, None, 1),
 ];
+
+/// Visits as indexes into [`TREATMENTS`], checkups twice as often: a check-up with a small
+/// X-ray and cleaning; a consult, anaesthesia and a filling or an extraction of one element;
+/// a check-up with a jaw overview X-ray.
+const VISITS: [[usize; LINES_PER_VISIT]; 6] = [
+    [0, 3, 2],
+    [0, 3, 2],
+    [1, 4, 5],
+    [1, 4, 6],
+    [1, 4, 7],
+    [0, 8, 2],
+];
+
+/// Lines of one visit: one participant, one day, one provider, as `generate mz301` writes
+/// three lines per verzekerde.
+const LINES_PER_VISIT: usize = 3;
 
 const fn treatment(
     code: &'static str,
@@ -108,6 +123,12 @@ pub struct ApiArgs {
     /// Declaration lines per request.
     #[arg(long, default_value_t = 50)]
     lines_per_request: usize,
+    /// Offered load in lines per second, spread evenly over the clients: each client sends on
+    /// a fixed schedule and a request's latency counts from its scheduled time, so a server
+    /// that falls behind shows it in the latency (as `wrk2 -R` does). Default: every client
+    /// sends its next request as soon as the answer to the last one is in (as `wrk` does).
+    #[arg(long)]
+    rate: Option<u64>,
     /// Number of participants generated before the run.
     #[arg(long, default_value_t = 20_000)]
     participants: u64,
@@ -170,6 +191,11 @@ fn check(args: &ApiArgs) -> anyhow::Result<()> {
     anyhow::ensure!(
         (1..=lines_max).contains(&args.lines_per_request),
         "--lines-per-request is 1 to {lines_max}"
+    );
+    anyhow::ensure!(
+        args.rate
+            .is_none_or(|rate| (1..=10_000_000).contains(&rate)),
+        "--rate is 1 to 10,000,000 lines per second"
     );
     anyhow::ensure!(
         (1..=5_000_000).contains(&args.participants),
@@ -257,6 +283,10 @@ struct Plan {
     lines_per_request: usize,
     clients: usize,
     duration: Duration,
+    /// With `--rate`: the offered lines per second, and the time between two requests of
+    /// one client.
+    rate: Option<u64>,
+    interval: Option<Duration>,
     /// Lines accepted with 201 so far, for the progress bar.
     lines_done: AtomicU64,
 }
@@ -287,42 +317,74 @@ impl Plan {
             lines_per_request: args.lines_per_request,
             clients: args.clients,
             duration: Duration::from_secs(args.seconds),
+            rate: args.rate,
+            interval: args.rate.map(|rate| {
+                let lines = (args.clients * args.lines_per_request) as u64;
+                Duration::from_micros((lines * 1_000_000 / rate).max(1))
+            }),
             lines_done: AtomicU64::new(0),
         })
     }
 
-    /// The JSON body of request `request` of client `client`: unique references, random
-    /// participants, treatments and dates.
+    /// The JSON body of request `request` of client `client`: visits of random participants
+    /// on random days, with unique references.
     fn body(&self, rng: &mut Rng, client: usize, request: u64) -> String {
         let mut body = format!(r#"{{"sender_reference":"B{client}-{request}","lines":["#);
-        for n in 0..self.lines_per_request {
-            if n > 0 {
-                body.push(',');
+        let mut n = 0;
+        while n < self.lines_per_request {
+            let visit = Visit {
+                number: rng.pick(&self.numbers).as_str(),
+                provider: rng.pick::<&str>(&PROVIDER_AGBS),
+                date: self.last_date
+                    - time::Duration::days(
+                        i64::try_from(rng.below(u64::from(self.days))).unwrap_or(0),
+                    ),
+                element: format!("{}{}", 1 + rng.below(4), 1 + rng.below(8)),
+            };
+            let codes = rng.pick(&VISITS);
+            for t in codes.iter().take(self.lines_per_request - n) {
+                if n > 0 {
+                    body.push(',');
+                }
+                let reference = format!("L{client}-{request}-{n}");
+                visit.push_line(&mut body, &reference, &TREATMENTS[*t], rng);
+                n += 1;
             }
-            let number = rng.pick(&self.numbers);
-            let provider = rng.pick(&PROVIDER_AGBS);
-            let back = rng.below(u64::from(self.days));
-            let date = self.last_date - time::Duration::days(i64::try_from(back).unwrap_or(0));
-            let t = rng.pick(&TREATMENTS);
-            let quantity = 1 + rng.below(t.quantity_max);
-            let amount = t.tariff_cents * i64::try_from(quantity).unwrap_or(1);
-            body.push_str(&format!(
-                r#"{{"reference":"L{client}-{request}-{n}","participant_number":"{number}","provider_agb":"{provider}","treatment_date":"{date}","code":"{code}","quantity":{quantity},"unit_tariff":"{unit}","amount":"{amount}""#,
-                code = t.code,
-                unit = euro(t.tariff_cents),
-                amount = euro(amount),
-            ));
-            if t.per_element {
-                let element = format!("{}{}", 1 + rng.below(4), 1 + rng.below(8));
-                body.push_str(&format!(r#","element":"{element}""#));
-            }
-            if let Some(surface) = t.surface {
-                body.push_str(&format!(r#","surface":"{surface}""#));
-            }
-            body.push('}');
         }
         body.push_str("]}");
         body
+    }
+}
+
+/// What the lines of one visit share.
+struct Visit<'a> {
+    number: &'a str,
+    provider: &'a str,
+    date: Date,
+    element: String,
+}
+
+impl Visit<'_> {
+    /// Appends one line of treatment `t` as JSON.
+    fn push_line(&self, body: &mut String, reference: &str, t: &Treatment, rng: &mut Rng) {
+        let quantity = 1 + rng.below(t.quantity_max);
+        let amount = t.tariff_cents * i64::try_from(quantity).unwrap_or(1);
+        body.push_str(&format!(
+            r#"{{"reference":"{reference}","participant_number":"{number}","provider_agb":"{provider}","treatment_date":"{date}","code":"{code}","quantity":{quantity},"unit_tariff":"{unit}","amount":"{amount}""#,
+            number = self.number,
+            provider = self.provider,
+            date = self.date,
+            code = t.code,
+            unit = euro(t.tariff_cents),
+            amount = euro(amount),
+        ));
+        if t.per_element {
+            body.push_str(&format!(r#","element":"{}""#, self.element));
+        }
+        if let Some(surface) = t.surface {
+            body.push_str(&format!(r#","surface":"{surface}""#));
+        }
+        body.push('}');
     }
 }
 
@@ -392,7 +454,13 @@ fn count_outcomes(body: &[u8], outcomes: &mut [u64; 4]) {
 
 /// One client: requests one after the other on a keep-alive connection until the deadline.
 /// After a failed exchange the connection is opened again.
-async fn client(plan: Arc<Plan>, index: usize, deadline: Instant) -> ClientRun {
+async fn client(plan: Arc<Plan>, index: usize, started: Instant) -> ClientRun {
+    let deadline = started + plan.duration;
+    // With a rate, the clients' schedules are staggered evenly over one interval.
+    let mut scheduled = plan.interval.map(|interval| {
+        let offset = interval.as_micros() * index as u128 / plan.clients as u128;
+        started + Duration::from_micros(u64::try_from(offset).unwrap_or(0))
+    });
     let mut run = ClientRun::default();
     let mut rng = Rng::new(1_000 + index as u64);
     let mut connection: Option<TcpStream> = None;
@@ -412,7 +480,17 @@ async fn client(plan: Arc<Plan>, index: usize, deadline: Instant) -> ClientRun {
         if connection.is_none() {
             connection = connect(&plan.addr).await.ok();
         }
-        let started = Instant::now();
+        let started = match (scheduled, plan.interval) {
+            (Some(at), Some(interval)) => {
+                if at >= deadline {
+                    break;
+                }
+                tokio::time::sleep_until(at.into()).await;
+                scheduled = Some(at + interval);
+                at
+            }
+            _ => Instant::now(),
+        };
         let answer = match connection.as_mut() {
             Some(stream) => {
                 let exchange = exchange(stream, &head, &body, &mut buffer);
@@ -503,9 +581,8 @@ async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::Resu
 /// Runs every client until the plan's duration has passed and merges what they measured.
 async fn load(plan: &Arc<Plan>, bar: &ProgressBar) -> anyhow::Result<Load> {
     let started = Instant::now();
-    let deadline = started + plan.duration;
     let tasks: Vec<_> = (0..plan.clients)
-        .map(|index| tokio::spawn(client(Arc::clone(plan), index, deadline)))
+        .map(|index| tokio::spawn(client(Arc::clone(plan), index, started)))
         .collect();
     let ticker = {
         let (plan, bar) = (Arc::clone(plan), bar.clone());
@@ -528,6 +605,8 @@ async fn load(plan: &Arc<Plan>, bar: &ProgressBar) -> anyhow::Result<Load> {
 /// What all clients measured together.
 struct Load {
     clients: usize,
+    /// The offered rate (`--rate`), if any.
+    rate: Option<u64>,
     lines_per_request: usize,
     requests: u64,
     created: u64,
@@ -546,6 +625,7 @@ impl Load {
     fn merge(plan: &Plan, runs: Vec<ClientRun>, elapsed: Duration) -> Load {
         let mut load = Load {
             clients: plan.clients,
+            rate: plan.rate,
             lines_per_request: plan.lines_per_request,
             requests: 0,
             created: 0,
@@ -605,10 +685,14 @@ impl Load {
             .map(|(name, n)| format!("{n} {name}"))
             .collect();
         let ms = self.elapsed.as_millis();
+        let pace = self.rate.map_or_else(
+            || "back to back".to_owned(),
+            |rate| format!("offered {rate} lines/s"),
+        );
         format!(
-            "bench api: {} clients × {} lines per request for {}.{:02} s: {} requests, {} \
-             created, {errors}; {} lines = {} lines/s; latency p50 {} ms, p90 {} ms, p99 {} \
-             ms, max {} ms; lines {}; database {database}",
+            "bench api: {} clients × {} lines per request, {pace}, for {}.{:02} s: {} \
+             requests, {} created, {errors}; {} lines = {} lines/s; latency p50 {} ms, p90 {} \
+             ms, p99 {} ms, max {} ms; lines {}; database {database}",
             self.clients,
             self.lines_per_request,
             ms / 1_000,

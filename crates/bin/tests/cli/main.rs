@@ -384,7 +384,7 @@ fn the_api_benchmark_posts_batches_through_the_server_and_every_answered_line_is
     let stdout = text(&out.stdout);
     let line = stdout
         .lines()
-        .find(|l| l.starts_with("bench api: 2 clients × 5 lines"))
+        .find(|l| l.starts_with("bench api: 2 clients × 5 lines per request"))
         .unwrap_or_else(|| panic!("a result line: {stdout}"));
     assert!(line.contains(" lines/s;"), "{line}");
     assert!(line.contains(", 0 errors;"), "{line}");
