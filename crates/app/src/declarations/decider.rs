@@ -429,13 +429,15 @@ impl<'c> Decider<'c> {
             })
             .collect();
         let first = self.batch.line_count;
+        let ids = self.ctx.ids.new_uuids(items.len());
         let lines: Vec<NewLine<'_>> = items
             .iter()
             .zip(decisions)
             .zip(of_item)
+            .zip(ids)
             .enumerate()
-            .map(|(n, ((item, decision), subject))| NewLine {
-                id: self.ctx.ids.new_uuid(),
+            .map(|(n, (((item, decision), subject), id))| NewLine {
+                id,
                 line_number: first + i64::try_from(n + 1).unwrap_or(i64::MAX),
                 record_number: item.record.and_then(|r| i64::try_from(r).ok()),
                 participant: subject.map(|i| self.found[i].participant),
@@ -491,16 +493,19 @@ impl<'c> Decider<'c> {
                 });
             }
         }
+        // The keys name this batch, made in this transaction: new by construction, so the bulk
+        // path applies (the unique key index still refuses a second posting).
         for chunk in transfers.chunks(crate::ledger::BATCH_TRANSFERS_MAX) {
-            let ids: Vec<LedgerTransferId> = chunk
-                .iter()
-                .map(|_| LedgerTransferId::from_uuid(self.ctx.ids.new_uuid()))
+            let ids: Vec<LedgerTransferId> = self
+                .ctx
+                .ids
+                .new_uuids(chunk.len())
+                .into_iter()
+                .map(LedgerTransferId::from_uuid)
                 .collect();
-            let outcomes =
-                ixorg_store::ledger::post_batch(tx, chunk, &ids, self.ctx.now_ms()).await?;
-            for outcome in outcomes {
-                outcome.map_err(|e| DecideError::Store(ixorg_store::Error::Ledger(e)))?;
-            }
+            ixorg_store::ledger::post_new_batch(tx, chunk, &ids, self.ctx.now_ms())
+                .await
+                .map_err(DecideError::from_store)?;
         }
         repo::set_batch_totals(tx, &self.batch).await?;
         Ok(self.batch)

@@ -242,7 +242,7 @@ fn hash_file(path: &Path) -> Result<Vec<u8>, ImportError> {
 }
 
 /// Lines decided per chunk.
-const CHUNK_LINES: usize = 20_000;
+const CHUNK_LINES: usize = 10_000;
 
 /// The second pass, in `tx`: the batch decided chunk by chunk, the MZ302 streamed to `temp`.
 async fn decide_file(
@@ -339,7 +339,7 @@ enum ReadChunk {
 }
 
 /// Chunks read ahead of the decider (each at most `chunk_lines` lines and its records).
-const CHUNKS_AHEAD: usize = 2;
+const CHUNKS_AHEAD: usize = 1;
 
 /// Reads and parses the file on its own thread while the decider works, chunk by chunk.
 fn spawn_reader(
