@@ -88,6 +88,19 @@ const SUBJECT_CATEGORIES: &[DataCategory] = &[
     DataCategory::Financial,
 ];
 
+/// Plans every statement of this transaction for its own values (PostgreSQL only). A batch
+/// keeps adding to `declaration_line` while it reads it back per chunk; a plan cached while the
+/// table was small would keep scanning it whole as it grows.
+pub async fn plan_each_statement(tx: &mut Tx) -> Result<(), Error> {
+    if tx.backend() == crate::Backend::Postgres {
+        on_tx!(tx, c => sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+            .execute(&mut *c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
 /// The participants with these numbers (unknown numbers are left out).
 pub async fn subjects_by_number(
     tx: &mut Tx,

@@ -173,6 +173,7 @@ impl<'c> Decider<'c> {
         // every other use case, so concurrent batches queue instead of deadlocking.
         let grants = batch_grants(ctx, tx, job).await?;
         chain::lock_head(tx, Chain::LedgerTransfer).await?;
+        repo::plan_each_statement(tx).await?;
         let tariffs = reference::tariff_table(tx).await?;
         let received_on = ctx.clock.today();
         let batch = Batch {
