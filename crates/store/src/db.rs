@@ -118,6 +118,29 @@ const SQLITE_PAGE_BYTES: u32 = 16_384;
 /// The longest a SQLite writer waits for the write lock before failing with "database is busy".
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How often the background task checkpoints the WAL into the database.
+const SQLITE_CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Checkpoints the WAL of a SQLite database in the background, `PASSIVE`: it copies what it can
+/// without waiting for readers or the writer, so no commit ever waits for it. Ends when the
+/// pool is closed.
+fn spawn_checkpointer(read: sqlx::SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SQLITE_CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if read.is_closed() {
+                return;
+            }
+            // A busy database or a closing pool only delays the next checkpoint.
+            let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&read)
+                .await;
+        }
+    });
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`). A SQLite file is
     /// created when missing. Does not migrate: call [`crate::migrate::run`].
@@ -171,12 +194,15 @@ impl Db {
                     write: pool,
                 }));
             }
+            // The writer never checkpoints in its commits: a checkpoint there stalls every
+            // writer queued behind it (tens to hundreds of ms after a large batch). A task
+            // checkpoints in the background instead (see `spawn_checkpointer`).
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None)
                 .acquire_timeout(SQLITE_BUSY_TIMEOUT)
-                .connect_with(connect.clone())
+                .connect_with(connect.clone().pragma("wal_autocheckpoint", "0"))
                 .await?;
             let read = SqlitePoolOptions::new()
                 .max_connections(options.connections_max)
@@ -185,6 +211,7 @@ impl Db {
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await?;
+            spawn_checkpointer(read.clone());
             Ok(Db::Sqlite(SqlitePools { read, write }))
         } else {
             Err(Error::UnsupportedUrl)
