@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::error::corrupt;
 use crate::gate::Grant;
+use crate::sql::{in_list, value_rows};
 use crate::{Backend, Error, Tx, on_tx};
 
 /// A collection run.
@@ -341,31 +342,6 @@ const CONTRIBUTIONS_PER_INSERT: usize = 1_000;
 /// Contribution lines per insert: 10,000 parameters.
 const LINES_PER_INSERT: usize = 2_000;
 
-fn values(backend: Backend, rows: usize, columns: usize, extra: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(rows * (columns * 6 + extra.len() + 4));
-    for r in 0..rows {
-        if r > 0 {
-            out.push_str(", ");
-        }
-        out.push('(');
-        for c in 0..columns {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            match backend {
-                Backend::Sqlite => out.push('?'),
-                Backend::Postgres => {
-                    let _ = write!(out, "${}", r * columns + c + 1);
-                }
-            }
-        }
-        out.push_str(extra);
-        out.push(')');
-    }
-    out
-}
-
 /// Stores contributions and their lines (multi-row inserts).
 pub async fn insert_contributions(
     tx: &mut Tx,
@@ -381,7 +357,7 @@ pub async fn insert_contributions(
              mandate_id, end_to_end_id, sequence_type, amount_cents, amendment_from_iban, \
              debtor_iban, debtor_name, mandate_signed_on, created_at_ms, updated_at_ms, \
              contribution_status) VALUES {}",
-            values(backend, rows, 13, ", 'sent'")
+            value_rows(backend, rows, 13, ", 'sent'")
         )
     };
     let full = sql_of(CONTRIBUTIONS_PER_INSERT);
@@ -420,7 +396,7 @@ pub async fn insert_contributions(
         format!(
             "INSERT INTO contribution_line (contribution_id, participant_id, saving_cents, \
              fee_cents, premium_cents) VALUES {}",
-            values(backend, rows, 5, "")
+            value_rows(backend, rows, 5, "")
         )
     };
     let full = sql_of(LINES_PER_INSERT);
@@ -806,7 +782,7 @@ pub async fn insert_bank_entries(
         let sql = format!(
             "INSERT INTO bank_entry (bank_file_id, entry_index, amount_cents, credit, \
              end_to_end_id, reason_code, match_outcome, contribution_id) VALUES {}",
-            values(backend, chunk.len(), 8, "")
+            value_rows(backend, chunk.len(), 8, "")
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()));
@@ -857,7 +833,7 @@ pub async fn contributions_by_end_to_end(
     let mut out = std::collections::HashMap::with_capacity(end_to_end_ids.len());
     let backend = tx.backend();
     for chunk in end_to_end_ids.chunks(CHUNK_ROWS) {
-        let list = values(backend, chunk.len(), 1, "").replace(['(', ')'], "");
+        let list = in_list(backend, 1, chunk.len());
         let sql = format!(
             "SELECT contribution_id, contract_id, mandate_id, sequence_type, amount_cents, \
              contribution_status, end_to_end_id FROM contribution WHERE end_to_end_id IN ({list})"
@@ -900,7 +876,7 @@ pub async fn settle_many(
 ) -> Result<(), Error> {
     let backend = tx.backend();
     for chunk in contributions.chunks(CHUNK_ROWS) {
-        let list = values(backend, chunk.len(), 1, "").replace(['(', ')'], "");
+        let list = in_list(backend, 1, chunk.len());
         let (first, rest) = match backend {
             Backend::Sqlite => ("?".to_owned(), list),
             Backend::Postgres => {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::chain::{self, Break, Canonical, Chain, Hash, Head};
 use crate::error::corrupt;
+use crate::sql::{in_list, value_rows};
 use crate::{Backend, Error, Tx, on_tx};
 
 /// A new account.
@@ -284,19 +285,6 @@ pub async fn post(
     Ok(outcome?)
 }
 
-/// `count` bind placeholders numbered from `from`: `$n` on PostgreSQL, `?` on SQLite. SQLite
-/// resolves a `$n` name by a linear search per parameter, which makes statements with thousands
-/// of parameters quadratic; anonymous `?` parameters bind by position.
-fn placeholders(backend: Backend, from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|i| match backend {
-            Backend::Sqlite => "?".to_owned(),
-            Backend::Postgres => format!("${i}"),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[derive(sqlx::FromRow)]
 struct KeyRow {
     ledger_transfer_id: Uuid,
@@ -318,7 +306,7 @@ async fn load_existing_keys(
             "SELECT ledger_transfer_id, idempotency_key, debit_account_id, credit_account_id, \
              amount_cents, transfer_kind, reverses_transfer_id FROM ledger_transfer \
              WHERE idempotency_key IN ({})",
-            placeholders(tx.backend(), 1, chunk.len())
+            in_list(tx.backend(), 1, chunk.len())
         );
         let rows: Vec<KeyRow> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
@@ -364,7 +352,7 @@ async fn load_accounts_by_id(
     for chunk in wanted.chunks(CHUNK_ROWS) {
         let sql = format!(
             "{ACCOUNT_COLUMNS} WHERE ledger_account_id IN ({})",
-            placeholders(tx.backend(), 1, chunk.len())
+            in_list(tx.backend(), 1, chunk.len())
         );
         let rows: Vec<AccountRow> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
@@ -483,10 +471,7 @@ async fn insert_transfers<'a>(
 
 /// The multi-row insert of `rows` transfers.
 fn insert_transfers_sql(backend: Backend, rows: usize) -> String {
-    let values = (0..rows)
-        .map(|i| format!("({})", placeholders(backend, i * 11 + 1, 11)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let values = value_rows(backend, rows, 11, "");
     format!(
         "INSERT INTO ledger_transfer (sequence, ledger_transfer_id, idempotency_key, \
          debit_account_id, credit_account_id, amount_cents, transfer_kind, \
