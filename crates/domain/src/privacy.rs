@@ -188,6 +188,9 @@ impl Role {
 pub enum Actor {
     /// A participant (logged in to the portal).
     Participant(ParticipantId),
+    /// A main participant acting for a further participant of their contract (a child under 16,
+    /// or an adult who agreed); the use case checks the relation before it asks the gate.
+    Representative(ParticipantId),
     /// A staff user.
     Staff(StaffUserId),
     /// A practice (or one of its providers) through its API token or pages.
@@ -207,6 +210,7 @@ impl Actor {
     pub fn kind(&self) -> &'static str {
         match self {
             Actor::Participant(_) => "participant",
+            Actor::Representative(_) => "representative",
             Actor::Staff(_) => "staff",
             Actor::Practice(_) => "practice",
             Actor::Intermediary(_) => "intermediary",
@@ -219,7 +223,7 @@ impl Actor {
     /// The actor's id as written to the access log (an id or a job name, never a person's name).
     pub fn id_text(&self) -> String {
         match self {
-            Actor::Participant(id) => id.to_string(),
+            Actor::Participant(id) | Actor::Representative(id) => id.to_string(),
             Actor::Staff(id) => id.to_string(),
             Actor::Practice(id) => id.to_string(),
             Actor::Intermediary(id) => id.to_string(),
@@ -467,6 +471,57 @@ impl Policy {
             &po_actions,
             Full,
         );
+        // The privacy officer carries out data-subject requests, a legal duty (GDPR art. 12-21):
+        // reads and exports everything about the requester, corrects checked fields, erases.
+        allow(
+            Role::PrivacyOfficer,
+            &[P::LegalObligation],
+            &own,
+            &[Read, Export],
+            Full,
+        );
+        let po_change = [
+            C::Identity,
+            C::Contact,
+            C::NationalId,
+            C::Financial,
+            C::ProviderLink,
+            C::Consent,
+            C::Account,
+            C::Care,
+            C::Technical,
+        ];
+        allow(
+            Role::PrivacyOfficer,
+            &[P::LegalObligation],
+            &po_change,
+            &[Change],
+            Full,
+        );
+        // Support sends promotional messages (only with marketing consent, checked by the gate),
+        // handles complaints and keeps the internal administration (participant number, login).
+        allow(Role::Support, &[P::Promotion], &id_contact, &[Read], Full);
+        allow(
+            Role::Support,
+            &[P::Complaints],
+            &id_contact,
+            &[Read, Change],
+            Full,
+        );
+        allow(
+            Role::Support,
+            &[P::InternalManagement],
+            &[C::Account, C::Identity],
+            &[Read],
+            Full,
+        );
+        allow(
+            Role::ClaimsAssessor,
+            &[P::Complaints],
+            &[C::Care, C::Identity],
+            &[Read],
+            Full,
+        );
         // Auditor: read-only financial records for the audit.
         allow(Role::Auditor, &[P::Audit], &[C::Financial], &[Read], Full);
         // Administrator: users and roles only, so no participant data at all.
@@ -534,6 +589,31 @@ impl Policy {
             &[P::LegalObligation],
             &own,
             &[Read, Change],
+            Full,
+        );
+        // Statistics read data only to count it; what leaves the job is aggregated.
+        let stats = [C::Identity, C::Contact, C::Care, C::Technical];
+        allow(Role::System, &[P::Statistics], &stats, &[Read], Full);
+        // Security: the technical data of site visits (kept short, then aggregated).
+        allow(
+            Role::System,
+            &[P::Security],
+            &[C::Technical],
+            &[Read, Change],
+            Full,
+        );
+        allow(
+            Role::System,
+            &[P::InternalManagement],
+            &[C::Account],
+            &[Read, Change],
+            Full,
+        );
+        allow(
+            Role::System,
+            &[P::Promotion],
+            &[C::Identity, C::Contact],
+            &[Read],
             Full,
         );
         Policy::from_rules(rules)

@@ -89,6 +89,12 @@ pub async fn authorize(
         )
     });
     let self_service = request.actor.is_subject(request.subject);
+    let decision = match (decision, request.subject) {
+        (Ok(views), Some(subject)) if !self_service => {
+            subject_rules(tx, &request, subject).await?.map(|()| views)
+        }
+        (decision, _) => decision,
+    };
     if !self_service {
         let outcome = match &decision {
             Ok(_) => Outcome::Allowed,
@@ -109,6 +115,44 @@ pub async fn authorize(
     Ok(decision.map(|views| Grant { request, views }))
 }
 
+/// Rules about one data subject that the role policy cannot know: a restricted participant's data
+/// is read only for `audit` and `legal_obligation` (GDPR art. 18), and promotion needs the
+/// participant's marketing consent, which an objection withdraws at once (art. 21).
+async fn subject_rules(
+    tx: &mut Tx,
+    request: &AccessRequest,
+    subject: ParticipantId,
+) -> Result<Result<(), Refusal>, Error> {
+    const RESTRICTED: &str =
+        "SELECT COUNT(*) FROM processing_restriction WHERE participant_id = $1";
+    const MARKETING: &str = "SELECT granted FROM consent_event \
+         WHERE participant_id = $1 AND consent_kind = 'marketing' \
+         ORDER BY sequence DESC LIMIT 1";
+    let exempt = matches!(
+        request.purpose,
+        Some(Purpose::Audit | Purpose::LegalObligation)
+    );
+    if !exempt {
+        let restricted: i64 = on_tx!(tx, c => sqlx::query_scalar(RESTRICTED)
+            .bind(subject.uuid())
+            .fetch_one(&mut *c)
+            .await)?;
+        if restricted > 0 {
+            return Ok(Err(Refusal::Rule("restricted")));
+        }
+    }
+    if request.purpose == Some(Purpose::Promotion) {
+        let granted: Option<bool> = on_tx!(tx, c => sqlx::query_scalar(MARKETING)
+            .bind(subject.uuid())
+            .fetch_optional(&mut *c)
+            .await)?;
+        if granted != Some(true) {
+            return Ok(Err(Refusal::Rule("no_marketing_consent")));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Rules that hold whatever the policy says: a participant acts only as a participant and only
 /// on their own data; nobody else acts in the participant role; staff act only in staff roles.
 fn consistency(request: &AccessRequest) -> Result<(), Refusal> {
@@ -120,7 +164,10 @@ fn consistency(request: &AccessRequest) -> Result<(), Refusal> {
                 Err(Refusal::Rule("not_own_data"))
             }
         }
-        (Actor::Participant(_), _) | (_, Role::Participant) => Err(Refusal::Rule("role_mismatch")),
+        (Actor::Representative(_), Role::Participant) => Ok(()),
+        (Actor::Participant(_) | Actor::Representative(_), _) | (_, Role::Participant) => {
+            Err(Refusal::Rule("role_mismatch"))
+        }
         (Actor::Staff(_), role) if !role.is_staff() => Err(Refusal::Rule("role_mismatch")),
         (Actor::Practice(_), role) if role != Role::Provider => Err(Refusal::Rule("role_mismatch")),
         (Actor::Intermediary(_), role) if role != Role::BillingIntermediary => {

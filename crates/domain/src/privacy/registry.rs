@@ -173,6 +173,7 @@ pub const TABLES: &[Table] = &[
             personal("practice_id", ProviderLink),
             meta("created_at_ms"),
             meta("updated_at_ms"),
+            meta("erased_at_ms"),
         ],
     },
     Table {
@@ -558,6 +559,92 @@ pub const TABLES: &[Table] = &[
             meta("updated_at_ms"),
         ],
     },
+    // 0004: data-subject rights.
+    Table {
+        name: "privacy_document",
+        columns: &[
+            meta("document_kind"),
+            meta("version"),
+            meta("published_on"),
+            meta("change_summary"),
+            meta("body"),
+            meta("created_at_ms"),
+        ],
+    },
+    Table {
+        name: "consent_event",
+        columns: &[
+            meta("sequence"),
+            key("consent_event_id"),
+            key("participant_id"),
+            personal("consent_kind", Consent),
+            personal("practice_id", Consent),
+            personal("provider_id", Consent),
+            personal("granted", Consent),
+            personal("document_version", Consent),
+            personal("source", Consent),
+            meta("recorded_at_ms"),
+        ],
+    },
+    Table {
+        name: "privacy_request",
+        columns: &[
+            key("privacy_request_id"),
+            key("participant_id"),
+            personal("request_type", PrivacyRecord),
+            personal("request_status", PrivacyRecord),
+            meta("received_at_ms"),
+            meta("due_on"),
+            key("owner_staff_user_id"),
+            personal("field_name", PrivacyRecord),
+            personal("proposed_identity", Identity),
+            personal("proposed_national_id", NationalId),
+            personal("proposed_iban", Financial),
+            personal("proposed_account_holder", Financial),
+            key("first_approver_staff_user_id"),
+            personal("outcome_summary", PrivacyRecord),
+            meta("closed_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "privacy_request_event",
+        columns: &[
+            meta("sequence"),
+            key("privacy_request_id"),
+            personal("event_kind", PrivacyRecord),
+            personal("actor_kind", PrivacyRecord),
+            personal("actor_id", PrivacyRecord),
+            personal("note", PrivacyRecord),
+            meta("recorded_at_ms"),
+        ],
+    },
+    Table {
+        name: "personal_data_change",
+        columns: &[
+            meta("sequence"),
+            key("participant_id"),
+            personal("field_name", PrivacyRecord),
+            personal("category", PrivacyRecord),
+            personal("old_identity", Identity),
+            personal("old_contact", Contact),
+            personal("old_national_id", NationalId),
+            personal("old_financial", Financial),
+            key("privacy_request_id"),
+            personal("actor_kind", PrivacyRecord),
+            personal("actor_id", PrivacyRecord),
+            meta("changed_at_ms"),
+        ],
+    },
+    Table {
+        name: "processing_restriction",
+        columns: &[
+            key("participant_id"),
+            key("privacy_request_id"),
+            personal("kept_categories", PrivacyRecord),
+            meta("restricted_at_ms"),
+        ],
+    },
 ];
 
 /// Looks a table up by name.
@@ -584,14 +671,22 @@ mod tests {
     }
 
     #[test]
-    fn the_bsn_is_only_stored_as_ciphertext_and_blind_index() {
+    fn the_bsn_is_only_stored_encrypted_or_as_a_blind_index() {
         let bsn_columns: Vec<&str> = TABLES
             .iter()
             .flat_map(|t| t.columns.iter())
             .filter(|c| c.class == ColumnClass::Personal(NationalId))
             .map(|c| c.name)
             .collect();
-        assert_eq!(bsn_columns, vec!["bsn_ciphertext", "bsn_blind_index"]);
+        assert_eq!(
+            bsn_columns,
+            vec![
+                "bsn_ciphertext",
+                "bsn_blind_index",
+                "proposed_national_id",
+                "old_national_id"
+            ]
+        );
     }
 
     #[test]
