@@ -122,6 +122,14 @@ decl_id!(
     /// A balanced transfer in the ledger.
     LedgerTransferId
 );
+decl_id!(
+    /// A data-subject request (access, rectification, erasure, restriction, objection).
+    PrivacyRequestId
+);
+decl_id!(
+    /// One consent given or withdrawn.
+    ConsentEventId
+);
 
 #[cfg(test)]
 mod tests {
