@@ -11,8 +11,6 @@ pub mod retention;
 pub mod ropa;
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 use crate::ids::{BillingIntermediaryId, ParticipantId, PracticeId, StaffUserId};
 
@@ -33,23 +31,26 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownName;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::privacy::UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownName { kind: $what }),
+                    _ => Err($crate::privacy::UnknownName { kind: $what }),
                 }
             }
         }
     };
 }
+
+pub mod consent;
+pub mod request;
 
 /// A name that is not part of a privacy vocabulary (category, purpose, role, action, view).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
