@@ -321,16 +321,21 @@ impl Ropa {
                 names(&p.roles)
             );
         }
-        out.push_str("\n## Categories of personal data\n\n| category | what | retention | then | stored in |\n|---|---|---|---|---|\n");
+        out.push_str("\n## Categories of personal data\n\n| category | what | retention | then | legal duty to keep | stored in |\n|---|---|---|---|---|---|\n");
         for c in &self.categories {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} ({}) | {:?} | {} |",
+                "| {} | {} | {} ({}) | {:?} | {} | {} |",
                 c.category,
                 c.description,
                 c.retention.period(),
                 c.retention.ground,
                 c.retention.expiry,
+                if c.retention.legal_duty {
+                    "yes: kept (restricted) after an erasure request"
+                } else {
+                    "no: erased on request"
+                },
                 if c.columns.is_empty() {
                     "(none yet)".to_owned()
                 } else {
@@ -387,12 +392,13 @@ impl Ropa {
                 .iter()
                 .map(|c| {
                     format!(
-                        "{{\"category\":{},\"description\":{},\"retention\":{},\"retention_ground\":{},\"expiry\":{},\"columns\":{}}}",
+                        "{{\"category\":{},\"description\":{},\"retention\":{},\"retention_ground\":{},\"expiry\":{},\"legal_duty\":{},\"columns\":{}}}",
                         json_string(c.category.as_str()),
                         json_string(c.description),
                         json_string(&c.retention.period()),
                         json_string(c.retention.ground),
                         json_string(&format!("{:?}", c.retention.expiry).to_lowercase()),
+                        c.retention.legal_duty,
                         strings(&c.columns)
                     )
                 })
