@@ -21,10 +21,12 @@ pub mod participants;
 pub mod parties;
 pub mod payouts;
 pub mod reconciliation;
+pub mod retention;
 pub mod setup;
 pub mod staff;
 pub mod stats;
 pub mod synthetic;
+pub mod technical;
 
 pub use context::{AppContext, Clock, FixedClock, SystemClock};
 pub use ixorg_domain as domain;

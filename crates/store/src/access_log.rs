@@ -210,9 +210,11 @@ pub async fn page(tx: &mut Tx, after_sequence: i64, limit: i64) -> Result<Vec<En
         .await)?)
 }
 
-/// Verifies the whole chain. Returns the number of entries, or the first broken one.
+/// Verifies the whole chain from its anchor (where the retention job pruned the oldest entries,
+/// if it did). Returns the sequence of the last entry, or the first broken one.
 pub async fn verify(tx: &mut Tx) -> Result<Result<i64, Break>, Error> {
-    let mut verifier = chain::Verifier::new(Chain::AccessLog);
+    let anchor = chain::read_anchor(tx, Chain::AccessLog).await?;
+    let mut verifier = chain::Verifier::from_anchor(Chain::AccessLog, anchor);
     let mut after = i64::MIN;
     loop {
         let rows = page(tx, after, VERIFY_PAGE_ROWS).await?;

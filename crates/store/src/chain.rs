@@ -140,6 +140,35 @@ pub async fn read_head(tx: &mut Tx, chain: Chain) -> Result<Head, Error> {
     row.try_into()
 }
 
+const READ_ANCHOR: &str = "SELECT anchor_sequence AS last_sequence, anchor_hash AS last_hash \
+     FROM chain_head WHERE chain_name = $1";
+const SET_ANCHOR: &str =
+    "UPDATE chain_head SET anchor_sequence = $1, anchor_hash = $2 WHERE chain_name = $3";
+
+/// Where the chain starts: the sequence and hash its first stored entry follows (0 and
+/// [`GENESIS`] until a prefix of the chain is pruned).
+pub async fn read_anchor(tx: &mut Tx, chain: Chain) -> Result<Head, Error> {
+    let row: HeadRow = on_tx!(tx, c => sqlx::query_as(READ_ANCHOR)
+        .bind(chain.as_str())
+        .fetch_one(&mut *c)
+        .await)?;
+    row.try_into()
+}
+
+/// Moves the chain's anchor forward to `anchor` (an entry about to be pruned with all before
+/// it). Call with the head locked ([`lock_head`]); only then may the entries up to the anchor
+/// be deleted (the database refuses any other delete).
+pub async fn set_anchor(tx: &mut Tx, chain: Chain, anchor: Head) -> Result<(), Error> {
+    on_tx!(tx, c => sqlx::query(SET_ANCHOR)
+        .bind(anchor.last_sequence)
+        .bind(anchor.last_hash.as_slice())
+        .bind(chain.as_str())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Moves the (locked) head to a new last entry.
 pub async fn set_head(tx: &mut Tx, chain: Chain, head: Head) -> Result<(), Error> {
     on_tx!(tx, c => sqlx::query(SET_HEAD)
@@ -212,6 +241,17 @@ impl Verifier {
             chain,
             expected_sequence: 1,
             prev_hash: GENESIS,
+            first_break: None,
+        }
+    }
+
+    /// Starts verifying `chain` after its anchor (see [`read_anchor`]): the first stored entry
+    /// must follow the anchor's sequence and link to its hash.
+    pub fn from_anchor(chain: Chain, anchor: Head) -> Verifier {
+        Verifier {
+            chain,
+            expected_sequence: anchor.last_sequence + 1,
+            prev_hash: anchor.last_hash,
             first_break: None,
         }
     }

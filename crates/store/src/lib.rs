@@ -21,6 +21,7 @@ pub mod participants;
 pub mod parties;
 pub mod payouts;
 pub mod reference;
+pub mod retention;
 pub mod schema;
 mod sql;
 pub mod staff;

@@ -7,5 +7,6 @@ mod declarations;
 mod households;
 mod money;
 mod platform;
+mod retention;
 
 pub use common::{household, register, temp, with_operator, xmllint};

@@ -80,6 +80,7 @@ const fn personal(name: &'static str, category: DataCategory) -> Column {
 
 use DataCategory::{
     Account, Care, Consent, Contact, Financial, Identity, NationalId, PrivacyRecord, ProviderLink,
+    Technical,
 };
 
 /// Every table of the schema (migrations `0001` onwards), with every column classified.
@@ -174,6 +175,8 @@ pub const TABLES: &[Table] = &[
             meta("created_at_ms"),
             meta("updated_at_ms"),
             meta("erased_at_ms"),
+            // 0005: when the account data was removed (erasure or retention).
+            meta("account_closed_at_ms"),
         ],
     },
     Table {
@@ -261,7 +264,14 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "chain_head",
-        columns: &[meta("chain_name"), meta("last_sequence"), meta("last_hash")],
+        columns: &[
+            meta("chain_name"),
+            meta("last_sequence"),
+            meta("last_hash"),
+            // 0005: where the chain starts after its oldest entries were pruned.
+            meta("anchor_sequence"),
+            meta("anchor_hash"),
+        ],
     },
     Table {
         name: "access_log",
@@ -643,6 +653,32 @@ pub const TABLES: &[Table] = &[
             key("privacy_request_id"),
             personal("kept_categories", PrivacyRecord),
             meta("restricted_at_ms"),
+        ],
+    },
+    // 0005: retention.
+    Table {
+        name: "site_visit",
+        columns: &[
+            meta("sequence"),
+            personal("visited_at_ms", Technical),
+            personal("path", Technical),
+            personal("ip_address", Technical),
+            personal("user_agent", Technical),
+            key("participant_id"),
+        ],
+    },
+    Table {
+        name: "site_visit_daily",
+        columns: &[meta("day"), meta("path"), meta("visits")],
+    },
+    Table {
+        name: "retention_run",
+        columns: &[
+            key("retention_run_id"),
+            meta("ran_at_ms"),
+            meta("run_date"),
+            meta("dry_run"),
+            meta("counts"),
         ],
     },
 ];
