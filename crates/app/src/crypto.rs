@@ -8,9 +8,25 @@
 //!
 //! Keys come from `IXORG_DATA_KEY`: 64 hex characters (one 32-byte master key, version 1), or a
 //! comma-separated list `1:HEX,2:HEX` where the highest version encrypts and all decrypt (key
-//! rotation). The encryption and index keys are derived from the master keys with HMAC-SHA256 and
-//! distinct labels; the index key comes from the lowest version, so lookups survive rotation.
-
+//! rotation). The encryption keys are derived from the master keys with HMAC-SHA256 and a label.
+//!
+//! # The blind-index key and key rotation
+//!
+//! Every stored blind index must stay computable, or BSN lookups (duplicate applications,
+//! declarations that name a BSN, `find_by_bsn`) silently stop finding people. The index key is
+//! therefore *not* tied to the encryption key versions:
+//!
+//! - By default it is derived from the master key of the **lowest** configured version (the
+//!   behaviour of every installation so far), so adding a version changes nothing.
+//! - `index:HEX` in the list pins it: HEX is the blind-index key itself (32 bytes), not a master
+//!   key. `ixorg keys index-key` prints the entry for the key in use. A pinned index key is a
+//!   one-way derivative of the old master, so the old master itself can be destroyed.
+//!
+//! Rotation (`ixorg keys rotate`, see `docs/OPERATIONS.md`): add version N+1, pin the index key,
+//! rotate (every ciphertext re-encrypted under N+1, in short chunks, the server keeps serving),
+//! then remove the old versions. The rotation refuses to run while the index key is not pinned,
+//! because removing the lowest version afterwards would change the index key and break lookups.
+//! A rotation also rewrites any blind index that differs from the configured index key.
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -51,6 +67,7 @@ pub struct Crypto {
     encryption: BTreeMap<u8, Aes256Gcm>,
     current: u8,
     blind_index_key: [u8; KEY_BYTES],
+    index_pinned: bool,
 }
 
 impl fmt::Debug for Crypto {
@@ -58,6 +75,7 @@ impl fmt::Debug for Crypto {
         f.debug_struct("Crypto")
             .field("versions", &self.encryption.keys().collect::<Vec<_>>())
             .field("current", &self.current)
+            .field("index_pinned", &self.index_pinned)
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +97,7 @@ impl Crypto {
     /// Parses the `IXORG_DATA_KEY` setting (see the module documentation).
     pub fn from_setting(setting: &str) -> Result<Crypto, CryptoError> {
         let mut masters = BTreeMap::new();
+        let mut pinned_index = None;
         let setting = setting.trim();
         if setting.is_empty() {
             return Err(CryptoError::NoKey);
@@ -88,6 +107,12 @@ impl Crypto {
                 let (version, key) = part
                     .split_once(':')
                     .ok_or(CryptoError::BadKey("use VERSION:HEX,VERSION:HEX"))?;
+                if version.trim() == "index" {
+                    if pinned_index.replace(parse_master(key)?).is_some() {
+                        return Err(CryptoError::BadKey("one index key at most"));
+                    }
+                    continue;
+                }
                 let version: u8 = version
                     .trim()
                     .parse()
@@ -105,7 +130,8 @@ impl Crypto {
         let (_, lowest) = masters
             .first_key_value()
             .ok_or(CryptoError::BadKey("no key"))?;
-        let blind_index_key = derive(lowest, LABEL_BLIND_INDEX);
+        let index_pinned = pinned_index.is_some();
+        let blind_index_key = pinned_index.unwrap_or_else(|| derive(lowest, LABEL_BLIND_INDEX));
         let encryption = masters
             .iter()
             .map(|(v, m)| {
@@ -119,7 +145,25 @@ impl Crypto {
             encryption,
             current,
             blind_index_key,
+            index_pinned,
         })
+    }
+
+    /// True when the blind-index key is pinned with `index:HEX` (and so survives the removal of
+    /// any key version).
+    pub fn index_key_pinned(&self) -> bool {
+        self.index_pinned
+    }
+
+    /// The `index:HEX` entry that pins the blind-index key in use. This is key material: only
+    /// `ixorg keys index-key` shows it, for the operator's secret store.
+    pub fn index_key_setting(&self) -> String {
+        format!("index:{}", hex::encode(self.blind_index_key))
+    }
+
+    /// The configured key versions, lowest first.
+    pub fn versions(&self) -> Vec<u8> {
+        self.encryption.keys().copied().collect()
     }
 
     /// A new random master key as 64 hex characters (for `demo` and first set-up).
@@ -251,6 +295,21 @@ mod tests {
             .encrypt_bsn(Uuid::from_u128(1), &bsn())
             .expect("new ct");
         assert_eq!(Crypto::version_of(&new_ct), Some(2));
+    }
+
+    #[test]
+    fn a_pinned_index_key_keeps_the_blind_index_when_the_old_version_is_removed() {
+        let old = Crypto::from_setting(KEY).expect("old key");
+        assert!(!old.index_key_pinned());
+        let pin = old.index_key_setting();
+        let rotated = Crypto::from_setting(&format!("{pin},1:{KEY},2:{KEY2}")).expect("pinned");
+        let only_new = Crypto::from_setting(&format!("{pin},2:{KEY2}")).expect("old removed");
+        let unpinned = Crypto::from_setting(&format!("2:{KEY2}")).expect("unpinned");
+        assert!(only_new.index_key_pinned());
+        assert_eq!(rotated.blind_index(&bsn()), old.blind_index(&bsn()));
+        assert_eq!(only_new.blind_index(&bsn()), old.blind_index(&bsn()));
+        assert_ne!(unpinned.blind_index(&bsn()), old.blind_index(&bsn()));
+        assert_eq!(only_new.versions(), vec![2]);
     }
 
     #[test]

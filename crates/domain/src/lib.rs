@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod money;
 pub mod person;
 pub mod privacy;
+pub mod recipients;
 pub mod tariff;
 pub mod termination;
 pub mod terms;

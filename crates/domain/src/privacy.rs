@@ -9,6 +9,7 @@
 pub mod registry;
 pub mod retention;
 pub mod ropa;
+pub mod statistics;
 
 use std::collections::BTreeMap;
 
@@ -614,6 +615,41 @@ impl Policy {
             Role::System,
             &[P::Promotion],
             &[C::Identity, C::Contact],
+            &[Read],
+            Full,
+        );
+        // Key rotation re-encrypts every BSN under the newest key: a security measure.
+        allow(
+            Role::System,
+            &[P::Security],
+            &[C::NationalId],
+            &[Read, Change],
+            Full,
+        );
+        // A disclosure to a third party happens only under a legal duty, recorded with its
+        // ground (`recipients::LegalGround`), by the privacy officer.
+        allow(
+            Role::PrivacyOfficer,
+            &[P::LegalObligation],
+            &own,
+            &[Disclose],
+            Full,
+        );
+        // Processors: the most any processor agreement may cover. The gate narrows each access
+        // to the registered processor's current agreement (its categories and purposes).
+        let processor_purposes = [P::ServiceDelivery, P::Contact, P::Reimbursement];
+        let processor_cats = [C::Identity, C::Contact, C::Financial, C::Care];
+        allow(
+            Role::Processor,
+            &processor_purposes,
+            &processor_cats,
+            &[Read, Change],
+            Full,
+        );
+        allow(
+            Role::Processor,
+            &[P::Security],
+            &[C::Technical],
             &[Read],
             Full,
         );

@@ -183,7 +183,6 @@ const EXPECTED: &[Line] = &[
         &[Read],
         Full,
     ),
-    // "Processors act on the operator's instructions; each is registered": nothing by default.
     // The platform's own batch jobs: run contracts, move money, keep retention.
     (
         Role::System,
@@ -246,6 +245,40 @@ const EXPECTED: &[Line] = &[
         Role::System,
         &[P::Promotion],
         &[C::Identity, C::Contact],
+        &[Read],
+        Full,
+    ),
+    // Key rotation (a security measure) re-encrypts the BSNs.
+    (
+        Role::System,
+        &[P::Security],
+        &[C::NationalId],
+        &[Read, Change],
+        Full,
+    ),
+    // "Nothing goes to any other third party unless a legal duty requires it; such a disclosure
+    // is recorded with its legal ground": the privacy officer discloses, for legal duties only.
+    (
+        Role::PrivacyOfficer,
+        &[P::LegalObligation],
+        ALL_OWN,
+        &[Disclose],
+        Full,
+    ),
+    // "Processors act on the operator's instructions; each is registered with its processor
+    // agreement and the categories it handles": the policy is the most an agreement may cover,
+    // the gate narrows it to the registered agreement.
+    (
+        Role::Processor,
+        &[P::ServiceDelivery, P::Contact, P::Reimbursement],
+        &[C::Identity, C::Contact, C::Financial, C::Care],
+        &[Read, Change],
+        Full,
+    ),
+    (
+        Role::Processor,
+        &[P::Security],
+        &[C::Technical],
         &[Read],
         Full,
     ),

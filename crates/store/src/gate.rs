@@ -95,6 +95,16 @@ pub async fn authorize(
         }
         (decision, _) => decision,
     };
+    // A processor acts only within its registered, current processor agreement.
+    let decision = match (decision, &request.actor) {
+        (Ok(views), Actor::Processor(name)) => {
+            let (purpose, categories) = (request.purpose, &request.categories);
+            crate::processors::agreement_allows(tx, name, purpose, categories, now_ms)
+                .await?
+                .map(|()| views)
+        }
+        (decision, _) => decision,
+    };
     if !self_service {
         let outcome = match &decision {
             Ok(_) => Outcome::Allowed,
@@ -175,6 +185,9 @@ fn consistency(request: &AccessRequest) -> Result<(), Refusal> {
         }
         (Actor::Insurer(_), role) if role != Role::Insurer => Err(Refusal::Rule("role_mismatch")),
         (Actor::System(_), role) if role != Role::System => Err(Refusal::Rule("role_mismatch")),
+        (Actor::Processor(_), role) if role != Role::Processor => {
+            Err(Refusal::Rule("role_mismatch"))
+        }
         _ => Ok(()),
     }
 }

@@ -6,6 +6,7 @@
 //! functions take `&mut Tx` and never commit: the `app` crate owns transactions.
 
 pub mod access_log;
+pub mod breach;
 pub mod chain;
 pub mod collections;
 pub mod contracts;
@@ -15,16 +16,19 @@ pub mod declarations;
 pub mod enrollment;
 pub mod error;
 pub mod gate;
+pub mod keys;
 pub mod ledger;
 pub mod migrate;
 pub mod participants;
 pub mod parties;
 pub mod payouts;
+pub mod processors;
 pub mod reference;
 pub mod retention;
 pub mod schema;
 mod sql;
 pub mod staff;
+pub mod statistics;
 
 pub use db::{Backend, ConnectOptions, Db, Tx};
 pub use error::{ConflictKind, Error};

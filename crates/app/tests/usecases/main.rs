@@ -7,6 +7,7 @@ mod declarations;
 mod households;
 mod money;
 mod platform;
+mod privacy_ops;
 mod retention;
 
 pub use common::{household, register, temp, with_operator, xmllint};

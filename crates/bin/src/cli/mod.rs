@@ -6,6 +6,7 @@ mod declarations;
 mod demo;
 mod generate;
 mod money;
+mod privacy_ops;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -81,6 +82,25 @@ enum Command {
         #[arg(long, default_value = "md", value_parser = ["md", "json"])]
         format: String,
     },
+    /// User statistics, aggregated only (groups below 10 suppressed).
+    Stats(privacy_ops::StatsArgs),
+    /// Breach support: who was affected, from the access log.
+    Breach {
+        #[command(subcommand)]
+        command: privacy_ops::BreachCommand,
+    },
+    /// Data keys: rotation of the BSN encryption key.
+    Keys {
+        #[command(subcommand)]
+        command: privacy_ops::KeysCommand,
+    },
+    /// The processor register (processors and their processor agreements).
+    Processor {
+        #[command(subcommand)]
+        command: privacy_ops::ProcessorCommand,
+    },
+    /// Record a disclosure of a participant's data to a third party under a legal duty.
+    Disclose(privacy_ops::DiscloseArgs),
     /// Synthetic data for tests, the demo and benchmarks; the bank simulator.
     Generate {
         #[command(subcommand)]
@@ -125,6 +145,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ChangeBudget(args) => money::change_budget(args).await,
         Command::Import { command } => declarations::import(command).await,
         Command::Ropa { format } => ropa(&format),
+        Command::Stats(args) => privacy_ops::stats(args).await,
+        Command::Breach { command } => privacy_ops::breach(command).await,
+        Command::Keys { command } => privacy_ops::keys(command).await,
+        Command::Processor { command } => privacy_ops::processor(command).await,
+        Command::Disclose(args) => privacy_ops::disclose(args).await,
         Command::Payout(args) => declarations::payout(args).await,
         Command::Practice { command } => declarations::practice(command).await,
         Command::ApiClient { command } => declarations::api_client(command).await,

@@ -681,6 +681,35 @@ pub const TABLES: &[Table] = &[
             meta("counts"),
         ],
     },
+    // 0006: processors and disclosures.
+    Table {
+        name: "processor",
+        columns: &[
+            key("processor_id"),
+            pro("name"),
+            pro("agreement_reference"),
+            meta("signed_on"),
+            meta("ends_on"),
+            meta("categories"),
+            meta("purposes"),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    Table {
+        name: "disclosure",
+        columns: &[
+            key("disclosure_id"),
+            key("participant_id"),
+            personal("recipient", PrivacyRecord),
+            personal("categories", PrivacyRecord),
+            personal("legal_ground", PrivacyRecord),
+            personal("reference", PrivacyRecord),
+            meta("disclosed_at_ms"),
+            personal("actor_kind", PrivacyRecord),
+            personal("actor_id", PrivacyRecord),
+        ],
+    },
 ];
 
 /// Looks a table up by name.
