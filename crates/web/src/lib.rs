@@ -6,6 +6,7 @@ pub mod fhir;
 pub mod health;
 pub mod metrics;
 pub mod pages;
+pub mod visits;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +50,10 @@ pub fn router(ctx: AppContext) -> Router {
         .merge(fhir::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
+            visits::VisitRecorder::start(state.ctx.clone()),
+            visits::record,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::count_requests,
         ));
@@ -89,7 +94,8 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(ctx))
+    let app = router(ctx).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

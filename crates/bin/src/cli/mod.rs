@@ -6,6 +6,7 @@ mod declarations;
 mod demo;
 mod generate;
 mod money;
+mod retention;
 mod privacy_ops;
 mod serve;
 
@@ -76,6 +77,11 @@ enum Command {
         #[command(subcommand)]
         command: declarations::ApiClientCommand,
     },
+    /// Retention: anonymise or delete what has expired (PRIVACY.md §6).
+    Retention {
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
     /// Print the record of processing activities (GDPR art. 30), generated from the code.
     Ropa {
         /// `md` (a page) or `json` (one document).
@@ -145,6 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ChangeBudget(args) => money::change_budget(args).await,
         Command::Import { command } => declarations::import(command).await,
         Command::Ropa { format } => ropa(&format),
+        Command::Retention { command } => retention::run(command).await,
         Command::Stats(args) => privacy_ops::stats(args).await,
         Command::Breach { command } => privacy_ops::breach(command).await,
         Command::Keys { command } => privacy_ops::keys(command).await,
