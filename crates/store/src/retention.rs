@@ -348,6 +348,12 @@ const EXPIRE: &[Statement] = &[
     ),
     stmt(
         PrivacyRecord,
+        "disclosure",
+        Bound::BeforeMs,
+        "DELETE FROM disclosure WHERE disclosed_at_ms < $1",
+    ),
+    stmt(
+        PrivacyRecord,
         "personal_data_change",
         Bound::BeforeMs,
         "DELETE FROM personal_data_change WHERE changed_at_ms < $1",
