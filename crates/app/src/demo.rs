@@ -15,8 +15,12 @@ use std::path::Path;
 use time::{Date, Month};
 
 use crate::context::AppContext;
+
+mod privacy;
+
 use crate::participants::{self, Viewer};
 use crate::synthetic::{self, Rng};
+pub use privacy::PrivacyTour;
 
 /// A demo log-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +58,8 @@ pub struct DemoSummary {
     pub payouts: i64,
     /// The API token of the first practice (`Authorization: Bearer …`), shown once.
     pub api_token: Option<String>,
+    /// The privacy tour: an export to look at and requests waiting for the privacy officer.
+    pub privacy: Option<PrivacyTour>,
 }
 
 /// The demo staff users: one per staff role.
@@ -96,6 +102,7 @@ pub async fn seed(
             declaration_lines: 0,
             payouts: 0,
             api_token: None,
+            privacy: None,
         });
     }
     for login in &logins {
@@ -134,6 +141,12 @@ pub async fn seed(
     .map(|(_, token)| token)
     .ok();
     let application = apply_once(ctx).await?;
+    let mains: Vec<ParticipantId> = members
+        .iter()
+        .filter(|(.., (role, _, _))| *role == ixorg_domain::terms::HouseholdRole::Main)
+        .map(|(id, ..)| *id)
+        .collect();
+    let privacy = privacy::tour(ctx, &mains, files).await?;
     let transfers = usize::try_from(crate::stats::counts(ctx).await?.ledger_transfers).unwrap_or(0);
     Ok(DemoSummary {
         seeded: true,
@@ -147,6 +160,7 @@ pub async fn seed(
         declaration_lines,
         payouts,
         api_token,
+        privacy,
     })
 }
 

@@ -114,6 +114,9 @@ pub async fn apply(
     if application.members().iter().any(|m| m.bsn.is_some()) {
         categories.push(DataCategory::NationalId);
     }
+    if application.provider_view_consent() {
+        categories.push(DataCategory::Consent);
+    }
     let change = grant(ctx, &mut tx, categories, Action::Change).await?;
     let household = to_household(&application, practice, today);
     let roles: Vec<HouseholdRole> = application.members().iter().map(|m| m.role).collect();

@@ -22,6 +22,7 @@ pub mod operator;
 pub mod participants;
 pub mod parties;
 pub mod payouts;
+pub mod privacy;
 pub mod processors;
 pub mod reconciliation;
 pub mod retention;

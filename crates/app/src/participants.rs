@@ -3,9 +3,10 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{Bsn, Iban, ParticipantNumber, Postcode};
-use ixorg_domain::ids::{ContractId, LedgerAccountId, ParticipantId, PracticeId};
+use ixorg_domain::ids::{ConsentEventId, ContractId, LedgerAccountId, ParticipantId, PracticeId};
 use ixorg_domain::ledger::AccountKind;
 use ixorg_domain::person::Gender;
+use ixorg_domain::privacy::consent::{ConsentKind, ConsentSource};
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role, View};
 use ixorg_domain::terms::HouseholdRole;
 use ixorg_store::gate::AccessRequest;
@@ -178,6 +179,9 @@ pub async fn register_households(
         categories.push(DataCategory::NationalId);
         ctx.crypto()?;
     }
+    if households.iter().any(|h| h.provider_view_consent) {
+        categories.push(DataCategory::Consent);
+    }
     let request = AccessRequest {
         actor,
         role: Role::System,
@@ -302,6 +306,19 @@ pub(crate) async fn insert_household(
     ixorg_store::enrollment::insert_mandate(tx, grant, &mandate, now_ms).await?;
     if household.provider_view_consent {
         ixorg_store::enrollment::set_provider_view_consent(tx, contract, true).await?;
+        for (member, _, _) in &members {
+            let consent = ixorg_store::consent::NewConsent {
+                id: ConsentEventId::from_uuid(ctx.ids.new_uuid()),
+                participant: *member,
+                kind: ConsentKind::ProviderView,
+                practice: None,
+                provider: None,
+                granted: true,
+                document_version: None,
+                source: ConsentSource::Application,
+            };
+            ixorg_store::consent::append(tx, grant, &consent, now_ms).await?;
+        }
     }
     tracing::debug!(contract.id = %contract, members = members.len(), "Registered household");
     Ok(RegisteredHousehold {

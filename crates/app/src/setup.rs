@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use ixorg_domain::ledger::AccountKind;
 use ixorg_domain::privacy::Policy;
+use ixorg_domain::privacy::consent::DocumentKind;
 use ixorg_domain::terms::TermsVersion;
 use ixorg_store::{ConnectOptions, Db, ledger, participants, reference};
 
@@ -93,6 +94,7 @@ async fn seed_reference_data(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<()
         .collect();
     reference::upsert_tariffs(tx, table.tariffs(), &points).await?;
     ixorg_store::gate::seed_policy(tx, &Policy::defaults()).await?;
+    seed_privacy_documents(tx, now_ms).await?;
     for (code, kind) in OPERATOR_ACCOUNTS {
         match ledger::account_by_code(tx, code).await {
             Ok(_) => {}
@@ -108,6 +110,31 @@ async fn seed_reference_data(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<()
                 ledger::open_account(tx, &account, now_ms).await?;
             }
             Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// The privacy statement and cookie policy as shipped: version 1 of each, in force from the day
+/// the database is first opened. Later versions are published with `ixorg privacy publish`.
+const PRIVACY_DOCUMENTS: &[(DocumentKind, &str)] = &[
+    (
+        DocumentKind::PrivacyStatement,
+        include_str!("../../../data/privacy-statement-nl.md"),
+    ),
+    (
+        DocumentKind::CookiePolicy,
+        include_str!("../../../data/cookie-policy-nl.md"),
+    ),
+];
+
+async fn seed_privacy_documents(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<(), OpenError> {
+    let today = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now_ms) * 1_000_000)
+        .map(time::OffsetDateTime::date)
+        .context("The clock is out of range")?;
+    for (kind, body) in PRIVACY_DOCUMENTS {
+        if ixorg_store::consent::versions(tx, *kind).await?.is_empty() {
+            ixorg_store::consent::publish(tx, *kind, today, "First version.", body, now_ms).await?;
         }
     }
     Ok(())

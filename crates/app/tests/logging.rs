@@ -27,6 +27,9 @@ const SECRETS: &[&str] = &[
     "0612345678",
     "3511 LX",
     "Kerkstraat",
+    "0687654321",
+    "111222334",
+    "Wiel-Jansen",
 ];
 
 #[derive(Clone, Default)]
@@ -98,11 +101,59 @@ async fn flow_with_personal_data(t: TestDb) {
         .expect("lookup");
     let duplicate =
         participants::register_household(&ctx, Actor::System("log-test".into()), household()).await;
+    // The data subject's rights: a correction, a rectification request, its decision, an
+    // export and a refused export for someone else.
+    use ixorg_app::privacy::requests::{self, NewRequest};
+    use ixorg_domain::privacy::request::{CheckedField, ContactField};
+    let partner = registered.members[1].0;
+    requests::correct_contact(&ctx, main, main, ContactField::Phone, "0687654321")
+        .await
+        .expect("correct the phone");
+    let bad_bsn = NewRequest::Rectification {
+        field: CheckedField::Bsn,
+        value: "111222334".into(),
+        account_holder: None,
+    };
+    let invalid = requests::file(&ctx, main, main, bad_bsn.clone()).await;
+    let rename = NewRequest::Rectification {
+        field: CheckedField::Surname,
+        value: "Wiel-Jansen".into(),
+        account_holder: None,
+    };
+    let request = requests::file(&ctx, main, main, rename.clone())
+        .await
+        .expect("file");
+    let officer_id = ixorg_app::staff::create(
+        &ctx,
+        "po",
+        "Privacy officer",
+        "a long password!",
+        &[Role::PrivacyOfficer],
+    )
+    .await
+    .expect("staff");
+    let officer = ixorg_app::privacy::Staff {
+        id: officer_id,
+        role: Role::PrivacyOfficer,
+    };
+    requests::approve(&ctx, officer, request)
+        .await
+        .expect("approve");
+    let export = ixorg_app::privacy::export::export(&ctx, main, main)
+        .await
+        .expect("export");
+    let not_mine = ixorg_app::privacy::export::export(&ctx, main, partner).await;
+    tracing::warn!(error = %not_mine.as_ref().map(|_| "").expect_err("refused"), "Export refused");
+    tracing::warn!(error = %invalid.as_ref().map(|_| "").expect_err("invalid"), "Request refused");
+    let privacy_dump = format!(
+        "{bad_bsn:?} {rename:?} {invalid:?} {:?}",
+        export.sections.len()
+    );
     ixorg_app::audit::verify(&ctx).await.expect("audit");
     tracing::error!(error = %duplicate.as_ref().map(|_| "").expect_err("a duplicate"), "Registration failed");
     tracing::warn!(error = %refused.as_ref().map(|_| "").expect_err("refused"), "View refused");
     let debug_dump = format!(
-        "{:?} {:?} {:?} {:?} {:?}",
+        "{privacy_dump} {:?} {:?} {:?} {:?} {:?}",
         household(),
         view,
         registered,

@@ -394,7 +394,8 @@ impl Policy {
                 }
             };
         // A participant sees and exports all of their own data and changes what self-service
-        // allows (contact, consents, account); other fields change through a request.
+        // allows (contact, consents, account, and filing requests); other fields change through
+        // a request.
         let own = [
             C::Identity,
             C::Contact,
@@ -414,7 +415,7 @@ impl Policy {
             &[Read, Export],
             Full,
         );
-        let own_change = [C::Contact, C::Consent, C::Account];
+        let own_change = [C::Contact, C::Consent, C::Account, C::PrivacyRecord];
         allow(
             Role::Participant,
             &[P::ServiceDelivery],
@@ -562,6 +563,7 @@ impl Policy {
             C::Financial,
             C::ProviderLink,
             C::Account,
+            C::Consent,
         ];
         let sys_actions = [Read, Change];
         allow(

@@ -43,7 +43,7 @@ const EXPECTED: &[Line] = &[
     (
         Role::Participant,
         &[P::ServiceDelivery],
-        &[C::Contact, C::Consent, C::Account],
+        &[C::Contact, C::Consent, C::Account, C::PrivacyRecord],
         &[Change],
         Full,
     ),
@@ -194,6 +194,7 @@ const EXPECTED: &[Line] = &[
             C::Financial,
             C::ProviderLink,
             C::Account,
+            C::Consent,
         ],
         &[Read, Change],
         Full,

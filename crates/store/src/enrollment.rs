@@ -350,7 +350,13 @@ pub async fn change_mandate_iban(
          WHERE contract_id = $4 AND mandate_status = 'active' AND iban <> $1";
     const CONTRACT: &str = "UPDATE contract SET iban = $1, account_holder = $2, updated_at_ms = $3 \
          WHERE contract_id = $4";
-    grant.require(None, &[DataCategory::Financial], Action::Change)?;
+    // A contract's account belongs to all of its members: a grant for any one of them (or for
+    // many) covers it.
+    grant.require(
+        grant.request().subject,
+        &[DataCategory::Financial],
+        Action::Change,
+    )?;
     let changed = on_tx!(tx, c => sqlx::query(MANDATE)
         .bind(iban.expose())
         .bind(account_holder)

@@ -80,7 +80,19 @@ pub async fn authorize(
     request: AccessRequest,
     now_ms: i64,
 ) -> Result<Result<Grant, Refusal>, Error> {
-    let decision = consistency(&request).and_then(|()| {
+    authorize_with(tx, policy, request, now_ms, Ok(())).await
+}
+
+/// [`authorize`] with one more rule the use case has checked (such as a consent that only it
+/// knows how to look up): a refusal there refuses the access, and is logged like any other.
+pub async fn authorize_with(
+    tx: &mut Tx,
+    policy: &Policy,
+    request: AccessRequest,
+    now_ms: i64,
+    rule: Result<(), Refusal>,
+) -> Result<Result<Grant, Refusal>, Error> {
+    let decision = rule.and_then(|()| consistency(&request)).and_then(|()| {
         policy.decide(
             request.role,
             request.purpose,

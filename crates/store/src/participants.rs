@@ -359,3 +359,70 @@ pub async fn ids_page(
     };
     Ok(ids.into_iter().map(ParticipantId::from_uuid).collect())
 }
+
+/// The household role and date of birth of `member` when `user` is the main participant of the
+/// same contract (so may act for a child of it), else `None`. Part of an access decision, so it
+/// takes no grant; the use case passes what it decides to the gate.
+pub async fn represented_member(
+    tx: &mut Tx,
+    user: ParticipantId,
+    member: ParticipantId,
+) -> Result<Option<(HouseholdRole, Date)>, Error> {
+    const SQL: &str = "SELECT m.household_role, m.date_of_birth FROM participant u \
+         JOIN participant m ON m.contract_id = u.contract_id \
+         WHERE u.participant_id = $1 AND u.household_role = 'main' AND m.participant_id = $2";
+    let row: Option<(String, Date)> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(user.uuid())
+        .bind(member.uuid())
+        .fetch_optional(&mut *c)
+        .await)?;
+    row.map(|(role, born)| {
+        let role = role
+            .parse()
+            .map_err(|_| corrupt("participant", "household_role"))?;
+        Ok((role, born))
+    })
+    .transpose()
+}
+
+/// The contract and number of a participant (keys only: no grant needed).
+pub async fn contract_and_number(
+    tx: &mut Tx,
+    participant: ParticipantId,
+) -> Result<Option<(ContractId, ParticipantNumber)>, Error> {
+    const SQL: &str =
+        "SELECT contract_id, participant_number FROM participant WHERE participant_id = $1";
+    let row: Option<(Uuid, String)> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(participant.uuid())
+        .fetch_optional(&mut *c)
+        .await)?;
+    row.map(|(contract, number)| {
+        let number = number
+            .parse()
+            .map_err(|_| corrupt("participant", "participant_number"))?;
+        Ok((ContractId::from_uuid(contract), number))
+    })
+    .transpose()
+}
+
+/// Whether the participant's contract has ended by `date` (its end date is on or before it).
+/// The grant must cover this subject's financial data (for any action).
+pub async fn contract_ended_by(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant: ParticipantId,
+    date: Date,
+) -> Result<bool, Error> {
+    const SQL: &str = "SELECT c.end_date FROM contract c \
+         JOIN participant p ON p.contract_id = c.contract_id WHERE p.participant_id = $1";
+    grant.require(
+        Some(participant),
+        &[DataCategory::Financial],
+        grant.request().action,
+    )?;
+    let end: Option<Date> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(participant.uuid())
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok(end.is_some_and(|end| end <= date))
+}

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod documents;
 pub mod fhir;
 pub mod health;
 pub mod metrics;
@@ -43,6 +44,8 @@ pub fn router(ctx: AppContext) -> Router {
     };
     let routes = Router::new()
         .route("/", get(pages::home))
+        .route("/privacy", get(documents::privacy_statement))
+        .route("/cookies", get(documents::cookie_policy))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))

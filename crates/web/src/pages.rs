@@ -35,7 +35,11 @@ pub async fn home(State(state): State<WebState>) -> Html<String> {
          <h1>ixorg: tandartsbudget</h1>\
          <p>Het platform draait ({db}). Overzicht:</p><table>{rows}</table>\
          <p>Controles: <a href=\"/healthz\">/healthz</a>, <a href=\"/readyz\">/readyz</a>, \
-         <a href=\"/metrics\">/metrics</a>.</p></main></body></html>\n",
+         <a href=\"/metrics\">/metrics</a>.</p>\
+         <p><a href=\"/privacy\">Privacyverklaring</a> · <a href=\"/cookies\">Cookiebeleid</a> \
+         · <a href=\"https://autoriteitpersoonsgegevens.nl\" rel=\"external noopener noreferrer\" \
+         class=\"external\">Autoriteit Persoonsgegevens (externe website)</a></p>\
+         </main></body></html>\n",
         db = state.ctx.db_backend().as_str()
     ))
 }

@@ -8,6 +8,7 @@ mod households;
 mod money;
 mod platform;
 mod privacy_ops;
+mod privacy_rights;
 mod retention;
 
 pub use common::{household, register, temp, with_operator, xmllint};

@@ -60,6 +60,17 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                  shown once): {token}"
             );
         }
+        if let Some(tour) = &summary.privacy {
+            println!(
+                "Privacy: a participant's complete export in {} and {}; {} data-subject \
+                 requests wait for the privacy officer (IXORG_STAFF_PASSWORD=\
+                 demo-privacy-officer-2026 ixorg privacy requests --staff privacy-officer \
+                 --database {url}).",
+                tour.export_json.display(),
+                tour.export_html.display(),
+                tour.pending_requests
+            );
+        }
         if let Some(number) = &summary.application {
             println!("One household applied through the public path: participant {number}.");
         }

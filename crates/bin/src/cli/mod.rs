@@ -6,8 +6,9 @@ mod declarations;
 mod demo;
 mod generate;
 mod money;
-mod retention;
+mod privacy;
 mod privacy_ops;
+mod retention;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -88,6 +89,12 @@ enum Command {
         #[arg(long, default_value = "md", value_parser = ["md", "json"])]
         format: String,
     },
+    /// The data subject's rights for the privacy officer: requests, decisions, exports, the
+    /// export schema and versioned privacy documents.
+    Privacy {
+        #[command(subcommand)]
+        command: privacy::PrivacyCommand,
+    },
     /// User statistics, aggregated only (groups below 10 suppressed).
     Stats(privacy_ops::StatsArgs),
     /// Breach support: who was affected, from the access log.
@@ -152,6 +159,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { command } => declarations::import(command).await,
         Command::Ropa { format } => ropa(&format),
         Command::Retention { command } => retention::run(command).await,
+        Command::Privacy { command } => privacy::run(command).await,
         Command::Stats(args) => privacy_ops::stats(args).await,
         Command::Breach { command } => privacy_ops::breach(command).await,
         Command::Keys { command } => privacy_ops::keys(command).await,

@@ -191,3 +191,104 @@ pub async fn create(
         Err(e) => Problem::internal(&e).into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ixorg_app::domain::privacy::DataCategory::{
+        self, Consent, Contact, Financial, Identity, NationalId, ProviderLink,
+    };
+    use ixorg_app::domain::privacy::registry::{ColumnClass, table};
+
+    use super::*;
+
+    /// The fields serde expects, read from its "unknown field" message (so from the real type).
+    fn expected_fields<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+        let err = serde_json::from_str::<T>(r#"{"not_a_field": 1}"#).expect_err("unknown field");
+        let text = err.to_string();
+        let list = text
+            .split("expected one of ")
+            .nth(1)
+            .expect("serde lists the expected fields");
+        list.split(", ")
+            .map(|f| {
+                f.trim_matches(|c: char| c == '`' || c.is_whitespace() || c == ',')
+                    .split('`')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    /// Promise P4: the privacy statement (§1.1) lists what the application asks: names,
+    /// initials, date of birth, gender, address, e-mail, phone, dentist, annual budget, the
+    /// provider-view consent, start date, bank account and BSN. Each form field, the statement's
+    /// item it falls under, and the registry column (table, column, category) that keeps it.
+    const STATEMENT: &[(&str, &str, &str, DataCategory)] = &[
+        ("role", "participant", "household_role", Identity),
+        ("first_names", "participant", "first_names", Identity),
+        ("initials", "participant", "initials", Identity),
+        ("surname_prefix", "participant", "surname_prefix", Identity),
+        ("surname", "participant", "surname", Identity),
+        ("date_of_birth", "participant", "date_of_birth", Identity),
+        ("gender", "participant", "gender", Identity),
+        ("street", "participant", "street", Contact),
+        ("house_number", "participant", "house_number", Contact),
+        (
+            "house_number_addition",
+            "participant",
+            "house_number_addition",
+            Contact,
+        ),
+        ("postcode", "participant", "postcode", Contact),
+        ("city", "participant", "city", Contact),
+        ("email", "participant", "email", Contact),
+        ("phone", "participant", "phone", Contact),
+        ("bsn", "participant", "bsn_ciphertext", NationalId),
+        (
+            "annual_budget_eur",
+            "participant",
+            "annual_budget_cents",
+            Financial,
+        ),
+        ("members", "participant", "participant_id", Identity),
+        ("start_date", "contract", "start_date", Financial),
+        ("iban", "contract", "iban", Financial),
+        ("account_holder", "contract", "account_holder", Financial),
+        (
+            "dentist_agb_code",
+            "participant",
+            "practice_id",
+            ProviderLink,
+        ),
+        ("practice_name", "participant", "practice_id", ProviderLink),
+        ("provider_view_consent", "consent_event", "granted", Consent),
+        ("mandate_signed", "mandate", "signed_on", Financial),
+    ];
+
+    #[test]
+    fn the_application_asks_only_what_the_privacy_statement_lists() {
+        let mut asked = expected_fields::<MemberRequest>();
+        asked.extend(expected_fields::<ApplicationRequest>());
+        asked.sort();
+        let mut listed: Vec<String> = STATEMENT.iter().map(|(f, ..)| (*f).to_owned()).collect();
+        listed.sort();
+        assert_eq!(
+            asked, listed,
+            "a new application field needs the statement's consent"
+        );
+        for (field, table_name, column, category) in STATEMENT {
+            let t = table(table_name).expect("a registered table");
+            let c = t
+                .columns
+                .iter()
+                .find(|c| c.name == *column)
+                .unwrap_or_else(|| panic!("{field}: {table_name}.{column} is registered"));
+            match c.class {
+                ColumnClass::Personal(have) => assert_eq!(have, *category, "{field}"),
+                ColumnClass::Key => assert_eq!(*field, "members", "only the list is a key"),
+                other => panic!("{field} is kept as {other:?}, not as personal data"),
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`.
 
 pub mod applications;
+pub mod budget;
 pub mod declarations;
 pub mod problem;
 
@@ -21,4 +22,14 @@ pub fn routes() -> Router<WebState> {
             )),
         )
         .route("/api/v1/declarations/{batch_id}", get(declarations::show))
+        .route("/api/v1/participants/{number}/budget", get(budget::show))
+        .route("/schemas/export-v1.json", get(export_schema))
+}
+
+/// `GET /schemas/export-v1.json`: the published JSON Schema of the personal-data export.
+async fn export_schema() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
+        ixorg_app::privacy::export::schema_text(),
+    )
 }

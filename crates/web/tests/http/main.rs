@@ -5,9 +5,11 @@ use axum::http::{Request, StatusCode, header};
 use ixorg_testkit::{TestDb, db_test, test_app};
 use tower::ServiceExt;
 
+mod budget;
 mod declarations;
 mod fhir;
 mod platform;
+mod privacy_pages;
 #[path = "../../../formats/tests/fhir/r4.rs"]
 mod r4;
 

@@ -30,6 +30,8 @@ pub const BSN: &str = "111222333";
 pub struct Platform {
     /// The router.
     pub app: axum::Router,
+    /// The application context behind it.
+    pub ctx: AppContext,
     /// The household's participants: id and number.
     pub members: Vec<(ParticipantId, ParticipantNumber)>,
     /// The practice's token.
@@ -122,7 +124,8 @@ pub async fn platform(t: &TestDb) -> Platform {
         .await
         .expect("an API client");
     Platform {
-        app: ixorg_web::router(ctx),
+        app: ixorg_web::router(ctx.clone()),
+        ctx,
         members: registered
             .members
             .into_iter()

@@ -1,0 +1,71 @@
+//! The demo's privacy tour: consents and an objection, a self-service correction, requests in
+//! every state (one carried out, one waiting for a second approval, one open with its deadline)
+//! and one participant's complete export as JSON and HTML in the files directory.
+
+use std::path::{Path, PathBuf};
+
+use ixorg_domain::ids::ParticipantId;
+use ixorg_domain::privacy::Role;
+use ixorg_domain::privacy::request::{CheckedField, ContactField};
+
+use crate::context::AppContext;
+use crate::privacy::requests::{self, NewRequest};
+use crate::privacy::{Staff, consent, export};
+
+/// What the tour left for a visitor to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivacyTour {
+    /// The export of the first main participant, as JSON.
+    pub export_json: PathBuf,
+    /// The same export as a readable page.
+    pub export_html: PathBuf,
+    /// Requests waiting for the privacy officer.
+    pub pending_requests: usize,
+}
+
+async fn officer(ctx: &AppContext, username: &str, password: &str) -> anyhow::Result<Staff> {
+    Ok(Staff::login(ctx, username, password, Role::PrivacyOfficer).await?)
+}
+
+/// Runs the tour for the main participants `mains` (at least four are used when there are).
+pub async fn tour(
+    ctx: &AppContext,
+    mains: &[ParticipantId],
+    files: &Path,
+) -> anyhow::Result<Option<PrivacyTour>> {
+    let [first, second, third, fourth, ..] = mains else {
+        return Ok(None);
+    };
+    let po = officer(ctx, "privacy-officer", "demo-privacy-officer-2026").await?;
+    for doc in consent::documents_to_accept(ctx, *first).await? {
+        consent::accept_document(ctx, *first, doc.kind, doc.version).await?;
+    }
+    for p in [first, second, third] {
+        consent::set(ctx, *p, *p, consent::Choice::Marketing, true).await?;
+    }
+    consent::object_to_marketing(ctx, *first, *first).await?;
+    requests::correct_contact(ctx, *first, *first, ContactField::Phone, "06 1234 5678").await?;
+    let rename = NewRequest::Rectification {
+        field: CheckedField::Surname,
+        value: "Jansen-de Vries".into(),
+        account_holder: None,
+    };
+    let renamed = requests::file(ctx, *second, *second, rename).await?;
+    requests::approve(ctx, po, renamed).await?;
+    let iban = NewRequest::Rectification {
+        field: CheckedField::Iban,
+        value: "NL20INGB0001234567".into(),
+        account_holder: Some("Demo Rekeninghouder".into()),
+    };
+    let new_account = requests::file(ctx, *third, *third, iban).await?;
+    requests::approve(ctx, po, new_account).await?;
+    requests::file(ctx, *fourth, *fourth, NewRequest::Access).await?;
+    let doc = export::export(ctx, *first, *first).await?;
+    let (export_json, export_html) = doc.write_to(&files.join("privacy"))?;
+    let pending_requests = requests::pending(ctx, po).await?.len();
+    Ok(Some(PrivacyTour {
+        export_json,
+        export_html,
+        pending_requests,
+    }))
+}

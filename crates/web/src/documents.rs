@@ -1,0 +1,119 @@
+//! `GET /privacy` and `GET /cookies`: the privacy statement and the cookie policy as pages of
+//! the site, each in the version in force, with every earlier version one click away
+//! (`?versie=N`), so a participant can read what they accepted and what changed.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use ixorg_app::domain::privacy::consent::DocumentKind;
+use ixorg_app::privacy::consent::document_versions;
+use serde::Deserialize;
+
+use crate::WebState;
+
+/// A block of the document's text.
+enum Block {
+    Heading(String),
+    Item(String),
+    Paragraph(String),
+}
+
+/// The document's Markdown as blocks: `#` headings, `- ` items, other lines as paragraphs
+/// (emphasis marks dropped). All text is escaped by the template.
+fn blocks(markdown: &str) -> Vec<Block> {
+    markdown
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let text = |s: &str| s.replace("**", "");
+            if let Some(h) = line.strip_prefix('#') {
+                Block::Heading(text(h.trim_start_matches('#').trim()))
+            } else if let Some(item) = line.strip_prefix("- ") {
+                Block::Item(text(item))
+            } else {
+                Block::Paragraph(text(line))
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    title: &'static str,
+    path: &'static str,
+    version: i64,
+    published_on: String,
+    change_summary: String,
+    blocks: Vec<Block>,
+    versions: Vec<(i64, String, String)>,
+}
+
+/// `?versie=N`.
+#[derive(Debug, Deserialize)]
+pub struct VersionQuery {
+    versie: Option<i64>,
+}
+
+async fn page(
+    state: &WebState,
+    kind: DocumentKind,
+    title: &'static str,
+    path: &'static str,
+    asked: Option<i64>,
+) -> Response {
+    let versions = match document_versions(&state.ctx, kind).await {
+        Ok(v) => v,
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let today = state.ctx.clock.today();
+    let shown = match asked {
+        Some(n) => versions.iter().find(|d| d.version == n),
+        None => versions.iter().find(|d| d.published_on <= today),
+    };
+    let Some(doc) = shown else {
+        return crate::pages::not_found().await.into_response();
+    };
+    let page = DocumentPage {
+        title,
+        path,
+        version: doc.version,
+        published_on: doc.published_on.to_string(),
+        change_summary: doc.change_summary.clone(),
+        blocks: blocks(&doc.body),
+        versions: versions
+            .iter()
+            .map(|d| {
+                (
+                    d.version,
+                    d.published_on.to_string(),
+                    d.change_summary.clone(),
+                )
+            })
+            .collect(),
+    };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// `GET /privacy`.
+pub async fn privacy_statement(
+    State(state): State<WebState>,
+    Query(q): Query<VersionQuery>,
+) -> Response {
+    let kind = DocumentKind::PrivacyStatement;
+    page(&state, kind, "Privacyverklaring", "/privacy", q.versie).await
+}
+
+/// `GET /cookies`.
+pub async fn cookie_policy(
+    State(state): State<WebState>,
+    Query(q): Query<VersionQuery>,
+) -> Response {
+    let kind = DocumentKind::CookiePolicy;
+    page(&state, kind, "Cookiebeleid", "/cookies", q.versie).await
+}
