@@ -21,6 +21,10 @@ pub struct PrivacyTour {
     pub export_html: PathBuf,
     /// Requests waiting for the privacy officer.
     pub pending_requests: usize,
+    /// The participant statistics (groups below 10 suppressed), as a page.
+    pub statistics: PathBuf,
+    /// Rows a retention run would change today (a dry run, logged).
+    pub retention_due: u64,
 }
 
 async fn officer(ctx: &AppContext, username: &str, password: &str) -> anyhow::Result<Staff> {
@@ -63,9 +67,57 @@ pub async fn tour(
     let doc = export::export(ctx, *first, *first).await?;
     let (export_json, export_html) = doc.write_to(&files.join("privacy"))?;
     let pending_requests = requests::pending(ctx, po).await?.len();
+    recipients(ctx, po, *fourth).await?;
+    let statistics = files.join("privacy").join("statistics.md");
+    std::fs::write(
+        &statistics,
+        crate::statistics::statistics(ctx).await?.to_markdown(),
+    )?;
+    let retention_due = crate::retention::run(ctx, ctx.clock.today(), true)
+        .await?
+        .total();
     Ok(Some(PrivacyTour {
         export_json,
         export_html,
         pending_requests,
+        statistics,
+        retention_due,
     }))
+}
+
+/// A processor under its agreement, a disclosure under a legal duty, and one without a ground,
+/// refused (and logged).
+async fn recipients(ctx: &AppContext, po: Staff, subject: ParticipantId) -> anyhow::Result<()> {
+    use ixorg_domain::privacy::{Actor, DataCategory, Purpose};
+    use ixorg_domain::recipients::ProcessorAgreement;
+
+    use crate::processors::{self, DisclosureRequest};
+    let today = ctx.clock.today();
+    processors::register(
+        ctx,
+        &ProcessorAgreement {
+            name: "Mailhuis Noord".into(),
+            agreement_reference: "VWO-2026-014".into(),
+            signed_on: today,
+            ends_on: None,
+            categories: vec![DataCategory::Identity, DataCategory::Contact],
+            purposes: vec![Purpose::Contact],
+        },
+    )
+    .await?;
+    let by = (Actor::Staff(po.id), po.role);
+    let request = |ground: Option<&str>| DisclosureRequest {
+        participant: subject,
+        recipient: "Belastingdienst".into(),
+        categories: vec![DataCategory::Financial],
+        legal_ground: ground.map(str::to_owned),
+        reference: "BD-2026-7781".into(),
+    };
+    processors::disclose(ctx, by.clone(), request(Some("tax_authority"))).await?;
+    let refused = processors::disclose(ctx, by, request(None)).await;
+    anyhow::ensure!(
+        refused.is_err(),
+        "a disclosure without a legal ground is refused"
+    );
+    Ok(())
 }

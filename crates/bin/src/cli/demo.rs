@@ -70,6 +70,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
                 tour.export_html.display(),
                 tour.pending_requests
             );
+            println!(
+                "Statistics (groups below 10 suppressed) in {}; a retention run today would \
+                 change {} rows (`ixorg retention run --dry-run`); a processor and a disclosure \
+                 under a legal duty are registered (`ixorg processor list`).",
+                tour.statistics.display(),
+                tour.retention_due
+            );
         }
         if let Some(number) = &summary.application {
             println!("One household applied through the public path: participant {number}.");

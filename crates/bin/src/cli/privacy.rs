@@ -8,7 +8,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
+use ixorg_app::AppContext;
 use ixorg_app::domain::ids::PrivacyRequestId;
 use ixorg_app::domain::privacy::Role;
 use ixorg_app::domain::privacy::consent::DocumentKind;
@@ -19,6 +20,27 @@ use time::Date;
 use super::money::parse_date;
 use crate::settings::{DatabaseArgs, data_key_from_env, open_app};
 
+/// The staff user a command acts as, and the database.
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// The staff user (password in `IXORG_STAFF_PASSWORD`), acting as privacy officer.
+    #[arg(long)]
+    staff: String,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+impl StaffArgs {
+    /// Opens the platform and logs the staff user in.
+    async fn open(&self) -> anyhow::Result<(AppContext, Staff)> {
+        let ctx = open_app(&self.database.url, data_key_from_env()).await?;
+        let password = std::env::var("IXORG_STAFF_PASSWORD")
+            .context("set IXORG_STAFF_PASSWORD to the staff user's password")?;
+        let staff = Staff::login(&ctx, &self.staff, &password, Role::PrivacyOfficer).await?;
+        Ok((ctx, staff))
+    }
+}
+
 /// `ixorg privacy …`.
 #[derive(Debug, Subcommand)]
 pub enum PrivacyCommand {
@@ -26,41 +48,29 @@ pub enum PrivacyCommand {
     Schema,
     /// List pending data-subject requests, the earliest due first; overdue ones are marked.
     Requests {
-        /// The staff user (password in `IXORG_STAFF_PASSWORD`).
-        #[arg(long)]
-        staff: String,
         #[command(flatten)]
-        database: DatabaseArgs,
+        who: StaffArgs,
     },
     /// Show one request with its history.
     Show {
         /// The request id.
         request: String,
-        /// The staff user (password in `IXORG_STAFF_PASSWORD`).
-        #[arg(long)]
-        staff: String,
         #[command(flatten)]
-        database: DatabaseArgs,
+        who: StaffArgs,
     },
     /// Take a request on.
     Assign {
         /// The request id.
         request: String,
-        /// The staff user (password in `IXORG_STAFF_PASSWORD`).
-        #[arg(long)]
-        staff: String,
         #[command(flatten)]
-        database: DatabaseArgs,
+        who: StaffArgs,
     },
     /// Approve a request and carry it out (an IBAN change needs two different staff members).
     Approve {
         /// The request id.
         request: String,
-        /// The staff user (password in `IXORG_STAFF_PASSWORD`).
-        #[arg(long)]
-        staff: String,
         #[command(flatten)]
-        database: DatabaseArgs,
+        who: StaffArgs,
     },
     /// Refuse a request, with the reason the participant is told.
     Reject {
@@ -69,11 +79,8 @@ pub enum PrivacyCommand {
         /// Why.
         #[arg(long)]
         reason: String,
-        /// The staff user (password in `IXORG_STAFF_PASSWORD`).
-        #[arg(long)]
-        staff: String,
         #[command(flatten)]
-        database: DatabaseArgs,
+        who: StaffArgs,
     },
     /// Answer an access request: write the export as JSON and HTML into a directory.
     AnswerAccess {
@@ -82,11 +89,8 @@ pub enum PrivacyCommand {
         /// The directory to write `export-NUMBER.json` and `export-NUMBER.html` into.
         #[arg(long)]
         out: PathBuf,
-        /// The staff user (password in `IXORG_STAFF_PASSWORD`).
-        #[arg(long)]
-        staff: String,
         #[command(flatten)]
-        database: DatabaseArgs,
+        who: StaffArgs,
     },
     /// Publish a new version of the privacy statement or the cookie policy.
     Publish {
@@ -114,9 +118,8 @@ pub async fn run(command: PrivacyCommand) -> anyhow::Result<()> {
             print!("{}", export::schema_text());
             Ok(())
         }
-        PrivacyCommand::Requests { staff, database } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let officer = login(&ctx, &staff).await?;
+        PrivacyCommand::Requests { who } => {
+            let (ctx, officer) = who.open().await?;
             for p in requests::pending(&ctx, officer).await? {
                 let r = p.request;
                 println!(
@@ -130,13 +133,8 @@ pub async fn run(command: PrivacyCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        PrivacyCommand::Show {
-            request,
-            staff,
-            database,
-        } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let officer = login(&ctx, &staff).await?;
+        PrivacyCommand::Show { request, who } => {
+            let (ctx, officer) = who.open().await?;
             let (record, history) = requests::show(&ctx, officer, parse_id(&request)?).await?;
             println!(
                 "{} {} {} due {}",
@@ -153,13 +151,8 @@ pub async fn run(command: PrivacyCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        PrivacyCommand::Assign {
-            request,
-            staff,
-            database,
-        } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let officer = login(&ctx, &staff).await?;
+        PrivacyCommand::Assign { request, who } => {
+            let (ctx, officer) = who.open().await?;
             requests::assign(&ctx, officer, parse_id(&request)?).await?;
             println!("assigned");
             Ok(())
@@ -170,13 +163,8 @@ pub async fn run(command: PrivacyCommand) -> anyhow::Result<()> {
 
 async fn decide(command: PrivacyCommand) -> anyhow::Result<()> {
     match command {
-        PrivacyCommand::Approve {
-            request,
-            staff,
-            database,
-        } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let officer = login(&ctx, &staff).await?;
+        PrivacyCommand::Approve { request, who } => {
+            let (ctx, officer) = who.open().await?;
             match requests::approve(&ctx, officer, parse_id(&request)?).await? {
                 Approval::AwaitingSecondApproval => {
                     println!("approved once; a second staff member must approve too");
@@ -188,23 +176,15 @@ async fn decide(command: PrivacyCommand) -> anyhow::Result<()> {
         PrivacyCommand::Reject {
             request,
             reason,
-            staff,
-            database,
+            who,
         } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let officer = login(&ctx, &staff).await?;
+            let (ctx, officer) = who.open().await?;
             requests::reject(&ctx, officer, parse_id(&request)?, &reason).await?;
             println!("rejected");
             Ok(())
         }
-        PrivacyCommand::AnswerAccess {
-            request,
-            out,
-            staff,
-            database,
-        } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let officer = login(&ctx, &staff).await?;
+        PrivacyCommand::AnswerAccess { request, out, who } => {
+            let (ctx, officer) = who.open().await?;
             let doc = export::answer_access_request(&ctx, officer, parse_id(&request)?).await?;
             let (json, html) = doc
                 .write_to(&out)
@@ -236,10 +216,4 @@ async fn decide(command: PrivacyCommand) -> anyhow::Result<()> {
 fn parse_id(text: &str) -> anyhow::Result<PrivacyRequestId> {
     text.parse()
         .map_err(|_| anyhow::anyhow!("request: not a request id (a UUID)"))
-}
-
-async fn login(ctx: &ixorg_app::AppContext, username: &str) -> anyhow::Result<Staff> {
-    let password = std::env::var("IXORG_STAFF_PASSWORD")
-        .context("set IXORG_STAFF_PASSWORD to the staff user's password")?;
-    Ok(Staff::login(ctx, username, &password, Role::PrivacyOfficer).await?)
 }

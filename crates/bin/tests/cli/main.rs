@@ -405,3 +405,66 @@ fn ropa_prints_the_record_of_processing_as_markdown_and_as_json() {
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
     assert!(value["purposes"].as_array().is_some_and(|p| !p.is_empty()));
 }
+
+#[test]
+fn the_privacy_officer_works_the_demos_request_queue_from_the_command_line() {
+    // Arrange
+    let dir = tempdir("privacy");
+    let demo = ixorg()
+        .env_remove("IXORG_DATA_KEY")
+        .args(["demo", "--no-serve", "--households", "6", "--dir"])
+        .arg(&dir)
+        .output()
+        .expect("run demo");
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let key = std::fs::read_to_string(dir.join("data.key")).expect("the generated key");
+    let url = format!("sqlite://{}", dir.join("ixorg.db").display());
+    let officer = |password: &str, args: &[&str]| {
+        ixorg()
+            .env("IXORG_DATA_KEY", key.trim())
+            .env("IXORG_STAFF_PASSWORD", password)
+            .args(["privacy"])
+            .args(args)
+            .args(["--staff", "privacy-officer", "--database", &url])
+            .output()
+            .expect("run privacy")
+    };
+    // Act
+    let queue = officer("demo-privacy-officer-2026", &["requests"]);
+    let wrong = officer("not the password", &["requests"]);
+    let listed = text(&queue.stdout);
+    let access = listed
+        .lines()
+        .find(|l| l.contains(" access "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("an access request in the queue: {listed}"))
+        .to_owned();
+    let out = dir.join("answers");
+    let answered = officer(
+        "demo-privacy-officer-2026",
+        &[
+            "answer-access",
+            &access,
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+    let schema = run(&["privacy", "schema"]);
+    // Assert
+    assert!(queue.status.success(), "{}", text(&queue.stderr));
+    assert!(listed.contains("awaiting_second_approval"), "{listed}");
+    let line = assert_one_line_error(&wrong);
+    assert!(line.contains("wrong password"), "{line}");
+    assert!(answered.status.success(), "{}", text(&answered.stderr));
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .expect("the answer")
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 2, "the export as JSON and HTML");
+    let published = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/export.schema.json"
+    ))
+    .expect("the published schema");
+    assert_eq!(text(&schema.stdout), published);
+}
