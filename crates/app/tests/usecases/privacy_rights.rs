@@ -839,3 +839,28 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_database_seeded_with_the_earlier_policy_gets_the_new_rules_when_it_migrates,
+    async |t: TestDb| {
+        // Arrange: a database whose policy predates the privacy engine's rules.
+        let ctx = test_app(&t).await;
+        let removed = raw::execute(
+            &t,
+            "DELETE FROM policy_rule WHERE purpose IN ('promotion', 'statistics', 'security', \
+             'complaints', 'internal_management') OR role_name = 'processor'",
+        )
+        .await;
+        raw::execute(&t, "DELETE FROM _sqlx_migrations WHERE version = 7").await;
+        ctx.db_close().await;
+        // Act
+        let reopened = test_app(&t).await;
+        // Assert
+        assert!(removed > 30, "the earlier policy lacked {removed} rules");
+        assert_eq!(
+            *reopened.policy,
+            ixorg_domain::privacy::Policy::defaults(),
+            "the migration adds what the earlier policy lacked"
+        );
+    }
+);
