@@ -105,33 +105,44 @@ pub struct TableRows {
     pub rows: Vec<String>,
 }
 
+/// Columns per JSON-building call: both databases cap a function's arguments (PostgreSQL at
+/// 100, SQLite at 100 by default), and each column takes two (its name and its value).
+const COLUMNS_PER_CALL: usize = 40;
+
 fn row_json_sql(backend: Backend, table: &Table, condition: &str) -> String {
-    let mut args = Vec::with_capacity(table.columns.len());
-    for column in table.columns {
-        let name = column.name;
-        let value = match backend {
-            Backend::Sqlite => {
-                format!(
-                    "CASE typeof({name}) WHEN 'blob' THEN char(1) || lower(hex({name})) \
-                     ELSE {name} END"
-                )
-            }
-            Backend::Postgres => name.to_owned(),
-        };
-        args.push(format!("'{name}', {value}"));
-    }
-    let builder = match backend {
-        Backend::Sqlite => "json_object",
-        Backend::Postgres => "json_build_object",
+    let value = |name: &str| match backend {
+        Backend::Sqlite => {
+            format!(
+                "CASE typeof({name}) WHEN 'blob' THEN char(1) || lower(hex({name})) ELSE {name} END"
+            )
+        }
+        Backend::Postgres => name.to_owned(),
     };
-    let cast = match backend {
-        Backend::Sqlite => "",
-        Backend::Postgres => "::text",
+    let calls: Vec<String> = table
+        .columns
+        .chunks(COLUMNS_PER_CALL)
+        .map(|chunk| {
+            let args: Vec<String> = chunk
+                .iter()
+                .map(|c| format!("'{}', {}", c.name, value(c.name)))
+                .collect();
+            match backend {
+                Backend::Sqlite => format!("json_object({})", args.join(", ")),
+                Backend::Postgres => format!("jsonb_build_object({})", args.join(", ")),
+            }
+        })
+        .collect();
+    // More than one call: the objects are merged (SQLite `json_patch`, PostgreSQL `||`).
+    let object = match backend {
+        Backend::Sqlite => calls
+            .into_iter()
+            .reduce(|a, b| format!("json_patch({a}, {b})"))
+            .unwrap_or_else(|| "json_object()".to_owned()),
+        Backend::Postgres => format!("({})::text", calls.join(" || ")),
     };
     let first = table.columns.first().map_or("1", |c| c.name);
     format!(
-        "SELECT {builder}({}){cast} FROM {} WHERE {condition} ORDER BY {first}",
-        args.join(", "),
+        "SELECT {object} FROM {} WHERE {condition} ORDER BY {first}",
         table.name
     )
 }
@@ -191,6 +202,29 @@ pub fn is_key(table: &Table, column: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ixorg_domain::privacy::registry::Column;
+
+    #[test]
+    fn a_table_wider_than_one_json_call_is_built_from_merged_objects() {
+        let columns: Vec<Column> = TABLES
+            .iter()
+            .flat_map(|t| t.columns.iter().copied())
+            .collect();
+        let wide = Table {
+            name: "wide",
+            columns: Box::leak(columns.into_boxed_slice()),
+        };
+        let sqlite = row_json_sql(Backend::Sqlite, &wide, "1 = 1");
+        let postgres = row_json_sql(Backend::Postgres, &wide, "1 = 1");
+        let calls = wide.columns.len().div_ceil(COLUMNS_PER_CALL);
+        assert!(calls > 2);
+        assert_eq!(sqlite.matches("json_patch(").count(), calls - 1);
+        assert_eq!(postgres.matches("jsonb_build_object(").count(), calls);
+        assert_eq!(
+            postgres.matches(" || jsonb_build_object(").count(),
+            calls - 1
+        );
+    }
 
     #[test]
     fn every_table_with_personal_data_has_an_export_link() {
