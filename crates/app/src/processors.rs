@@ -12,7 +12,6 @@
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
 use ixorg_domain::recipients::{LegalGround, NO_LEGAL_GROUND, ProcessorAgreement};
-use ixorg_store::access_log::{self, NewEntry, Outcome};
 use ixorg_store::gate::{self, AccessRequest};
 use ixorg_store::processors::{self as repo, Disclosure};
 use uuid::Uuid;
@@ -110,28 +109,6 @@ impl std::fmt::Debug for DisclosureRequest {
     }
 }
 
-/// Writes the refusal of `access` to the access log, as the gate writes its own refusals: a
-/// disclosure without a legal ground is refused before the role policy is asked.
-async fn log_refusal(
-    ctx: &AppContext,
-    tx: &mut ixorg_store::Tx,
-    access: &AccessRequest,
-    refusal: Refusal,
-) -> Result<(), ixorg_store::Error> {
-    let entry = NewEntry {
-        occurred_at_ms: ctx.now_ms(),
-        actor: &access.actor,
-        role: access.role,
-        purpose: access.purpose,
-        subject: access.subject,
-        categories: &access.categories,
-        action: access.action,
-        outcome: Outcome::Refused(refusal),
-    };
-    access_log::append(tx, &entry).await?;
-    Ok(())
-}
-
 /// Records a disclosure to a third party as `by`, for the `legal_obligation` purpose. Returns the
 /// disclosure's id. Without a recorded legal ground it is refused and the refusal logged; the
 /// gate then decides the role, purpose and categories (and logs that too).
@@ -156,13 +133,11 @@ pub async fn disclose(
         action: Action::Disclose,
     };
     let mut tx = ctx.db.begin().await?;
-    let Some(ground) = ground else {
-        log_refusal(ctx, &mut tx, &access, NO_LEGAL_GROUND).await?;
-        tx.commit().await?;
-        tracing::warn!(refusal = NO_LEGAL_GROUND.code(), "Disclosure refused");
-        return Err(RecipientError::Refused(NO_LEGAL_GROUND));
-    };
-    let grant = match gate::authorize(&mut tx, &ctx.policy, access, ctx.now_ms()).await? {
+    // A disclosure without a legal ground is refused whatever the role policy says; the gate
+    // logs that refusal like its own.
+    let rule = ground.map(|_| ()).ok_or(NO_LEGAL_GROUND);
+    let now_ms = ctx.now_ms();
+    let grant = match gate::authorize_with(&mut tx, &ctx.policy, access, now_ms, rule).await? {
         Ok(grant) => grant,
         Err(refusal) => {
             tx.commit().await?;
@@ -170,6 +145,7 @@ pub async fn disclose(
             return Err(RecipientError::Refused(refusal));
         }
     };
+    let ground = ground.ok_or(RecipientError::Refused(NO_LEGAL_GROUND))?;
     let (actor_kind, actor_id) = Disclosure::actor_columns(&by.0);
     let disclosure = Disclosure {
         id: ctx.ids.new_uuid(),
