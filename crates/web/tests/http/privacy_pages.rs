@@ -93,3 +93,34 @@ db_test!(
         assert!(external >= 3, "the pages link to the regulator");
     }
 );
+
+db_test!(
+    a_page_visit_is_recorded_as_technical_data_but_api_calls_and_probes_are_not,
+    async |t: TestDb| {
+        // Arrange
+        let p = platform(&t).await;
+        // Act
+        for path in ["/", "/privacy?versie=1", "/healthz", "/metrics"] {
+            send(&p.app, request("GET", path, None, &[], None)).await;
+        }
+        let api = "/api/v1/declarations/00000000-0000-0000-0000-000000000000";
+        send(&p.app, request("GET", api, Some(&p.token), &[], None)).await;
+        // The visits are stored in the background, in batches: wait for them (at most 20 s).
+        let mut stored = 0;
+        for _ in 0..200 {
+            stored = ixorg_testkit::raw::scalar(&t, "SELECT COUNT(*) FROM site_visit").await;
+            if stored >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // Assert
+        assert_eq!(stored, 2, "only the two page visits");
+        let pages = ixorg_testkit::raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM site_visit WHERE path IN ('/', '/privacy')",
+        )
+        .await;
+        assert_eq!(pages, 2, "paths without their query");
+    }
+);
