@@ -175,3 +175,13 @@ pub async fn practice_by_agb(tx: &mut Tx, agb: &AgbCode) -> Result<Option<Practi
         .await)?;
     Ok(id.map(PracticeId::from_uuid))
 }
+
+/// Whether a practice with this id is registered.
+pub async fn practice_exists(tx: &mut Tx, id: PracticeId) -> Result<bool, Error> {
+    const SQL: &str = "SELECT COUNT(*) FROM practice WHERE practice_id = $1";
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(id.uuid())
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok(n > 0)
+}

@@ -77,6 +77,11 @@ pub async fn set(
 ) -> Result<(), PrivacyError> {
     let categories = vec![DataCategory::Consent];
     let (mut tx, grant) = portal_begin(ctx, user, subject, categories, Action::Change).await?;
+    if let Some(practice) = choice.practice()
+        && !ixorg_store::parties::practice_exists(&mut tx, practice).await?
+    {
+        return Err(PrivacyError::NotFound("practice"));
+    }
     let consent = new_consent(
         ctx,
         subject,

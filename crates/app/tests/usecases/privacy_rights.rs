@@ -689,6 +689,15 @@ db_test!(
         .await
         .expect("consent for this practice only");
         let again = consent::budget_for_practice(&ctx, practice, &number).await;
+        let nowhere = PracticeId::from_uuid(Uuid::from_u128(42));
+        let unknown = consent::set(
+            &ctx,
+            main,
+            main,
+            Choice::ProviderView(Scope::Practice(nowhere)),
+            true,
+        )
+        .await;
         // Assert
         let view = with_consent.expect("the application gave consent");
         assert_eq!(view.balance.get(), 0);
@@ -700,6 +709,7 @@ db_test!(
             )))
         ));
         assert!(again.is_ok());
+        assert!(matches!(unknown, Err(PrivacyError::NotFound("practice"))));
         let log = raw::who_looked(&t, main).await;
         let outcomes: Vec<&str> = log
             .iter()
