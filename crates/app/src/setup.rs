@@ -134,7 +134,7 @@ async fn seed_privacy_documents(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result
         .context("The clock is out of range")?;
     for (kind, body) in PRIVACY_DOCUMENTS {
         if ixorg_store::consent::versions(tx, *kind).await?.is_empty() {
-            ixorg_store::consent::publish(tx, *kind, today, "First version.", body, now_ms).await?;
+            ixorg_store::consent::publish(tx, *kind, today, "Eerste versie.", body, now_ms).await?;
         }
     }
     Ok(())
