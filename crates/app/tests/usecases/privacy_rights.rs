@@ -874,3 +874,23 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    the_readable_export_escapes_what_a_participant_typed,
+    async |t: TestDb| {
+        // Arrange
+        let ctx = test_app(&t).await;
+        let (main, ..) = register(&ctx).await.members[0].clone();
+        requests::correct_contact(&ctx, main, main, ContactField::City, "<script>x</script>")
+            .await
+            .expect("any printable text is a city as far as the form goes");
+        // Act
+        let html = export_of(&ctx, main).await.to_html();
+        // Assert
+        assert!(
+            !html.contains("<script>"),
+            "no markup from data reaches the page"
+        );
+        assert!(html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"));
+    }
+);
