@@ -185,3 +185,19 @@ pub async fn practice_exists(tx: &mut Tx, id: PracticeId) -> Result<bool, Error>
         .await)?;
     Ok(n > 0)
 }
+
+/// The name of a practice (`practice`) or billing intermediary (`intermediary`), as the access
+/// log names the actor kind; `None` for other kinds or an unknown id. Professional data, no grant.
+pub async fn party_name(tx: &mut Tx, actor_kind: &str, id: Uuid) -> Result<Option<String>, Error> {
+    let sql = match actor_kind {
+        "practice" => "SELECT name FROM practice WHERE practice_id = $1",
+        "intermediary" => {
+            "SELECT name FROM billing_intermediary WHERE billing_intermediary_id = $1"
+        }
+        _ => return Ok(None),
+    };
+    Ok(on_tx!(tx, c => sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await)?)
+}

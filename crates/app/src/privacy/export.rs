@@ -73,7 +73,8 @@ pub struct Section {
 pub struct Look {
     /// When (RFC 3339).
     pub when: String,
-    /// Who: the kind of actor (`staff`, `practice`, `system`, …) and its id.
+    /// Who, in words: a practice or intermediary by name, a staff member by role and a short
+    /// reference, the platform's jobs by name.
     pub who: String,
     /// In which role.
     pub role: String,
@@ -297,11 +298,12 @@ async fn gather(
     for t in tables {
         sections.push(section(ctx, t)?);
     }
-    let who_looked = sections
-        .iter()
-        .find(|s| s.table == "access_log")
-        .map(|s| s.rows.iter().map(look).collect())
-        .unwrap_or_default();
+    let mut who_looked: Vec<Look> = Vec::new();
+    if let Some(log) = sections.iter().find(|s| s.table == "access_log") {
+        for row in &log.rows {
+            who_looked.push(look(tx, row).await?);
+        }
+    }
     let retention = held_categories(&sections)
         .into_iter()
         .filter_map(|c| retention::rule(c).map(|r| (c, r.period(), r.ground)))
@@ -422,7 +424,30 @@ fn uuid_of(text: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(hex_of(text).unwrap_or(text)).ok()
 }
 
-fn look(row: &Map<String, Value>) -> Look {
+/// Who looked, in words a participant understands: a practice or billing intermediary by its
+/// name, a staff member by role (and a short reference, not their name), the platform's jobs by
+/// their name.
+async fn who(tx: &mut Tx, kind: &str, id: &str, role: &str) -> Result<String, PrivacyError> {
+    let named = match uuid::Uuid::parse_str(id) {
+        Ok(uuid) => ixorg_store::parties::party_name(tx, kind, uuid).await?,
+        Err(_) => None,
+    };
+    Ok(match (kind, named) {
+        (_, Some(name)) => name,
+        ("staff", None) => {
+            let reference = id.get(id.len().saturating_sub(6)..).unwrap_or(id);
+            format!(
+                "an ixorg employee ({}, ref. {reference})",
+                role.replace('_', " ")
+            )
+        }
+        ("system", None) => format!("ixorg itself (job {id})"),
+        ("representative", None) => "the main participant of your contract".to_owned(),
+        (kind, None) => format!("{kind} {id}"),
+    })
+}
+
+async fn look(tx: &mut Tx, row: &Map<String, Value>) -> Result<Look, PrivacyError> {
     let text = |k: &str| display(row.get(k));
     let when = row
         .get("occurred_at_ms")
@@ -430,9 +455,16 @@ fn look(row: &Map<String, Value>) -> Look {
         .and_then(|ms| OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok())
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_default();
-    Look {
+    let who = who(
+        tx,
+        &text("actor_kind"),
+        &text("actor_id"),
+        &text("role_name"),
+    )
+    .await?;
+    Ok(Look {
         when,
-        who: format!("{} {}", text("actor_kind"), text("actor_id")),
+        who,
         role: text("role_name"),
         purpose: text("purpose"),
         action: text("action"),
@@ -441,7 +473,7 @@ fn look(row: &Map<String, Value>) -> Look {
             "" => text("outcome"),
             refusal => format!("{} ({refusal})", text("outcome")),
         },
-    }
+    })
 }
 
 /// The JSON Schema (draft 2020-12) of the export, generated from the field registry: one

@@ -361,10 +361,11 @@ db_test!(
         let doc = export_of(&ctx, main).await;
         // Assert
         assert!(refused.is_err());
+        let reference = &support.id.to_string()[30..];
         let mine: Vec<_> = doc
             .who_looked
             .iter()
-            .filter(|l| l.who.contains(&support.id.to_string()))
+            .filter(|l| l.who == format!("an ixorg employee (support, ref. {reference})"))
             .collect();
         assert_eq!(mine.len(), 2, "the allowed and the refused look");
         assert_eq!(mine[0].purpose, "contact");
@@ -717,6 +718,16 @@ db_test!(
             .map(|(_, o)| o.as_str())
             .collect();
         assert_eq!(outcomes, ["allowed", "refused", "allowed"]);
+        let doc = export_of(&ctx, main).await;
+        let named = doc
+            .who_looked
+            .iter()
+            .filter(|l| l.who == "Tandartspraktijk De Molen");
+        assert_eq!(
+            named.count(),
+            3,
+            "the participant sees which practice looked"
+        );
     }
 );
 
