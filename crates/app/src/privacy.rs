@@ -104,6 +104,11 @@ impl Staff {
         }
     }
 
+    /// The actor and role this staff member acts as (for use cases that take both).
+    pub fn acting(self) -> (Actor, Role) {
+        (Actor::Staff(self.id), self.role)
+    }
+
     /// The gate request of this staff member.
     pub fn request(
         self,

@@ -24,9 +24,6 @@ pub enum RecipientError {
     /// A required field is empty or inconsistent.
     #[error("invalid {0}")]
     Invalid(&'static str),
-    /// The staff user does not exist, is inactive, or lacks the role.
-    #[error("the staff user does not exist, is not active, or does not have the role {0}")]
-    NotStaffInRole(Role),
     /// The gate refused (and logged it).
     #[error("access refused: {0}")]
     Refused(Refusal),
@@ -68,21 +65,6 @@ pub async fn list(ctx: &AppContext) -> Result<Vec<ProcessorAgreement>, ixorg_sto
     let all = repo::list(&mut tx).await?;
     tx.commit().await?;
     Ok(all)
-}
-
-/// The staff user `username` acting in `role`, if they are active and have that role.
-pub async fn staff_in_role(
-    ctx: &AppContext,
-    username: &str,
-    role: Role,
-) -> Result<(Actor, Role), RecipientError> {
-    let mut tx = ctx.db.begin_read().await?;
-    let user = ixorg_store::staff::by_username(&mut tx, username).await?;
-    tx.commit().await?;
-    match user {
-        Some(u) if u.active && u.roles.contains(&role) => Ok((Actor::Staff(u.id), role)),
-        _ => Err(RecipientError::NotStaffInRole(role)),
-    }
 }
 
 /// A disclosure to make.

@@ -34,11 +34,16 @@ impl StaffArgs {
     /// Opens the platform and logs the staff user in.
     async fn open(&self) -> anyhow::Result<(AppContext, Staff)> {
         let ctx = open_app(&self.database.url, data_key_from_env()).await?;
-        let password = std::env::var("IXORG_STAFF_PASSWORD")
-            .context("set IXORG_STAFF_PASSWORD to the staff user's password")?;
-        let staff = Staff::login(&ctx, &self.staff, &password, Role::PrivacyOfficer).await?;
+        let staff = privacy_officer(&ctx, &self.staff).await?;
         Ok((ctx, staff))
     }
+}
+
+/// Logs the privacy officer `username` in, with the password in `IXORG_STAFF_PASSWORD`.
+pub async fn privacy_officer(ctx: &AppContext, username: &str) -> anyhow::Result<Staff> {
+    let password = std::env::var("IXORG_STAFF_PASSWORD")
+        .context("set IXORG_STAFF_PASSWORD to the staff user's password")?;
+    Ok(Staff::login(ctx, username, &password, Role::PrivacyOfficer).await?)
 }
 
 /// `ixorg privacy …`.

@@ -14,6 +14,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 use super::money::parse_date;
+use super::privacy::privacy_officer;
 use crate::settings::{DatabaseArgs, data_key_from_env, open_app};
 
 /// Arguments of `ixorg stats`.
@@ -44,7 +45,8 @@ pub enum BreachCommand {
         /// Only the accesses that touched this category.
         #[arg(long)]
         category: Option<String>,
-        /// The privacy officer's username (default: the platform itself).
+        /// The privacy officer's username, password in `IXORG_STAFF_PASSWORD` (default: the
+        /// platform itself).
         #[arg(long)]
         by: Option<String>,
         #[command(flatten)]
@@ -120,7 +122,7 @@ pub struct DiscloseArgs {
     /// The recipient's reference (request, order or case number).
     #[arg(long)]
     pub reference: String,
-    /// The privacy officer's username.
+    /// The privacy officer's username (password in `IXORG_STAFF_PASSWORD`).
     #[arg(long)]
     pub by: String,
     #[command(flatten)]
@@ -150,7 +152,7 @@ pub async fn stats(args: StatsArgs) -> anyhow::Result<()> {
 
 async fn acting(ctx: &AppContext, by: Option<&str>) -> anyhow::Result<(Actor, Role)> {
     match by {
-        Some(username) => Ok(processors::staff_in_role(ctx, username, Role::PrivacyOfficer).await?),
+        Some(username) => Ok(privacy_officer(ctx, username).await?.acting()),
         None => Ok((Actor::System("breach-report".into()), Role::System)),
     }
 }
@@ -286,7 +288,7 @@ pub async fn disclose(args: DiscloseArgs) -> anyhow::Result<()> {
         parse_list(&args.categories).map_err(|bad| anyhow::anyhow!("unknown category {bad:?}"))?;
     let ctx = open_app(&args.database.url, data_key_from_env()).await?;
     let result = async {
-        let by = processors::staff_in_role(&ctx, &args.by, Role::PrivacyOfficer).await?;
+        let by = privacy_officer(&ctx, &args.by).await?.acting();
         let participant = processors::participant_of_number(&ctx, &number)
             .await?
             .context("no participant has this number")?;
