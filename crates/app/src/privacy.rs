@@ -76,6 +76,27 @@ impl From<ixorg_store::Error> for PrivacyError {
     }
 }
 
+impl From<crate::participants::ViewError> for PrivacyError {
+    fn from(e: crate::participants::ViewError) -> Self {
+        use crate::participants::ViewError;
+        match e {
+            ViewError::Refused(r) => PrivacyError::Refused(r),
+            ViewError::NotFound => PrivacyError::NotFound("participant"),
+            ViewError::Crypto(c) => PrivacyError::Crypto(c),
+            ViewError::Store(s) => PrivacyError::Store(s),
+        }
+    }
+}
+
+impl From<crate::retention::RetentionError> for PrivacyError {
+    fn from(e: crate::retention::RetentionError) -> Self {
+        match e {
+            crate::retention::RetentionError::Refused(r) => PrivacyError::Refused(r),
+            crate::retention::RetentionError::Store(s) => PrivacyError::Store(s),
+        }
+    }
+}
+
 /// A staff member acting in one of their roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Staff {

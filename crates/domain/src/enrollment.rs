@@ -15,6 +15,7 @@ use time::{Date, Month};
 use crate::identifiers::{AgbCode, AgbError, Bsn, BsnError, Iban, IbanError, Postcode};
 use crate::money::Cents;
 use crate::person::Gender;
+use crate::privacy::request::{CheckedField, ContactField};
 use crate::termination::{add_months_clamped, first_of_next_month};
 use crate::terms::{HouseholdRole, ProductTerms, age_on};
 
@@ -1023,10 +1024,7 @@ fn check_member(
     });
     let names = check_names(errors, index, form);
     let date_of_birth = check_date_of_birth(errors, at("date_of_birth"), form, role, context);
-    let gender = required(errors, at("gender"), &form.gender, |text| {
-        let choices: Vec<(&str, Gender)> = Gender::ALL.iter().map(|g| (g.as_str(), *g)).collect();
-        parse_choice(text, &choices)
-    });
+    let gender = required(errors, at("gender"), &form.gender, parse_gender);
     let address = check_address(errors, index, form, first_main);
     let email = if first_main {
         required(errors, at("email"), &form.email, EmailAddress::parse).map(Some)
@@ -1139,12 +1137,12 @@ fn check_address(
     }
     let at = |name| At::member(index, name);
     let street = text(errors, at("street"), &form.street, STREET_CHARS_MAX, true);
-    let house_number = required(errors, at("house_number"), &form.house_number, |text| {
-        text.parse::<u32>()
-            .ok()
-            .filter(|number| (1..=HOUSE_NUMBER_MAX).contains(number) && !text.starts_with('+'))
-            .ok_or(AcceptanceRule::InvalidNumber)
-    });
+    let house_number = required(
+        errors,
+        at("house_number"),
+        &form.house_number,
+        parse_house_number,
+    );
     let addition = text(
         errors,
         at("house_number_addition"),
@@ -1152,9 +1150,7 @@ fn check_address(
         HOUSE_NUMBER_ADDITION_CHARS_MAX,
         false,
     );
-    let postcode = required(errors, at("postcode"), &form.postcode, |text| {
-        Postcode::parse(text).map_err(|_| AcceptanceRule::InvalidPostcode)
-    });
+    let postcode = required(errors, at("postcode"), &form.postcode, parse_postcode);
     let city = text(errors, at("city"), &form.city, CITY_CHARS_MAX, true);
     Some(Some(Address {
         street: street?,
@@ -1202,6 +1198,25 @@ fn parse_phone(text: &str) -> Result<String, AcceptanceRule> {
     } else {
         Err(AcceptanceRule::InvalidPhone)
     }
+}
+
+/// A gender from [`Gender::ALL`], by name.
+fn parse_gender(text: &str) -> Result<Gender, AcceptanceRule> {
+    let choices: Vec<(&str, Gender)> = Gender::ALL.iter().map(|g| (g.as_str(), *g)).collect();
+    parse_choice(text, &choices)
+}
+
+/// A house number from 1 to [`HOUSE_NUMBER_MAX`], digits only.
+fn parse_house_number(text: &str) -> Result<u32, AcceptanceRule> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|number| (1..=HOUSE_NUMBER_MAX).contains(number) && !text.starts_with('+'))
+        .ok_or(AcceptanceRule::InvalidNumber)
+}
+
+/// A Dutch postcode.
+fn parse_postcode(text: &str) -> Result<Postcode, AcceptanceRule> {
+    Postcode::parse(text).map_err(|_| AcceptanceRule::InvalidPostcode)
 }
 
 /// A BSN: format errors and the 11-check are told apart (an all-zero number fails the check).
@@ -1365,6 +1380,110 @@ pub fn check_budget_change(
         new_annual: requested,
         credit_line: terms.credit_line(requested),
     })
+}
+
+/// A member's field as corrected after enrollment (self-service or a rectification request),
+/// checked by the same rules as on the application form. `Debug` shows the kind only.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Corrected {
+    /// Text, trimmed (a postcode and a gender in their one written form); `None` removes an
+    /// optional field.
+    Text(Option<String>),
+    /// A house number.
+    Number(u32),
+    /// A date of birth.
+    Date(Date),
+    /// A BSN.
+    Bsn(Bsn),
+    /// An IBAN.
+    Iban(Iban),
+}
+
+impl fmt::Debug for Corrected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Corrected::Text(_) => "Text(..)",
+            Corrected::Number(_) => "Number(..)",
+            Corrected::Date(_) => "Date(..)",
+            Corrected::Bsn(_) => "Bsn(..)",
+            Corrected::Iban(_) => "Iban(..)",
+        })
+    }
+}
+
+/// Free text by the form's rule: trimmed, at most `chars_max` characters, no control characters;
+/// empty is [`AcceptanceRule::Required`] when `required`, else `""`.
+pub fn free_text(raw: &str, chars_max: usize, required: bool) -> Result<String, AcceptanceRule> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return if required {
+            Err(AcceptanceRule::Required)
+        } else {
+            Ok(String::new())
+        };
+    }
+    if longer_than(trimmed, chars_max) {
+        return Err(AcceptanceRule::TooLong);
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(AcceptanceRule::InvalidCharacter);
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A contact field corrected by the participant. An empty e-mail address or phone number
+/// removes it; the other fields are required, as on the form.
+pub fn check_contact_correction(
+    field: ContactField,
+    raw: &str,
+) -> Result<Corrected, AcceptanceRule> {
+    let text = |max, required| free_text(raw, max, required).map(|t| Corrected::Text(Some(t)));
+    let optional = |parse: fn(&str) -> Result<String, AcceptanceRule>| match raw.trim() {
+        "" => Ok(Corrected::Text(None)),
+        given => parse(given).map(|t| Corrected::Text(Some(t))),
+    };
+    match field {
+        ContactField::Street => text(STREET_CHARS_MAX, true),
+        ContactField::City => text(CITY_CHARS_MAX, true),
+        ContactField::HouseNumberAddition => text(HOUSE_NUMBER_ADDITION_CHARS_MAX, false),
+        ContactField::HouseNumber => parse_house_number(raw.trim()).map(Corrected::Number),
+        ContactField::Postcode => {
+            parse_postcode(raw.trim()).map(|p| Corrected::Text(Some(p.as_str().to_owned())))
+        }
+        ContactField::Email => optional(|t| EmailAddress::parse(t).map(|e| e.expose().to_owned())),
+        ContactField::Phone => optional(parse_phone),
+    }
+}
+
+/// A field that staff check before it changes, as proposed in a rectification request: names
+/// (each required on its own here), a date of birth not in the future, a gender, a BSN or an
+/// IBAN (its account holder: [`check_account_holder`]).
+pub fn check_checked_correction(
+    field: CheckedField,
+    raw: &str,
+    today: Date,
+) -> Result<Corrected, AcceptanceRule> {
+    let text = |max, required| free_text(raw, max, required).map(|t| Corrected::Text(Some(t)));
+    let given = raw.trim();
+    match field {
+        CheckedField::FirstNames | CheckedField::Surname => text(NAME_CHARS_MAX, true),
+        CheckedField::Initials => text(INITIALS_CHARS_MAX, true),
+        CheckedField::SurnamePrefix => text(SURNAME_PREFIX_CHARS_MAX, false),
+        CheckedField::DateOfBirth => match parse_date(given)? {
+            born if born > today => Err(AcceptanceRule::DateOfBirthInFuture),
+            born => Ok(Corrected::Date(born)),
+        },
+        CheckedField::Gender => {
+            parse_gender(given).map(|g| Corrected::Text(Some(g.as_str().to_owned())))
+        }
+        CheckedField::Bsn => parse_bsn(given).map(Corrected::Bsn),
+        CheckedField::Iban => parse_iban(given).map(Corrected::Iban),
+    }
+}
+
+/// The account holder's name of a new IBAN, by the form's rule (the SEPA name limit).
+pub fn check_account_holder(raw: &str) -> Result<String, AcceptanceRule> {
+    free_text(raw, ACCOUNT_HOLDER_CHARS_MAX, true)
 }
 
 #[cfg(test)]
@@ -2177,5 +2296,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_correction_follows_the_application_forms_limits_and_formats() {
+        let long_city = "x".repeat(CITY_CHARS_MAX + 1);
+        assert_eq!(
+            check_contact_correction(ContactField::City, &long_city),
+            Err(AcceptanceRule::TooLong)
+        );
+        assert_eq!(
+            check_contact_correction(ContactField::Phone, "06 123"),
+            Err(AcceptanceRule::InvalidPhone)
+        );
+        assert_eq!(
+            check_contact_correction(ContactField::Email, " "),
+            Ok(Corrected::Text(None))
+        );
+        assert_eq!(
+            check_contact_correction(ContactField::HouseNumber, "+12"),
+            Err(AcceptanceRule::InvalidNumber)
+        );
+        let today = time::macros::date!(2026 - 11 - 26);
+        assert_eq!(
+            check_checked_correction(CheckedField::DateOfBirth, "2027-01-01", today),
+            Err(AcceptanceRule::DateOfBirthInFuture)
+        );
+        assert_eq!(
+            check_checked_correction(CheckedField::Bsn, "123456789", today),
+            Err(AcceptanceRule::BsnElevenCheck)
+        );
+        assert_eq!(check_account_holder(""), Err(AcceptanceRule::Required));
     }
 }

@@ -220,14 +220,7 @@ pub async fn promotion_contact(
         actor: Actor::Staff(staff.id),
         role: staff.role,
     };
-    crate::participants::view(ctx, viewer, Some(Purpose::Promotion), participant, &[])
-        .await
-        .map_err(|e| match e {
-            crate::participants::ViewError::Refused(r) => PrivacyError::Refused(r),
-            crate::participants::ViewError::NotFound => PrivacyError::NotFound("participant"),
-            crate::participants::ViewError::Crypto(c) => PrivacyError::Crypto(c),
-            crate::participants::ViewError::Store(s) => PrivacyError::Store(s),
-        })
+    Ok(crate::participants::view(ctx, viewer, Some(Purpose::Promotion), participant, &[]).await?)
 }
 
 /// What a practice may see of a participant's budget, with consent: nothing else.
@@ -353,14 +346,18 @@ pub async fn documents_to_accept(
     ctx: &AppContext,
     participant: ParticipantId,
 ) -> Result<Vec<ToAccept>, PrivacyError> {
-    let consents = consents(ctx, participant, participant).await?;
+    let categories = vec![DataCategory::Consent];
+    let (mut tx, grant) =
+        portal_begin(ctx, participant, participant, categories, Action::Read).await?;
+    let history = repo::events(&mut tx, &grant, participant).await?;
+    let today = ctx.clock.today();
     let mut out = Vec::new();
     for kind in DocumentKind::ALL {
-        let Some(doc) = current_document(ctx, *kind).await? else {
+        let Some(doc) = repo::current(&mut tx, *kind, today).await? else {
             continue;
         };
         let version = u32::try_from(doc.version).unwrap_or(u32::MAX);
-        let accepted = rules::accepted_version(&consents.history, *kind);
+        let accepted = rules::accepted_version(&history, *kind);
         if rules::must_accept(accepted, version) {
             out.push(ToAccept {
                 kind: *kind,
@@ -370,6 +367,7 @@ pub async fn documents_to_accept(
             });
         }
     }
+    tx.commit().await?;
     Ok(out)
 }
 

@@ -175,20 +175,19 @@ impl ExportDocument {
                 .sections
                 .iter()
                 .filter(|s| !s.rows.is_empty())
-                .map(|s| PageSection {
-                    title: s.title,
-                    table: s.table,
-                    columns: columns_of(&s.rows),
-                    rows: s
+                .map(|s| {
+                    let columns = columns_of(&s.rows);
+                    let rows = s
                         .rows
                         .iter()
-                        .map(|r| {
-                            columns_of(&s.rows)
-                                .iter()
-                                .map(|c| display(r.get(c)))
-                                .collect()
-                        })
-                        .collect(),
+                        .map(|r| columns.iter().map(|c| display(r.get(c))).collect())
+                        .collect();
+                    PageSection {
+                        title: s.title,
+                        table: s.table,
+                        columns,
+                        rows,
+                    }
                 })
                 .collect(),
         };

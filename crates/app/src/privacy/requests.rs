@@ -2,9 +2,12 @@
 //! decided by the privacy officer, each with a one-month deadline and a history; and the
 //! participant's own correction of contact data, which needs no request.
 
-use ixorg_domain::identifiers::{Bsn, Iban, Postcode};
+use ixorg_domain::enrollment::{
+    AcceptanceRule, Corrected, check_account_holder, check_checked_correction,
+    check_contact_correction, free_text,
+};
+use ixorg_domain::identifiers::Iban;
 use ixorg_domain::ids::{ParticipantId, PrivacyRequestId};
-use ixorg_domain::person::Gender;
 use ixorg_domain::privacy::request::{
     CheckedField, ContactField, RequestEventKind, RequestStatus, RequestType, due_on, is_overdue,
 };
@@ -13,8 +16,6 @@ use ixorg_store::Tx;
 use ixorg_store::gate::{self, Grant};
 use ixorg_store::rectification::{self as fields, FieldValue, OldValue};
 use ixorg_store::requests::{self as repo, Proposed, RequestEvent, RequestRecord, RequestUpdate};
-use time::Date;
-use time::macros::format_description;
 
 use super::{PrivacyError, Staff, actor_of, portal_begin};
 use crate::context::AppContext;
@@ -50,38 +51,19 @@ impl std::fmt::Debug for NewRequest {
     }
 }
 
-const NAME_CHARS_MAX: usize = 100;
-const HOLDER_CHARS_MAX: usize = 70;
+/// The longest reason staff give when they refuse a request.
+const REASON_CHARS_MAX: usize = 1000;
 
-fn invalid(field: &'static str, problem: &'static str) -> PrivacyError {
-    PrivacyError::Invalid { field, problem }
+/// A field that breaks a rule of the application form; the message is the rule, never the value.
+fn invalid(field: &'static str) -> impl Fn(AcceptanceRule) -> PrivacyError {
+    move |rule| PrivacyError::Invalid {
+        field,
+        problem: rule.description(),
+    }
 }
 
-fn text(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    required: bool,
-) -> Result<String, PrivacyError> {
-    let value = value.trim();
-    if required && value.is_empty() {
-        return Err(invalid(field, "is required"));
-    }
-    if value.chars().count() > max {
-        return Err(invalid(field, "is too long"));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(invalid(field, "contains control characters"));
-    }
-    Ok(value.to_owned())
-}
-
-fn parse_date(field: &'static str, value: &str) -> Result<Date, PrivacyError> {
-    Date::parse(value.trim(), format_description!("[year]-[month]-[day]"))
-        .map_err(|_| invalid(field, "is not a date (YYYY-MM-DD)"))
-}
-
-/// Checks a proposed value of a checked field; the BSN is encrypted for the request row.
+/// Checks a proposed value of a checked field by the application form's rules; the BSN is
+/// encrypted for the request row.
 fn proposed(
     ctx: &AppContext,
     id: PrivacyRequestId,
@@ -89,39 +71,18 @@ fn proposed(
     value: &str,
     account_holder: Option<&str>,
 ) -> Result<Proposed, PrivacyError> {
-    let name = field.as_str();
-    Ok(match field {
-        CheckedField::FirstNames | CheckedField::Initials | CheckedField::Surname => {
-            Proposed::Identity(text(name, value, NAME_CHARS_MAX, true)?)
-        }
-        CheckedField::SurnamePrefix => Proposed::Identity(text(name, value, 20, false)?),
-        CheckedField::DateOfBirth => {
-            let born = parse_date(name, value)?;
-            if born > ctx.clock.today() {
-                return Err(invalid(name, "lies in the future"));
-            }
-            Proposed::Identity(born.to_string())
-        }
-        CheckedField::Gender => {
-            let gender: Gender = value
-                .trim()
-                .parse()
-                .map_err(|_| invalid(name, "is not one of female, male, other, unknown"))?;
-            Proposed::Identity(gender.as_str().to_owned())
-        }
-        CheckedField::Bsn => {
-            let bsn = Bsn::parse(value).map_err(|_| invalid(name, "is not a valid BSN"))?;
-            Proposed::NationalId(ctx.crypto()?.encrypt_bsn(id.uuid(), &bsn)?)
-        }
-        CheckedField::Iban => {
-            let iban = Iban::parse(value).map_err(|_| invalid(name, "is not a valid IBAN"))?;
-            let holder = account_holder.unwrap_or_default();
-            let holder = text("account_holder", holder, HOLDER_CHARS_MAX, true)?;
-            Proposed::Iban {
-                iban: iban.expose().to_owned(),
-                account_holder: holder,
-            }
-        }
+    let today = ctx.clock.today();
+    let checked = check_checked_correction(field, value, today).map_err(invalid(field.as_str()))?;
+    Ok(match checked {
+        Corrected::Text(text) => Proposed::Identity(text.unwrap_or_default()),
+        Corrected::Date(born) => Proposed::Identity(born.to_string()),
+        Corrected::Bsn(bsn) => Proposed::NationalId(ctx.crypto()?.encrypt_bsn(id.uuid(), &bsn)?),
+        Corrected::Iban(iban) => Proposed::Iban {
+            iban: iban.expose().to_owned(),
+            account_holder: check_account_holder(account_holder.unwrap_or_default())
+                .map_err(invalid("account_holder"))?,
+        },
+        Corrected::Number(_) => return Err(PrivacyError::State("no checked field is a number")),
     })
 }
 
@@ -243,7 +204,7 @@ pub async fn reject(
     request: PrivacyRequestId,
     reason: &str,
 ) -> Result<(), PrivacyError> {
-    let reason = text("reason", reason, 1000, true)?;
+    let reason = free_text(reason, REASON_CHARS_MAX, true).map_err(invalid("reason"))?;
     let (mut tx, grant, record) = open_for_staff(ctx, staff, request).await?;
     if !record.status.is_pending() {
         return Err(PrivacyError::State("the request is closed"));
@@ -375,7 +336,13 @@ async fn rectify(
     let now_ms = ctx.now_ms();
     let old = match (&record.proposed, field) {
         (Proposed::Identity(value), CheckedField::DateOfBirth) => {
-            let born = parse_date("date_of_birth", value)?;
+            let Corrected::Date(born) = check_checked_correction(field, value, ctx.clock.today())
+                .map_err(invalid("date_of_birth"))?
+            else {
+                return Err(PrivacyError::State(
+                    "the proposed date of birth is not a date",
+                ));
+            };
             fields::set_identity(
                 &mut tx,
                 &grant,
@@ -491,12 +458,7 @@ async fn erase(
         ));
     }
     let outcome =
-        crate::retention::erase_participant(ctx, &mut tx, &grant, subject, Some(record.id))
-            .await
-            .map_err(|e| match e {
-                crate::retention::RetentionError::Refused(r) => PrivacyError::Refused(r),
-                crate::retention::RetentionError::Store(s) => PrivacyError::Store(s),
-            })?;
+        crate::retention::erase_participant(ctx, &mut tx, &grant, subject, Some(record.id)).await?;
     let erased: Vec<&str> = outcome.erased.iter().map(|(c, _)| c.as_str()).collect();
     let mut summary = format!("Erased: {}.", erased.join(", "));
     for (category, ground) in &outcome.kept {
@@ -529,57 +491,13 @@ pub async fn correct_contact(
 }
 
 fn contact_value(field: ContactField, value: &str) -> Result<FieldValue, PrivacyError> {
-    let name = field.as_str();
-    let trimmed = value.trim();
-    Ok(match field {
-        ContactField::Street | ContactField::City => {
-            FieldValue::Text(Some(text(name, trimmed, NAME_CHARS_MAX, true)?))
-        }
-        ContactField::HouseNumberAddition => {
-            FieldValue::Text(Some(text(name, trimmed, 10, false)?))
-        }
-        ContactField::HouseNumber => {
-            let number: u32 = trimmed
-                .parse()
-                .map_err(|_| invalid(name, "is not a number"))?;
-            if !(1..=99_999).contains(&number) {
-                return Err(invalid(name, "must be between 1 and 99999"));
-            }
-            FieldValue::Number(i64::from(number))
-        }
-        ContactField::Postcode => {
-            let postcode = Postcode::parse(trimmed)
-                .map_err(|_| invalid(name, "is not a Dutch postcode (1234 AB)"))?;
-            FieldValue::Text(Some(postcode.as_str().to_owned()))
-        }
-        ContactField::Email => {
-            if trimmed.is_empty() {
-                return Ok(FieldValue::Text(None));
-            }
-            let valid = trimmed.len() <= 254
-                && trimmed.split_once('@').is_some_and(|(local, domain)| {
-                    !local.is_empty() && domain.contains('.') && !domain.contains('@')
-                })
-                && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control());
-            if !valid {
-                return Err(invalid(name, "is not an e-mail address"));
-            }
-            FieldValue::Text(Some(trimmed.to_owned()))
-        }
-        ContactField::Phone => {
-            if trimmed.is_empty() {
-                return Ok(FieldValue::Text(None));
-            }
-            let digits = trimmed.chars().filter(char::is_ascii_digit).count();
-            let allowed = trimmed
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '));
-            if !allowed || !(6..=15).contains(&digits) {
-                return Err(invalid(name, "is not a phone number"));
-            }
-            FieldValue::Text(Some(trimmed.to_owned()))
-        }
-    })
+    Ok(
+        match check_contact_correction(field, value).map_err(invalid(field.as_str()))? {
+            Corrected::Text(text) => FieldValue::Text(text),
+            Corrected::Number(number) => FieldValue::Number(i64::from(number)),
+            _ => return Err(PrivacyError::State("a contact field is text or a number")),
+        },
+    )
 }
 
 /// A pending request on the staff list.
