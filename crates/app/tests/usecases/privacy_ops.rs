@@ -393,25 +393,7 @@ db_test!(
         );
         assert_eq!(every_ciphertext_decrypts(&ctx3).await, vec![2]);
         for (id, number) in [(johanna, "111222333"), (fenna, "999996708")] {
-            let view = participants::view(
-                &ctx3,
-                system("check"),
-                Some(Purpose::ServiceDelivery),
-                id,
-                &[DataCategory::NationalId],
-            )
-            .await
-            .expect("view");
-            assert_eq!(view.bsn.as_deref(), Some(number));
-            let found = participants::find_by_bsn(
-                &ctx3,
-                system("check"),
-                Some(Purpose::ServiceDelivery),
-                &bsn(number),
-            )
-            .await
-            .expect("lookup");
-            assert_eq!(found, Some(id));
+            assert_reads_and_finds(&ctx3, "check", id, number).await;
         }
         // The old key really is gone: its ciphertexts would no longer decrypt.
         let only_2 = Crypto::from_setting(&format!("2:{KEY_2}")).expect("key 2");
@@ -422,6 +404,29 @@ db_test!(
         assert!(only_2.decrypt_bsn(johanna.uuid(), &ct).is_err());
     }
 );
+
+/// The participant's BSN reads back in full, and a look-up by it finds the participant.
+async fn assert_reads_and_finds(ctx: &AppContext, job: &str, id: ParticipantId, number: &str) {
+    let view = participants::view(
+        ctx,
+        system(job),
+        Some(Purpose::ServiceDelivery),
+        id,
+        &[DataCategory::NationalId],
+    )
+    .await
+    .expect("read the BSN");
+    assert_eq!(view.bsn.as_deref(), Some(number));
+    let found = participants::find_by_bsn(
+        ctx,
+        system(job),
+        Some(Purpose::ServiceDelivery),
+        &bsn(number),
+    )
+    .await
+    .expect("look the BSN up");
+    assert_eq!(found, Some(id));
+}
 
 db_test!(
     reads_and_lookups_succeed_between_the_chunks_of_a_rotation,
@@ -446,25 +451,7 @@ db_test!(
                 .expect("chunk");
             chunks += 1;
             for (id, number) in people {
-                let view = participants::view(
-                    &ctx,
-                    system("web"),
-                    Some(Purpose::ServiceDelivery),
-                    id,
-                    &[DataCategory::NationalId],
-                )
-                .await
-                .expect("a read during rotation");
-                assert_eq!(view.bsn.as_deref(), Some(number));
-                let found = participants::find_by_bsn(
-                    &ctx,
-                    system("web"),
-                    Some(Purpose::ServiceDelivery),
-                    &bsn(number),
-                )
-                .await
-                .expect("a lookup during rotation");
-                assert_eq!(found, Some(id));
+                assert_reads_and_finds(&ctx, "web", id, number).await;
             }
             match chunk.last {
                 Some(last) => after = Some(last),
