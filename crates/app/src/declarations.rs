@@ -34,6 +34,17 @@ pub enum DecideError {
     /// The product terms do not cover a treatment date.
     #[error("no product terms for a treatment date")]
     NoTerms,
+    /// Lines whose amount lies above the product's per-line maximum (the first of them):
+    /// the batch is refused whole.
+    #[error(
+        "the amount of {} is above the maximum per line of the product terms; nothing was stored",
+        ixorg_domain::declaration::positions_text(.0)
+    )]
+    AmountAboveMaximum(Vec<ixorg_domain::declaration::LinePosition>),
+    /// A batch total left the range of amounts (not reachable within the per-line maximum and
+    /// the batch size; refused, never clamped).
+    #[error("a batch total is out of range")]
+    TotalOutOfRange,
     /// The access policy refused the job.
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),

@@ -262,8 +262,9 @@ async fn seed_parties(ctx: &AppContext) -> anyhow::Result<Vec<(PracticeId, Ledge
             };
             parties::insert_provider(&mut tx, &provider, now_ms).await?;
         }
-        // The last practice is paid through the billing intermediary.
+        // The last practice is paid through the billing intermediary, which bills for it.
         let owner = if i + 1 == PRACTICES.len() {
+            parties::link_intermediary_practice(&mut tx, bureau.id, practice.id, now_ms).await?;
             PayeeOwner::Intermediary(bureau.id)
         } else {
             PayeeOwner::Practice(practice.id)

@@ -74,13 +74,15 @@ pub async fn register_practice(
 }
 
 /// Registers a billing intermediary (with its service-bureau code, when it sends MZ301
-/// files) and its payee and payable account.
+/// files), the practices it bills for (it may declare only for their providers), and its
+/// payee and payable account.
 pub async fn register_intermediary(
     ctx: &AppContext,
     name: &str,
     kvk_number: Option<&str>,
     bureau_code: Option<&AgbCode>,
     iban: &Iban,
+    practices: &[PracticeId],
 ) -> Result<(BillingIntermediaryId, PayeeId, LedgerAccountId), ixorg_store::Error> {
     let now_ms = ctx.now_ms();
     let mut tx = ctx.db.begin().await?;
@@ -93,6 +95,9 @@ pub async fn register_intermediary(
     if let Some(code) = bureau_code {
         ixorg_store::declarations::set_intermediary_agb(&mut tx, bureau.id, code.as_str(), now_ms)
             .await?;
+    }
+    for practice in practices {
+        parties::link_intermediary_practice(&mut tx, bureau.id, *practice, now_ms).await?;
     }
     let owner = PayeeOwner::Intermediary(bureau.id);
     let (payee, payable) = open_payee(ctx, &mut tx, owner, name, iban).await?;

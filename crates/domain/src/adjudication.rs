@@ -73,11 +73,54 @@ impl BudgetState {
     }
 }
 
+/// Whether the sender of a line may declare for the line's provider.
+///
+/// A practice declares only for its own providers, a billing intermediary only for the
+/// providers of the practices it bills for; a provider that is registered nowhere is not
+/// declared for by anyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProviderStanding {
+    /// The provider belongs to the sender (or to a practice the sender bills for), and the
+    /// line's practice, when it names one, is the provider's.
+    Authorized,
+    /// No practice has registered this provider's AGB code.
+    Unregistered,
+    /// The provider belongs to a practice the sender does not declare for, or the line names
+    /// a practice that is not the provider's.
+    OtherSender,
+}
+
+impl ProviderStanding {
+    /// The standing of `line` for a sender declaring for `sender_practices`, given the practice
+    /// the line's provider is registered with (its id and AGB code), if any.
+    #[must_use]
+    pub fn of<P: PartialEq>(
+        line: &DeclarationLine,
+        registered: Option<(&P, &str)>,
+        sender_practices: &[P],
+    ) -> ProviderStanding {
+        let Some((practice, practice_agb)) = registered else {
+            return ProviderStanding::Unregistered;
+        };
+        let practice_named_is_the_providers = line
+            .practice
+            .as_ref()
+            .is_none_or(|named| named.as_str() == practice_agb);
+        if sender_practices.contains(practice) && practice_named_is_the_providers {
+            ProviderStanding::Authorized
+        } else {
+            ProviderStanding::OtherSender
+        }
+    }
+}
+
 /// The line's facts that adjudication needs besides the line itself.
 #[derive(Clone, Copy, Debug)]
 pub struct Context<'a> {
     /// The day the line was received.
     pub received_on: Date,
+    /// Whether the sender may declare for the line's provider.
+    pub provider: ProviderStanding,
     /// The product terms valid on the treatment date.
     pub terms: &'a ProductTerms,
     /// The tariff list.
@@ -384,6 +427,11 @@ pub fn adjudicate(
     budget: &mut BudgetState,
 ) -> Decision {
     let mut rejections = Vec::new();
+    match ctx.provider {
+        ProviderStanding::Authorized => {}
+        ProviderStanding::Unregistered => rejections.push(Reason::ProviderUnknown),
+        ProviderStanding::OtherSender => rejections.push(Reason::ProviderNotDeclaredBySender),
+    }
     check_identity(line, participant, &mut rejections);
     check_amount_and_code(ctx, line, &mut rejections);
     check_dates(ctx, line, participant, &mut rejections);

@@ -7,6 +7,7 @@
 //! keeps the two in step), with their MZ302 return codes.
 
 use crate::identifiers::{AgbCode, Bsn, ParticipantNumber};
+use crate::ids::{BillingIntermediaryId, PracticeId};
 use crate::money::Cents;
 use std::fmt;
 use time::Date;
@@ -118,7 +119,55 @@ impl fmt::Debug for DeclarationLine {
     }
 }
 
+/// Who sent a batch of declarations, whatever the channel: a practice (for its own providers)
+/// or a billing intermediary (for the providers of the practices it bills for).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sender {
+    /// A practice.
+    Practice(PracticeId),
+    /// A billing intermediary (service bureau).
+    Intermediary(BillingIntermediaryId),
+}
+
+/// Where the first lines above the product's per-line maximum stand in a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinePosition {
+    /// The line's number in its batch, from 1.
+    pub line_number: usize,
+    /// The record number in an MZ301 file.
+    pub record: Option<usize>,
+}
+
+impl fmt::Display for LinePosition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line_number)?;
+        if let Some(record) = self.record {
+            write!(f, " (record {record})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Positions as a list for a message: `line 2, line 5 (record 9)`.
+#[must_use]
+pub fn positions_text(positions: &[LinePosition]) -> String {
+    positions
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl DeclarationLine {
+    /// Whether the line's amount lies within `max` in absolute value (the product term
+    /// `declaration_line_cents_max`).
+    #[must_use]
+    pub fn amount_within(&self, max: Cents) -> bool {
+        self.amount
+            .checked_abs()
+            .is_some_and(|amount| amount <= max)
+    }
+
     /// Whether this line credits (reverses) an earlier one.
     #[must_use]
     pub fn is_credit(&self) -> bool {
@@ -214,6 +263,11 @@ reasons! {
     OwnPayment = ("payment.own_payment", "8002", "Budget insufficient: the rest is the participant's own payment"),
     /// A credit line reversed the payment of the earlier line.
     CreditApplied = ("credit.applied", "8003", "Credit applied: the earlier payment is reversed"),
+    /// No practice has registered the line's provider (AGB code).
+    ProviderUnknown = ("provider.unknown", "0040", "Provider unknown: no practice has registered this AGB code"),
+    /// The provider belongs to a practice the sender does not declare for, or the line names
+    /// a practice that is not the provider's.
+    ProviderNotDeclaredBySender = ("provider.not_declared_by_sender", "0041", "The sender does not declare for this provider or practice"),
     /// No participant with this number, or no participant with this BSN.
     UnknownParticipant = ("identity.unknown_participant", "0030", "Participant unknown"),
     /// The BSN is known but the date of birth differs.

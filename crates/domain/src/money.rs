@@ -66,6 +66,15 @@ impl Cents {
         }
     }
 
+    /// `|self|`, or `None` for `i64::MIN` cents.
+    #[must_use]
+    pub const fn checked_abs(self) -> Option<Cents> {
+        match self.0.checked_abs() {
+            Some(abs) => Some(Cents(abs)),
+            None => None,
+        }
+    }
+
     /// `self × factor` (for example a unit tariff times a number of treatments), or `None` on
     /// overflow.
     #[must_use]

@@ -141,6 +141,10 @@ pub struct ProductTerms {
     pub fraud_providers_per_day_max: u8,
     /// Fraud signal "expensive work in the first month": a line of at least this amount.
     pub fraud_first_month_cents_min: Cents,
+    /// The largest amount one declaration line may carry, in absolute value. A batch with a
+    /// line above it is refused whole (it is a typing or software error, never a treatment),
+    /// which also keeps every batch total far inside the range of [`Cents`].
+    pub declaration_line_cents_max: Cents,
 }
 
 impl ProductTerms {
@@ -269,6 +273,7 @@ pub fn initial() -> TermsVersion {
             fraud_near_duplicate_days: 3,
             fraud_providers_per_day_max: 2,
             fraud_first_month_cents_min: Cents::new(25_000),
+            declaration_line_cents_max: Cents::new(1_000_000),
         },
     }
 }

@@ -3,7 +3,8 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::adjudication::{
-    BudgetState, Context, History, ParticipantFacts, PriorLine, adjudicate, incompatible,
+    BudgetState, Context, History, ParticipantFacts, PriorLine, ProviderStanding, adjudicate,
+    incompatible,
 };
 use ixorg_domain::declaration::{CostKind, Decision, DeclarationLine, Outcome, Reason, Who};
 use ixorg_domain::identifiers::{AgbCode, Bsn, ParticipantNumber};
@@ -96,6 +97,7 @@ struct Run {
     history: History,
     budget: BudgetState,
     facts: Option<ParticipantFacts>,
+    provider: ProviderStanding,
 }
 
 impl Run {
@@ -106,12 +108,14 @@ impl Run {
             history: History::new(),
             budget: budget(10_000),
             facts: Some(participant()),
+            provider: ProviderStanding::Authorized,
         }
     }
 
     fn decide(&mut self, line: &DeclarationLine) -> Decision {
         let ctx = Context {
             received_on: RECEIVED,
+            provider: self.provider,
             terms: &self.terms,
             tariffs: &self.tariffs,
         };
@@ -145,6 +149,33 @@ fn a_line_within_the_budget_is_paid_in_full() {
     assert_eq!(decision.reasons, vec![Reason::Paid]);
     assert_eq!(decision.budget_paid, Cents::new(C002_MAX));
     assert_eq!(run.budget.balance, Cents::new(10_000 - C002_MAX));
+}
+
+#[test]
+fn a_line_for_a_provider_registered_nowhere_is_rejected_and_takes_nothing() {
+    let mut run = Run::new();
+    run.provider = ProviderStanding::Unregistered;
+    let decision = run.decide(&line("r1", "C002", C002_MAX));
+    assert!(rejected_for(&decision, Reason::ProviderUnknown));
+    assert_eq!(run.budget.balance, Cents::new(10_000));
+    // The rejected line took neither the reference nor the treatment: the right sender's
+    // line for the same treatment is paid.
+    run.provider = ProviderStanding::Authorized;
+    let decision = run.decide(&line("r1", "C002", C002_MAX));
+    assert_eq!(decision.outcome, Outcome::Accepted);
+}
+
+#[test]
+fn a_line_for_another_senders_provider_is_rejected_and_does_not_block_the_right_sender() {
+    let mut run = Run::new();
+    run.provider = ProviderStanding::OtherSender;
+    let decision = run.decide(&line("r1", "C002", C002_MAX));
+    assert!(rejected_for(&decision, Reason::ProviderNotDeclaredBySender));
+    assert_eq!(run.budget.balance, Cents::new(10_000));
+    run.provider = ProviderStanding::Authorized;
+    let decision = run.decide(&line("r1", "C002", C002_MAX));
+    assert_eq!(decision.outcome, Outcome::Accepted);
+    assert_eq!(decision.reasons, vec![Reason::Paid]);
 }
 
 #[test]

@@ -309,6 +309,9 @@ pub struct Batch {
     pub api_client: Option<Uuid>,
     /// The client's `Idempotency-Key`.
     pub idempotency_key: Option<String>,
+    /// The SHA-256 of the API or FHIR request's canonical form (none for files, and for
+    /// batches stored before it was kept).
+    pub request_hash: Option<Vec<u8>>,
     /// Who is paid for its lines.
     pub payee: PayeeId,
     /// The sender's own reference (invoice number, claim id).
@@ -334,6 +337,7 @@ struct BatchRow {
     content_hash: Option<Vec<u8>>,
     api_client_id: Option<Uuid>,
     idempotency_key: Option<String>,
+    request_hash: Option<Vec<u8>>,
     payee_id: Uuid,
     sender_reference: String,
     received_on: Date,
@@ -354,6 +358,7 @@ impl TryFrom<BatchRow> for Batch {
             content_hash: r.content_hash,
             api_client: r.api_client_id,
             idempotency_key: r.idempotency_key,
+            request_hash: r.request_hash,
             payee: PayeeId::from_uuid(r.payee_id),
             sender_reference: r.sender_reference,
             received_on: r.received_on,
@@ -367,8 +372,8 @@ impl TryFrom<BatchRow> for Batch {
 }
 
 const BATCH_SELECT: &str = "SELECT declaration_batch_id, channel, content_hash, api_client_id, \
-     idempotency_key, payee_id, sender_reference, received_on, line_count, declared_cents, \
-     assigned_cents, return_file_name, created_at_ms FROM declaration_batch";
+     idempotency_key, request_hash, payee_id, sender_reference, received_on, line_count, \
+     declared_cents, assigned_cents, return_file_name, created_at_ms FROM declaration_batch";
 
 /// The batch of a file with this content hash.
 pub async fn batch_by_hash(tx: &mut Tx, hash: &[u8]) -> Result<Option<Batch>, Error> {
@@ -410,8 +415,8 @@ pub async fn batch(tx: &mut Tx, id: Uuid) -> Result<Option<Batch>, Error> {
 pub async fn insert_batch(tx: &mut Tx, b: &Batch) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO declaration_batch (declaration_batch_id, channel, \
          content_hash, api_client_id, idempotency_key, payee_id, sender_reference, received_on, \
-         line_count, declared_cents, assigned_cents, return_file_name, created_at_ms) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+         line_count, declared_cents, assigned_cents, return_file_name, created_at_ms, \
+         request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(b.id)
         .bind(b.channel.as_str())
@@ -426,6 +431,7 @@ pub async fn insert_batch(tx: &mut Tx, b: &Batch) -> Result<(), Error> {
         .bind(b.assigned.get())
         .bind(b.return_file_name.as_deref())
         .bind(b.created_at_ms)
+        .bind(b.request_hash.as_deref())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -201,3 +201,84 @@ pub async fn party_name(tx: &mut Tx, actor_kind: &str, id: Uuid) -> Result<Optio
         .fetch_optional(&mut *c)
         .await)?)
 }
+
+/// Records that a billing intermediary bills for a practice (it may then declare for the
+/// practice's providers). Recording it again changes nothing.
+pub async fn link_intermediary_practice(
+    tx: &mut Tx,
+    intermediary: BillingIntermediaryId,
+    practice: PracticeId,
+    now_ms: i64,
+) -> Result<(), Error> {
+    const SQL: &str = "INSERT INTO intermediary_practice (billing_intermediary_id, practice_id, \
+         created_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+    on_tx!(tx, c => sqlx::query(SQL)
+        .bind(intermediary.uuid())
+        .bind(practice.uuid())
+        .bind(now_ms)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The practices a billing intermediary bills for.
+pub async fn practices_of_intermediary(
+    tx: &mut Tx,
+    intermediary: BillingIntermediaryId,
+) -> Result<Vec<PracticeId>, Error> {
+    const SQL: &str = "SELECT practice_id FROM intermediary_practice \
+         WHERE billing_intermediary_id = $1 ORDER BY practice_id";
+    let ids: Vec<Uuid> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(intermediary.uuid())
+        .fetch_all(&mut *c)
+        .await)?;
+    Ok(ids.into_iter().map(PracticeId::from_uuid).collect())
+}
+
+/// A registered provider as a declaration names it: its AGB code, its practice and the
+/// practice's AGB code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderPractice {
+    /// The provider's AGB code.
+    pub provider_agb: String,
+    /// Its practice.
+    pub practice: PracticeId,
+    /// The practice's AGB code.
+    pub practice_agb: String,
+}
+
+/// Values per `IN (…)` list of provider codes.
+const PROVIDERS_IN_ROWS: usize = 900;
+
+/// The registered providers among `agb_codes`, each with its practice; codes registered
+/// nowhere are absent.
+pub async fn providers_by_agb(
+    tx: &mut Tx,
+    agb_codes: &[&str],
+) -> Result<Vec<ProviderPractice>, Error> {
+    let mut out = Vec::with_capacity(agb_codes.len());
+    for chunk in agb_codes.chunks(PROVIDERS_IN_ROWS) {
+        let sql = format!(
+            "SELECT v.agb_code, v.practice_id, p.agb_code FROM provider v \
+             JOIN practice p ON p.practice_id = v.practice_id WHERE v.agb_code IN ({})",
+            crate::sql::in_list(tx.backend(), 1, chunk.len())
+        );
+        let rows: Vec<(String, Uuid, String)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for code in chunk {
+                q = q.bind(*code);
+            }
+            q.fetch_all(&mut *c).await
+        })?;
+        out.extend(
+            rows.into_iter()
+                .map(|(provider_agb, practice, practice_agb)| ProviderPractice {
+                    provider_agb,
+                    practice: PracticeId::from_uuid(practice),
+                    practice_agb,
+                }),
+        );
+    }
+    Ok(out)
+}

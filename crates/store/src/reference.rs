@@ -51,6 +51,7 @@ struct TermsRow {
     fraud_near_duplicate_days: i64,
     fraud_providers_per_day_max: i64,
     fraud_first_month_cents_min: i64,
+    declaration_line_cents_max: i64,
 }
 
 fn small<T: TryFrom<i64>>(v: i64, column: &str) -> Result<T, Error> {
@@ -116,6 +117,7 @@ impl TryFrom<TermsRow> for TermsVersion {
                 "fraud_providers_per_day_max",
             )?,
             fraud_first_month_cents_min: Cents::new(r.fraud_first_month_cents_min),
+            declaration_line_cents_max: Cents::new(r.declaration_line_cents_max),
         };
         Ok(TermsVersion {
             valid_from: r.valid_from,
@@ -135,7 +137,8 @@ pub async fn terms_history(tx: &mut Tx) -> Result<TermsHistory, Error> {
          late_submission_months, accident_cover_cents_max, accident_cover_percent, \
          accident_report_months_max, accident_treatment_years_max, complaint_answer_weeks, \
          technical_data_retention_days, premium_cents_monthly_adult, fraud_near_duplicate_days, \
-         fraud_providers_per_day_max, fraud_first_month_cents_min FROM product_terms_version \
+         fraud_providers_per_day_max, fraud_first_month_cents_min, declaration_line_cents_max \
+         FROM product_terms_version \
          ORDER BY valid_from";
     let rows: Vec<TermsRow> = on_tx!(tx, c => sqlx::query_as(SQL).fetch_all(&mut *c).await)?;
     let versions = rows
@@ -157,9 +160,10 @@ pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<
          late_submission_months, accident_cover_cents_max, accident_cover_percent, \
          accident_report_months_max, accident_treatment_years_max, complaint_answer_weeks, \
          technical_data_retention_days, created_at_ms, premium_cents_monthly_adult, \
-         fraud_near_duplicate_days, fraud_providers_per_day_max, fraud_first_month_cents_min) \
+         fraud_near_duplicate_days, fraud_providers_per_day_max, fraud_first_month_cents_min, \
+         declaration_line_cents_max) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-         $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29) \
+         $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) \
          ON CONFLICT (valid_from) DO NOTHING";
     let t = &v.terms;
     let done = on_tx!(tx, c => sqlx::query(SQL)
@@ -192,6 +196,7 @@ pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<
         .bind(i64::from(t.fraud_near_duplicate_days))
         .bind(i64::from(t.fraud_providers_per_day_max))
         .bind(t.fraud_first_month_cents_min.get())
+        .bind(t.declaration_line_cents_max.get())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

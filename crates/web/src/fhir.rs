@@ -18,6 +18,8 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use ixorg_app::declarations::DecideError;
+use ixorg_app::declarations::api::ApiError;
 use ixorg_app::declarations::coverage::{CoverageError, coverage};
 use ixorg_app::declarations::fhir::format::{
     self, BSN_SYSTEM, CLAIM_BYTES_MAX, Claim, ClaimResponseParts, FhirErrors, FhirId,
@@ -219,6 +221,26 @@ pub async fn create_claim(
                 "duplicate",
                 detail,
                 Some("Claim.identifier"),
+            )
+        }
+        Err(ClaimError::Api(ApiError::Decide(DecideError::AmountAboveMaximum(positions)))) => {
+            let items: Vec<String> = positions
+                .iter()
+                .map(|at| at.line_number.to_string())
+                .collect();
+            let detail = format!(
+                "The net amount of item(s) {} is above the maximum per line of the product \
+                 terms; nothing was stored.",
+                items.join(", ")
+            );
+            let expression = positions
+                .first()
+                .map(|at| format!("Claim.item[{}].net", at.line_number.saturating_sub(1)));
+            outcome(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "business-rule",
+                &detail,
+                expression.as_deref(),
             )
         }
         Err(ClaimError::Api(e)) => {

@@ -5,7 +5,7 @@
 //! written to the access log (care data, purpose reimbursement), and it sees only the batches
 //! it sent.
 
-use ixorg_domain::declaration::{Decision, DeclarationLine};
+use ixorg_domain::declaration::{Decision, DeclarationLine, Sender, Who};
 use ixorg_domain::ids::{BillingIntermediaryId, PracticeId};
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Role};
 use ixorg_store::declarations::{self as repo, ApiClient, Batch, Channel, LineAnswer};
@@ -44,6 +44,13 @@ pub enum ApiError {
     /// No practice has this AGB code.
     #[error("no practice is registered with that AGB code")]
     UnknownPractice,
+    /// The idempotency key was used before by this client for a different request (nothing
+    /// was stored).
+    #[error("the idempotency key was used before for a different request")]
+    KeyReused,
+    /// The API client names neither a practice nor an intermediary (the schema forbids it).
+    #[error("the API client belongs to no practice or intermediary")]
+    NoSender,
     /// Randomness for a token was not available.
     #[error("no randomness for a token")]
     Random,
@@ -142,8 +149,81 @@ fn request(client: &ApiClient, action: Action) -> AccessRequest {
     }
 }
 
-/// Decides and stores a batch of lines sent by `client` under `idempotency_key`. A key used
-/// before returns the earlier batch unchanged (`replayed`).
+/// Who an API client declares as.
+fn sender_of(client: &ApiClient) -> Result<Sender, ApiError> {
+    match (client.practice, client.intermediary) {
+        (Some(practice), _) => Ok(Sender::Practice(practice)),
+        (None, Some(intermediary)) => Ok(Sender::Intermediary(intermediary)),
+        (None, None) => Err(ApiError::NoSender),
+    }
+}
+
+/// Appends `bytes` to `hasher` with its length first, so that no two field lists give the
+/// same byte stream.
+fn field(hasher: &mut Sha256, bytes: &[u8]) {
+    hasher.update(u64::try_from(bytes.len()).unwrap_or(u64::MAX).to_be_bytes());
+    hasher.update(bytes);
+}
+
+/// The SHA-256 of a request's canonical form: the channel, the sender's reference and every
+/// field of every line, in order. A BSN enters through its keyed blind index, so the stored
+/// hash cannot be searched for a BSN.
+///
+/// # Errors
+/// A line names a BSN and no data key is configured.
+pub fn request_hash(
+    ctx: &AppContext,
+    channel: Channel,
+    sender_reference: &str,
+    lines: &[DeclarationLine],
+) -> Result<Vec<u8>, ApiError> {
+    let mut h = Sha256::new();
+    field(&mut h, b"ixorg-declarations-request-v1");
+    field(&mut h, channel.as_str().as_bytes());
+    field(&mut h, sender_reference.as_bytes());
+    field(
+        &mut h,
+        &u64::try_from(lines.len()).unwrap_or(u64::MAX).to_be_bytes(),
+    );
+    for line in lines {
+        field(&mut h, line.reference.as_bytes());
+        match &line.previous_reference {
+            Some(previous) => field(&mut h, format!("+{previous}").as_bytes()),
+            None => field(&mut h, b"-"),
+        }
+        match &line.who {
+            Who::Number(number) => field(&mut h, format!("n{}", number.as_str()).as_bytes()),
+            Who::Bsn { bsn, birth_date } => {
+                let crypto = ctx
+                    .crypto()
+                    .map_err(|e| ApiError::Decide(DecideError::Crypto(e)))?;
+                field(&mut h, b"b");
+                field(&mut h, &crypto.blind_index(bsn));
+                field(&mut h, birth_date.to_string().as_bytes());
+            }
+            Who::Unidentified => field(&mut h, b"u"),
+        }
+        field(&mut h, line.provider.as_str().as_bytes());
+        field(
+            &mut h,
+            line.practice.as_ref().map_or("", |p| p.as_str()).as_bytes(),
+        );
+        field(&mut h, line.treatment_date.to_string().as_bytes());
+        field(&mut h, line.code.as_bytes());
+        field(&mut h, line.element.as_deref().unwrap_or("").as_bytes());
+        field(&mut h, line.surface.as_deref().unwrap_or("").as_bytes());
+        field(&mut h, line.cost.as_str().as_bytes());
+        field(&mut h, &line.quantity.to_be_bytes());
+        field(&mut h, &line.unit_tariff.get().to_be_bytes());
+        field(&mut h, &line.amount.get().to_be_bytes());
+        field(&mut h, &[u8::from(line.accident)]);
+    }
+    Ok(h.finalize().to_vec())
+}
+
+/// Decides and stores a batch of lines sent by `client` under `idempotency_key`. The same
+/// request again (the same [`request_hash`]) returns the earlier batch unchanged (`replayed`);
+/// another request under a key used before is [`ApiError::KeyReused`] and stores nothing.
 pub async fn submit(
     ctx: &AppContext,
     client: &ApiClient,
@@ -155,6 +235,8 @@ pub async fn submit(
     if lines.is_empty() || lines.len() > LINES_PER_BATCH_MAX {
         return Err(ApiError::BatchSize);
     }
+    let sender = sender_of(client)?;
+    let hash = request_hash(ctx, channel, sender_reference, &lines)?;
     let items: Vec<Item> = lines
         .into_iter()
         .map(|line| Item { line, record: None })
@@ -166,6 +248,11 @@ pub async fn submit(
         if let Some(earlier) =
             repo::batch_by_idempotency_key(&mut tx, client.id, idempotency_key).await?
         {
+            if earlier.request_hash.as_deref() != Some(hash.as_slice()) {
+                // The refused attempt's access stays in the access log; nothing else changed.
+                tx.commit().await?;
+                return Err(ApiError::KeyReused);
+            }
             let read = gate::authorize(
                 &mut tx,
                 &ctx.policy,
@@ -187,6 +274,8 @@ pub async fn submit(
             .ok_or(ApiError::NoPayee)?;
         let meta = BatchMeta {
             channel,
+            sender,
+            request_hash: Some(hash.clone()),
             payee,
             sender_reference: sender_reference.to_owned(),
             content_hash: None,

@@ -13,12 +13,15 @@
 use std::collections::{HashMap, HashSet};
 
 use ixorg_domain::Cents;
-use ixorg_domain::adjudication::{self, BudgetState, Context, History, ParticipantFacts};
-use ixorg_domain::declaration::{Decision, DeclarationLine, Outcome, Who};
-use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId};
+use ixorg_domain::adjudication::{
+    self, BudgetState, Context, History, ParticipantFacts, ProviderStanding,
+};
+use ixorg_domain::declaration::{Decision, DeclarationLine, LinePosition, Outcome, Sender, Who};
+use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId, PracticeId};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
 use ixorg_domain::tariff::TariffTable;
+use ixorg_domain::terms::ProductTerms;
 use ixorg_store::Tx;
 use ixorg_store::chain::{self, Chain};
 use ixorg_store::declarations::{self as repo, Batch, DeclarationSubject, NewLine, PayeeAccount};
@@ -29,6 +32,9 @@ use uuid::Uuid;
 
 use super::{DecideError, TRANSFER_KIND_DECLARATION, TRANSFER_KIND_DECLARATION_CREDIT};
 use crate::context::AppContext;
+
+/// Most positions a refusal for amounts above the maximum lists.
+const POSITIONS_LISTED_MAX: usize = 100;
 
 /// One line of a batch as received.
 pub struct Item {
@@ -42,6 +48,8 @@ pub struct Item {
 pub struct BatchMeta {
     /// The channel.
     pub channel: repo::Channel,
+    /// Who sent it: its lines may name only the sender's providers.
+    pub sender: Sender,
     /// Who is paid.
     pub payee: PayeeAccount,
     /// The sender's own reference.
@@ -52,6 +60,8 @@ pub struct BatchMeta {
     pub api_client: Option<Uuid>,
     /// The client's idempotency key.
     pub idempotency_key: Option<String>,
+    /// The SHA-256 of an API or FHIR request's canonical form, kept with the key.
+    pub request_hash: Option<Vec<u8>>,
     /// Where the return file is written.
     pub return_file_name: Option<String>,
 }
@@ -159,6 +169,11 @@ pub(crate) struct Decider<'c> {
     job: String,
     /// Access to the national id, asked (and logged) only when a line names a BSN.
     by_bsn: Option<Grant>,
+    /// The practices whose providers the sender may declare for.
+    sender_practices: Vec<PracticeId>,
+    /// Provider AGB codes looked up so far: the practice (id and AGB code) each is registered
+    /// with, or `None` when no practice registered it.
+    providers: HashMap<String, Option<(PracticeId, String)>>,
 }
 
 impl<'c> Decider<'c> {
@@ -176,12 +191,19 @@ impl<'c> Decider<'c> {
         repo::plan_each_statement(tx).await?;
         let tariffs = reference::tariff_table(tx).await?;
         let received_on = ctx.clock.today();
+        let sender_practices = match meta.sender {
+            Sender::Practice(practice) => vec![practice],
+            Sender::Intermediary(intermediary) => {
+                ixorg_store::parties::practices_of_intermediary(tx, intermediary).await?
+            }
+        };
         let batch = Batch {
             id: ctx.ids.new_uuid(),
             channel: meta.channel,
             content_hash: meta.content_hash,
             api_client: meta.api_client,
             idempotency_key: meta.idempotency_key,
+            request_hash: meta.request_hash,
             payee: meta.payee.payee,
             sender_reference: meta.sender_reference,
             received_on,
@@ -207,6 +229,8 @@ impl<'c> Decider<'c> {
             missing: HashSet::new(),
             job: job.to_owned(),
             by_bsn: None,
+            sender_practices,
+            providers: HashMap::new(),
         })
     }
 
@@ -221,6 +245,18 @@ impl<'c> Decider<'c> {
         tx: &mut Tx,
         items: &[Item],
     ) -> Result<Vec<Decision>, DecideError> {
+        let terms: Vec<&ProductTerms> = items
+            .iter()
+            .map(|item| {
+                self.ctx
+                    .terms
+                    .resolve(item.line.treatment_date)
+                    .or_else(|_| self.ctx.terms.resolve(self.received_on))
+                    .map_err(|_| DecideError::NoTerms)
+            })
+            .collect::<Result<_, _>>()?;
+        self.refuse_amounts_above_maximum(items, &terms)?;
+        self.load_providers(tx, items).await?;
         let of_item = self.identify(tx, items).await?;
         let mut history = self.load_history(tx, items, &of_item).await?;
         let mut nobody = BudgetState {
@@ -229,15 +265,15 @@ impl<'c> Decider<'c> {
             credit_line_suspended: false,
         };
         let mut decisions = Vec::with_capacity(items.len());
-        for (item, index) in items.iter().zip(&of_item) {
-            let terms = self
-                .ctx
-                .terms
-                .resolve(item.line.treatment_date)
-                .or_else(|_| self.ctx.terms.resolve(self.received_on))
-                .map_err(|_| DecideError::NoTerms)?;
+        for ((item, index), terms) in items.iter().zip(&of_item).zip(terms) {
+            let registered = self
+                .providers
+                .get(item.line.provider.as_str())
+                .and_then(Option::as_ref)
+                .map(|(practice, agb)| (practice, agb.as_str()));
             let context = Context {
                 received_on: self.received_on,
+                provider: ProviderStanding::of(&item.line, registered, &self.sender_practices),
                 terms,
                 tariffs: &self.tariffs,
             };
@@ -256,22 +292,73 @@ impl<'c> Decider<'c> {
                 r.net = r
                     .net
                     .checked_add(decision.budget_paid)
-                    .expect("BUG: a batch's payments stay far from the i64 range");
+                    .ok_or(DecideError::TotalOutOfRange)?;
             }
             self.batch.declared = self
                 .batch
                 .declared
                 .checked_add(item.line.amount)
-                .unwrap_or(self.batch.declared);
+                .ok_or(DecideError::TotalOutOfRange)?;
             self.batch.assigned = self
                 .batch
                 .assigned
                 .checked_add(decision.budget_paid)
-                .unwrap_or(self.batch.assigned);
+                .ok_or(DecideError::TotalOutOfRange)?;
             decisions.push(decision);
         }
         self.store(tx, items, &of_item, &decisions).await?;
         Ok(decisions)
+    }
+
+    /// Refuses the chunk when a line's amount lies above the product's per-line maximum (in
+    /// absolute value), naming the first such lines. Such an amount is a typing or software
+    /// error, and the bound keeps every batch total far inside the range of `Cents`.
+    fn refuse_amounts_above_maximum(
+        &self,
+        items: &[Item],
+        terms: &[&ProductTerms],
+    ) -> Result<(), DecideError> {
+        let first = usize::try_from(self.batch.line_count).unwrap_or(usize::MAX);
+        let above: Vec<LinePosition> = items
+            .iter()
+            .zip(terms)
+            .enumerate()
+            .filter(|(_, (item, terms))| !item.line.amount_within(terms.declaration_line_cents_max))
+            .map(|(n, (item, _))| LinePosition {
+                line_number: first.saturating_add(n + 1),
+                record: item.record,
+            })
+            .take(POSITIONS_LISTED_MAX)
+            .collect();
+        if above.is_empty() {
+            Ok(())
+        } else {
+            Err(DecideError::AmountAboveMaximum(above))
+        }
+    }
+
+    /// Looks up the chunk's provider codes not seen before: the practice each is registered
+    /// with, if any.
+    async fn load_providers(&mut self, tx: &mut Tx, items: &[Item]) -> Result<(), DecideError> {
+        let mut codes: Vec<&str> = items
+            .iter()
+            .map(|i| i.line.provider.as_str())
+            .filter(|code| !self.providers.contains_key(*code))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        if codes.is_empty() {
+            return Ok(());
+        }
+        let found = ixorg_store::parties::providers_by_agb(tx, &codes).await?;
+        for code in codes {
+            self.providers.insert(code.to_owned(), None);
+        }
+        for p in found {
+            self.providers
+                .insert(p.provider_agb, Some((p.practice, p.practice_agb)));
+        }
+        Ok(())
     }
 
     /// Finds the participants of the chunk not seen before; returns per item its index.

@@ -4,8 +4,9 @@
 //!
 //! The claim's identifier value is the batch's idempotency key unless the sender gives an
 //! `Idempotency-Key`, so a claim sent twice is decided once. A key that was used before for a
-//! different claim (other line references or amounts, or a JSON batch) is refused with
-//! [`ClaimError::KeyReused`] instead of answering with the other batch's decisions.
+//! different request (any other field of any item, another patient, or a JSON batch: the
+//! whole request is compared through its hash) is refused with [`ClaimError::KeyReused`]
+//! instead of answering with the other batch's decisions.
 //!
 //! The web layer reaches the FHIR formats and the API types it names through the re-exports
 //! here ([`format`], [`ApiClient`], [`Channel`], …), so it depends on neither the formats nor
@@ -63,10 +64,10 @@ pub async fn submit_claim(
     let identifier = claim.identifier.value.as_str();
     let key = idempotency_key.unwrap_or(identifier);
     let lines = claim.lines().cloned().collect();
-    let answers = api::submit(ctx, client, Channel::Fhir, key, identifier, lines).await?;
-    if answers.replayed && !answers_claim(claim, &answers) {
-        return Err(ClaimError::KeyReused);
-    }
+    let answers = match api::submit(ctx, client, Channel::Fhir, key, identifier, lines).await {
+        Err(ApiError::KeyReused) => return Err(ClaimError::KeyReused),
+        other => other?,
+    };
     let decisions = answers.lines.iter().map(decision_of).collect();
     let insurer = {
         let mut tx = ctx.db.begin_read().await.map_err(ApiError::Store)?;
@@ -81,20 +82,6 @@ pub async fn submit_claim(
         insurer,
         created,
     })
-}
-
-/// Whether a replayed batch is the answer to this claim: a FHIR batch with one line per item,
-/// with the same references and amounts.
-fn answers_claim(claim: &Claim, answers: &BatchAnswers) -> bool {
-    answers.batch.channel == Channel::Fhir
-        && answers.lines.len() == claim.items.len()
-        && answers
-            .lines
-            .iter()
-            .zip(claim.lines())
-            .all(|(answer, line)| {
-                answer.reference == line.reference && answer.amount == line.amount
-            })
 }
 
 /// The decision a stored line's answer records.

@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read as _};
 use std::path::{Path, PathBuf};
 
 use ixorg_domain::Cents;
-use ixorg_domain::declaration::{CostKind, Decision, DeclarationLine, Outcome, Who};
+use ixorg_domain::declaration::{CostKind, Decision, DeclarationLine, Outcome, Sender, Who};
 use ixorg_domain::identifiers::ParticipantNumber;
 use ixorg_formats::vektis::{
     self, Header, Line, Mz301Errors, Mz301Stream, Mz302Writer, Patient, RecordReturn, ReturnCode,
@@ -65,6 +65,9 @@ pub enum ImportError {
     /// Who is to be paid is not registered.
     #[error("{0}")]
     UnknownPayee(String),
+    /// Who sent the file (the service bureau it names, or else its practice) is not registered.
+    #[error("{0}")]
+    UnknownSender(String),
     /// The return file cannot be written.
     #[error("cannot write the MZ302 return file: {0}")]
     Return(String),
@@ -267,8 +270,11 @@ async fn decide_file(
         _ => return Err(ImportError::Read("the file reader stopped".to_owned())),
     };
     let payee = payee_of(tx, &header).await?;
+    let sender = sender_of(tx, &header).await?;
     let meta = BatchMeta {
         channel: Channel::Mz301,
+        sender,
+        request_hash: None,
         payee,
         sender_reference: header.invoice_number.clone(),
         content_hash: Some(hash.to_vec()),
@@ -560,6 +566,38 @@ async fn payee_of(tx: &mut Tx, header: &Header) -> Result<PayeeAccount, ImportEr
         .ok_or_else(|| {
             ImportError::UnknownPayee(format!("practice {practice} has no payee account"))
         })
+}
+
+/// Who sent the file: the service bureau it names (which must be registered, and declares
+/// only for the practices it bills for), or else the practice (or institution) of the 01
+/// record, which declares for its own providers.
+async fn sender_of(tx: &mut Tx, header: &Header) -> Result<Sender, ImportError> {
+    if let Some(bureau) = &header.service_bureau {
+        let id = repo::intermediary_by_agb(tx, bureau.as_str())
+            .await?
+            .ok_or_else(|| {
+                ImportError::UnknownSender(format!(
+                    "the file comes from service bureau {bureau} (record 1, field Code \
+                     servicebureau), which is not registered"
+                ))
+            })?;
+        return Ok(Sender::Intermediary(id));
+    }
+    let practice = header
+        .practice
+        .as_ref()
+        .or(header.institution.as_ref())
+        .ok_or_else(|| {
+            ImportError::UnknownSender(
+                "the file names no practice (record 1, field Praktijkcode)".to_owned(),
+            )
+        })?;
+    let id = parties::practice_by_agb(tx, practice)
+        .await?
+        .ok_or_else(|| {
+            ImportError::UnknownSender(format!("practice {practice} is not registered"))
+        })?;
+    Ok(Sender::Practice(id))
 }
 
 fn non_empty(text: &str) -> Option<String> {

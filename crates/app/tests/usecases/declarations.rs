@@ -18,12 +18,12 @@ use time::macros::{date, datetime};
 
 use crate::{register, temp};
 
-const PRACTICE_AGB: &str = "12002242";
-const PROVIDER_AGB: &str = "12041054";
+pub(crate) const PRACTICE_AGB: &str = "12002242";
+pub(crate) const PROVIDER_AGB: &str = "12041054";
 
 /// The platform in January 2027, with the test household (from 2026-12-01) and the practice
 /// of the synthetic files registered with a payee.
-async fn platform(t: &TestDb) -> (AppContext, Vec<ParticipantNumber>, ApiClient) {
+pub(crate) async fn platform(t: &TestDb) -> (AppContext, Vec<ParticipantNumber>, ApiClient) {
     let ctx = crate::with_operator(t).await;
     let ctx = AppContext {
         clock: Arc::new(FixedClock(datetime!(2027-01-20 10:00 UTC))),
@@ -50,16 +50,16 @@ async fn platform(t: &TestDb) -> (AppContext, Vec<ParticipantNumber>, ApiClient)
 }
 
 /// One line to put in a file: participant number, code, date, amount, reference.
-struct Spec<'a> {
-    number: &'a str,
-    code: &'a str,
-    date: Date,
-    amount: i64,
-    reference: &'a str,
+pub(crate) struct Spec<'a> {
+    pub(crate) number: &'a str,
+    pub(crate) code: &'a str,
+    pub(crate) date: Date,
+    pub(crate) amount: i64,
+    pub(crate) reference: &'a str,
 }
 
 /// An MZ301 file with these lines (one verzekerde each), from the synthetic template.
-fn file_with(specs: &[Spec<'_>], seed: u64) -> Mz301File {
+pub(crate) fn file_with(specs: &[Spec<'_>], seed: u64) -> Mz301File {
     let mut file = vektis::synthetic_file(specs.len(), 1, seed);
     for (patient, spec) in file.patients.iter_mut().zip(specs) {
         patient.bsn = None;
@@ -85,7 +85,7 @@ fn file_with(specs: &[Spec<'_>], seed: u64) -> Mz301File {
     file
 }
 
-fn write(file: &Mz301File, name: &str) -> std::path::PathBuf {
+pub(crate) fn write(file: &Mz301File, name: &str) -> std::path::PathBuf {
     let path = temp(name).with_extension("asc");
     std::fs::write(&path, vektis::write_mz301(file).expect("write mz301")).expect("write");
     path
@@ -115,7 +115,7 @@ fn api_line(
     }
 }
 
-async fn ledger_is_sound(ctx: &AppContext) {
+pub(crate) async fn ledger_is_sound(ctx: &AppContext) {
     let report = ixorg_app::audit::verify(ctx).await.expect("verify");
     assert!(report.is_sound(), "the ledger and access log verify");
 }
@@ -247,6 +247,7 @@ db_test!(
             None,
             Some(&"98098059".parse().expect("code")),
             &"NL02ABNA0123456789".parse().expect("iban"),
+            &[],
         )
         .await
         .expect("register the bureau");

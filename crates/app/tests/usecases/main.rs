@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod contracts;
+mod declaration_senders;
 mod declarations;
 mod households;
 mod money;

@@ -117,6 +117,7 @@ pub const TABLES: &[Table] = &[
             meta("fraud_near_duplicate_days"),
             meta("fraud_providers_per_day_max"),
             meta("fraud_first_month_cents_min"),
+            meta("declaration_line_cents_max"),
         ],
     },
     Table {
@@ -214,6 +215,14 @@ pub const TABLES: &[Table] = &[
             meta("created_at_ms"),
             meta("updated_at_ms"),
             pro("agb_code"),
+        ],
+    },
+    Table {
+        name: "intermediary_practice",
+        columns: &[
+            key("billing_intermediary_id"),
+            key("practice_id"),
+            meta("created_at_ms"),
         ],
     },
     Table {
@@ -508,6 +517,7 @@ pub const TABLES: &[Table] = &[
             meta("assigned_cents"),
             meta("return_file_name"),
             meta("created_at_ms"),
+            meta("request_hash"),
         ],
     },
     Table {

@@ -113,6 +113,32 @@ pub fn failure(e: &ApiError) -> Failure {
             "No product terms for a treatment date",
             "A treatment date lies outside every period of the product terms.",
         ),
+        ApiError::KeyReused => answer(
+            StatusCode::CONFLICT,
+            "idempotency-key-reused",
+            "Idempotency-Key used for another request",
+            "This Idempotency-Key was used before for a different request; nothing was stored. \
+             Send a new key with a new request, and the same request with the same key.",
+        ),
+        ApiError::NoSender => answer(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Access refused",
+            "This API client belongs to no practice or billing intermediary.",
+        ),
+        ApiError::Decide(DecideError::AmountAboveMaximum(_)) => answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "amount-above-maximum",
+            "An amount is above the maximum per line",
+            "A line's amount is above the maximum per line of the product terms; nothing was \
+             stored.",
+        ),
+        ApiError::Decide(DecideError::TotalOutOfRange) => answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "total-out-of-range",
+            "The batch total is out of range",
+            "The amounts of the batch add up to more than can be booked; nothing was stored.",
+        ),
         ApiError::Decide(DecideError::Raced) => answer(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
@@ -376,8 +402,42 @@ pub async fn create(
             let body = BatchBody::from(&answers);
             (status, [(header::LOCATION, location)], Json(body)).into_response()
         }
+        Err(ApiError::KeyReused) => key_reused(key),
+        Err(ApiError::Decide(DecideError::AmountAboveMaximum(positions))) => {
+            let mut errors = FieldErrors::default();
+            for at in positions {
+                errors.push(
+                    format!("/lines/{}/amount", at.line_number.saturating_sub(1)),
+                    "Above the maximum amount per line of the product terms.",
+                );
+            }
+            invalid_fields(errors)
+        }
         Err(e) => failure(&e).into_response(),
     }
+}
+
+/// A 409 naming the reused key (the client's own key, never personal data), as a problem
+/// with the member `idempotency_key`.
+fn key_reused(key: &str) -> Response {
+    #[derive(Serialize)]
+    struct KeyReused<'a> {
+        #[serde(flatten)]
+        problem: Problem,
+        idempotency_key: &'a str,
+    }
+    let f = failure(&ApiError::KeyReused);
+    let body = KeyReused {
+        problem: Problem::new(f.status, f.slug, f.title, f.detail),
+        idempotency_key: key,
+    };
+    let body = serde_json::to_vec(&body).expect("BUG: a problem serializes");
+    (
+        f.status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body,
+    )
+        .into_response()
 }
 
 /// `GET /api/v1/declarations/{batch_id}`: a batch this client sent.

@@ -14,13 +14,24 @@ const PARTICIPANT_SYSTEM: &str = "https://ixorg.nl/fhir/NamingSystem/participant
 /// A claim of our profile for `number`, with items `(sequence, code, amount text)`; the amounts
 /// are written as exact JSON numbers.
 fn claim(identifier: &str, number: &str, items: &[(u32, &str, &str)]) -> String {
+    claim_with(identifier, number, PROVIDER_AGB, "2026-12-10", items)
+}
+
+/// A claim as [`claim`] makes it, by `provider` for treatment on `date` (`YYYY-MM-DD`).
+pub fn claim_with(
+    identifier: &str,
+    number: &str,
+    provider: &str,
+    date: &str,
+    items: &[(u32, &str, &str)],
+) -> String {
     let items: Vec<String> = items
         .iter()
         .map(|(sequence, code, amount)| {
             format!(
                 r#"{{"sequence": {sequence},
                 "productOrService": {{"coding": [{{"system": "https://ixorg.nl/fhir/CodeSystem/prestatiecodelijst-010", "code": "{code}"}}]}},
-                "servicedDate": "2026-12-10",
+                "servicedDate": "{date}",
                 "unitPrice": {{"value": {amount}, "currency": "EUR"}},
                 "net": {{"value": {amount}, "currency": "EUR"}}}}"#
             )
@@ -36,7 +47,7 @@ fn claim(identifier: &str, number: &str, items: &[(u32, &str, &str)]) -> String 
         "use": "claim",
         "patient": {{"reference": "#p1"}},
         "created": "2026-12-10T10:00:00+01:00",
-        "provider": {{"identifier": {{"system": "http://fhir.nl/fhir/NamingSystem/agb-z", "value": "{PROVIDER_AGB}"}}}},
+        "provider": {{"identifier": {{"system": "http://fhir.nl/fhir/NamingSystem/agb-z", "value": "{provider}"}}}},
         "priority": {{"coding": [{{"system": "http://terminology.hl7.org/CodeSystem/processpriority", "code": "normal"}}]}},
         "insurance": [{{"sequence": 1, "focal": true, "coverage": {{"display": "ixorg"}}}}],
         "item": [{}]}}"##,
@@ -44,13 +55,14 @@ fn claim(identifier: &str, number: &str, items: &[(u32, &str, &str)]) -> String 
     )
 }
 
-async fn post_claim(app: &axum::Router, token: Option<&str>, body: String) -> Answer {
+/// Posts a claim with `token`.
+pub async fn post_claim(app: &axum::Router, token: Option<&str>, body: String) -> Answer {
     let request = request("POST", "/fhir/Claim", token, &[], Some((FHIR_JSON, body)));
     send(app, request).await
 }
 
 /// Asserts a FHIR answer: the content type and a valid R4 body.
-fn assert_fhir(answer: &Answer, status: StatusCode) -> Value {
+pub fn assert_fhir(answer: &Answer, status: StatusCode) -> Value {
     assert_eq!(answer.status, status, "{}", answer.body);
     assert_eq!(answer.header(header::CONTENT_TYPE), FHIR_JSON);
     assert_valid(&answer.body);

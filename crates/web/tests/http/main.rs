@@ -12,6 +12,7 @@ mod platform;
 mod privacy_pages;
 #[path = "../../../formats/tests/fhir/r4.rs"]
 mod r4;
+mod senders;
 
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = app

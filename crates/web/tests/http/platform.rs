@@ -11,7 +11,7 @@ use ixorg_app::parties::{NewPractice, register_intermediary, register_practice};
 use ixorg_app::{AppContext, FixedClock};
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::ParticipantNumber;
-use ixorg_domain::ids::ParticipantId;
+use ixorg_domain::ids::{ParticipantId, PracticeId};
 use ixorg_domain::person::Gender;
 use ixorg_domain::privacy::Actor;
 use ixorg_domain::terms::HouseholdRole;
@@ -23,6 +23,10 @@ use tower::ServiceExt;
 pub const PRACTICE_AGB: &str = "12002242";
 /// Its provider's AGB code.
 pub const PROVIDER_AGB: &str = "12041054";
+/// The AGB code of the second practice.
+pub const OTHER_PRACTICE_AGB: &str = "12002243";
+/// The AGB code of the second practice's provider.
+pub const OTHER_PROVIDER_AGB: &str = "12041055";
 /// The BSN of the main participant (passes the 11-proef).
 pub const BSN: &str = "111222333";
 
@@ -64,7 +68,7 @@ fn member(role: HouseholdRole, first: &str, born: time::Date, bsn: Option<&str>)
     }
 }
 
-async fn practice(ctx: &AppContext, agb: &str, provider: &str) -> String {
+async fn practice(ctx: &AppContext, agb: &str, provider: &str) -> (PracticeId, String) {
     let registered = register_practice(
         ctx,
         &NewPractice {
@@ -80,7 +84,7 @@ async fn practice(ctx: &AppContext, agb: &str, provider: &str) -> String {
     let (_, token) = api::create_client(ctx, Some(registered.practice), None, "test")
         .await
         .expect("an API client");
-    token
+    (registered.practice, token)
 }
 
 /// The platform on 20 January 2027: a household since 1 December 2026 (Johanna with a BSN,
@@ -109,14 +113,15 @@ pub async fn platform(t: &TestDb) -> Platform {
     let registered = register_household(&ctx, Actor::System("test".into()), household)
         .await
         .expect("register the household");
-    let token = practice(&ctx, PRACTICE_AGB, PROVIDER_AGB).await;
-    let other_token = practice(&ctx, "12002243", "12041055").await;
+    let (first_practice, token) = practice(&ctx, PRACTICE_AGB, PROVIDER_AGB).await;
+    let (_, other_token) = practice(&ctx, OTHER_PRACTICE_AGB, OTHER_PROVIDER_AGB).await;
     let (intermediary, ..) = register_intermediary(
         &ctx,
         "Servicebureau Tandzorg",
         None,
         None,
         &"NL02ABNA0123456789".parse().expect("iban"),
+        &[first_practice],
     )
     .await
     .expect("register the intermediary");

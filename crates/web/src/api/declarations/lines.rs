@@ -76,7 +76,8 @@ pub struct FieldErrors {
 }
 
 impl FieldErrors {
-    fn push(&mut self, pointer: String, detail: impl Into<String>) {
+    /// Adds a problem, or counts it when the list is full.
+    pub fn push(&mut self, pointer: String, detail: impl Into<String>) {
         if self.errors.len() < FIELD_ERRORS_MAX {
             self.errors.push(FieldError {
                 pointer,
