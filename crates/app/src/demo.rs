@@ -230,7 +230,8 @@ async fn apply_once(ctx: &AppContext) -> anyhow::Result<Option<String>> {
         crate::enrollment::ApplicationOutcome::Accepted(a) => {
             a.members.first().map(|(_, n, _)| n.as_str().to_owned())
         }
-        crate::enrollment::ApplicationOutcome::Rejected(_) => None,
+        crate::enrollment::ApplicationOutcome::Rejected(_)
+        | crate::enrollment::ApplicationOutcome::Referred(_) => None,
     })
 }
 

@@ -2,53 +2,81 @@
 //! application the contract, participants, budgets, mandate and a portal activation token.
 
 use ixorg_domain::enrollment::{
-    Application, ApplicationForm, FieldError, MemberHistory, check_application, check_history,
-    normalise_surname,
+    AcceptanceRule, Application, ApplicationForm, FieldError, MemberHistory, check_application,
+    check_history, normalise_surname,
 };
 use ixorg_domain::identifiers::ParticipantNumber;
 use ixorg_domain::ids::{ContractId, ParticipantId};
+use ixorg_domain::outbox::{ApplicationStatus, MessageKind};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose, Refusal};
 use ixorg_domain::terms::HouseholdRole;
 use ixorg_store::enrollment as repo;
 use ixorg_store::gate::Grant;
+use ixorg_store::outbox::{self, Message};
 use ixorg_store::{Tx, parties};
-use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::context::AppContext;
 use crate::participants::{NewHousehold, NewMember, RegisterError, insert_household};
 
-/// How long a portal activation link stays valid.
-pub const ACTIVATION_VALID_MS: i64 = 14 * 24 * 60 * 60 * 1_000;
-
 /// The outcome of an application.
+///
+/// Only a [`Rejected`](ApplicationOutcome::Rejected) form is told to the sender in detail: its
+/// rules need no one else's data. Whether a valid form became a contract or was referred to
+/// staff (its person already has a contract, or left one unpaid) depends on other people's
+/// data, so the web answers both alike and the outcome goes to the address on file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplicationOutcome {
-    /// Accepted: the contract exists.
+    /// Accepted: the contract exists, and the welcome message waits in the outbox.
     Accepted(Accepted),
-    /// Rejected: every rule that failed, field by field.
+    /// Referred to staff; the participants on file whose details it used are told.
+    Referred(Referred),
+    /// Rejected: every rule of the form that failed, field by field.
     Rejected(Vec<FieldError>),
+}
+
+impl ApplicationOutcome {
+    /// The stored application, for a form that was valid.
+    #[must_use]
+    pub fn application(&self) -> Option<Uuid> {
+        match self {
+            ApplicationOutcome::Accepted(a) => Some(a.application),
+            ApplicationOutcome::Referred(r) => Some(r.application),
+            ApplicationOutcome::Rejected(_) => None,
+        }
+    }
 }
 
 /// An accepted application.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Accepted {
+    /// The stored application.
+    pub application: Uuid,
     /// The contract.
     pub contract: ContractId,
     /// The mandate id.
     pub mandate: String,
     /// Each member's participant id, number and role, in application order.
     pub members: Vec<(ParticipantId, ParticipantNumber, HouseholdRole)>,
-    /// The one-time portal activation token for the main participant (only its hash is kept).
-    pub activation_token: String,
 }
 
 impl std::fmt::Debug for Accepted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Accepted")
+            .field("application", &self.application)
             .field("contract", &self.contract)
             .field("members", &self.members.len())
             .finish_non_exhaustive()
     }
+}
+
+/// An application referred to staff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Referred {
+    /// The stored application.
+    pub application: Uuid,
+    /// The acceptance rules that need staff (for staff, never for the sender).
+    pub rules: Vec<AcceptanceRule>,
 }
 
 /// Why an application could not be handled at all (a rejection is an outcome, not an error).
@@ -63,9 +91,6 @@ pub enum ApplyError {
     /// Registering failed.
     #[error(transparent)]
     Register(#[from] RegisterError),
-    /// The random source failed.
-    #[error("the system random source failed")]
-    Random,
     /// The database failed.
     #[error(transparent)]
     Store(#[from] ixorg_store::Error),
@@ -93,10 +118,9 @@ pub async fn apply(
         Err(errors) => return reject(ctx, errors).await,
     };
     let mut tx = ctx.db.begin().await?;
-    let history = history(ctx, &mut tx, &application).await?;
+    let (history, found) = history(ctx, &mut tx, &application).await?;
     if let Err(errors) = check_history(&application, &history) {
-        tx.rollback().await?;
-        return reject(ctx, errors).await;
+        return refer(ctx, tx, &errors, &found).await;
     }
     let practice = match application.dentist_agb_code() {
         Some(agb) => parties::practice_by_agb(&mut tx, agb).await?,
@@ -128,21 +152,32 @@ pub async fn apply(
         .find(|(_, r)| **r == HouseholdRole::Main)
         .map(|((id, ..), _)| *id)
         .expect("BUG: an accepted application has a main participant");
-    let token = activation_token()?;
     let now_ms = ctx.now_ms();
-    let hash = Sha256::digest(token.as_bytes()).to_vec();
-    repo::insert_activation(&mut tx, &hash, main, now_ms + ACTIVATION_VALID_MS, now_ms).await?;
+    let application_id = ctx.ids.new_uuid();
     repo::insert_application(
         &mut tx,
-        ctx.ids.new_uuid(),
+        application_id,
+        ApplicationStatus::Accepted,
         Some(registered.contract),
         "",
         now_ms,
     )
     .await?;
+    // The welcome message with its one-time link goes to the main participant's address on
+    // file; the link is made when the message is sent.
+    let welcome = Message {
+        id: ctx.ids.new_uuid(),
+        kind: MessageKind::PortalActivation,
+        participant: main,
+        application: Some(application_id),
+        created_at_ms: now_ms,
+        sent_at_ms: None,
+    };
+    outbox::insert_message(&mut tx, &welcome).await?;
     tx.commit().await?;
     tracing::info!(contract.id = %registered.contract, "Application accepted");
     Ok(ApplicationOutcome::Accepted(Accepted {
+        application: application_id,
         contract: registered.contract,
         mandate: registered.mandate.as_str().to_owned(),
         members: registered
@@ -151,7 +186,46 @@ pub async fn apply(
             .zip(roles)
             .map(|((id, number, _), role)| (id, number, role))
             .collect(),
-        activation_token: token,
+    }))
+}
+
+/// Refers a valid application whose people are known (an active contract, an unpaid closed
+/// one) to staff, and tells each participant whose details it used, at the address on file.
+async fn refer(
+    ctx: &AppContext,
+    mut tx: Tx,
+    errors: &[FieldError],
+    found: &[ParticipantId],
+) -> Result<ApplicationOutcome, ApplyError> {
+    let mut rules: Vec<AcceptanceRule> = errors.iter().map(|e| e.rule).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let codes: Vec<&str> = rules.iter().map(|r| r.code()).collect();
+    let now_ms = ctx.now_ms();
+    let application = ctx.ids.new_uuid();
+    let status = ApplicationStatus::Referred;
+    repo::insert_application(&mut tx, application, status, None, &codes.join(","), now_ms).await?;
+    for participant in found {
+        let notice = Message {
+            id: ctx.ids.new_uuid(),
+            kind: MessageKind::ApplicationWithYourDetails,
+            participant: *participant,
+            application: Some(application),
+            created_at_ms: now_ms,
+            sent_at_ms: None,
+        };
+        outbox::insert_message(&mut tx, &notice).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        application.id = %application,
+        rules = codes.len(),
+        notified = found.len(),
+        "Application referred to staff"
+    );
+    Ok(ApplicationOutcome::Referred(Referred {
+        application,
+        rules,
     }))
 }
 
@@ -166,6 +240,7 @@ async fn reject(
     repo::insert_application(
         &mut tx,
         ctx.ids.new_uuid(),
+        ApplicationStatus::Rejected,
         None,
         &codes.join(","),
         ctx.now_ms(),
@@ -176,12 +251,13 @@ async fn reject(
     Ok(ApplicationOutcome::Rejected(errors))
 }
 
-/// Looks every member up by BSN (blind index) or by surname, date of birth and postcode.
+/// Looks every member up by BSN (blind index) or by surname, date of birth and postcode: what
+/// the acceptance rules need, and the participants found (each once).
 async fn history(
     ctx: &AppContext,
     tx: &mut Tx,
     app: &Application,
-) -> Result<Vec<MemberHistory>, ApplyError> {
+) -> Result<(Vec<MemberHistory>, Vec<ParticipantId>), ApplyError> {
     let mut categories = vec![DataCategory::Identity, DataCategory::Contact];
     let with_bsn = app.members().iter().any(|m| m.bsn.is_some());
     if with_bsn {
@@ -189,6 +265,7 @@ async fn history(
     }
     let read = grant(ctx, tx, categories, Action::Read).await?;
     let mut out = Vec::new();
+    let mut people = Vec::new();
     for (index, (member, key)) in app.members().iter().zip(app.person_keys()).enumerate() {
         let mut found = match (&member.bsn, ctx.crypto.as_deref()) {
             (Some(bsn), Some(crypto)) => {
@@ -208,6 +285,7 @@ async fn history(
                 normalise_surname(prefix, surname) == key.surname_normalised()
             })
         }));
+        people.extend(found.iter().filter_map(|p| p.participant));
         if !found.is_empty() {
             out.push(MemberHistory {
                 member_index: index,
@@ -216,7 +294,9 @@ async fn history(
             });
         }
     }
-    Ok(out)
+    people.sort_unstable();
+    people.dedup();
+    Ok((out, people))
 }
 
 fn to_household(
@@ -255,13 +335,6 @@ fn to_household(
         mandate_signed_on: today,
         provider_view_consent: app.provider_view_consent(),
     }
-}
-
-/// A new random activation token: 32 bytes as 64 hex characters.
-fn activation_token() -> Result<String, ApplyError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|_| ApplyError::Random)?;
-    Ok(hex::encode(bytes))
 }
 
 impl From<crate::access::AccessError> for ApplyError {

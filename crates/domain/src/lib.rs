@@ -11,6 +11,7 @@ pub mod identifiers;
 pub mod ids;
 pub mod ledger;
 pub mod money;
+pub mod outbox;
 pub mod person;
 pub mod privacy;
 pub mod recipients;

@@ -2,6 +2,7 @@
 
 use ixorg_domain::identifiers::{CreditorId, Iban, MandateId};
 use ixorg_domain::ids::{ContractId, ParticipantId};
+use ixorg_domain::outbox::ApplicationStatus;
 use ixorg_domain::privacy::{Action, DataCategory};
 use time::Date;
 use uuid::Uuid;
@@ -67,26 +68,22 @@ pub async fn set_operator_profile(
     Ok(())
 }
 
-/// Records an application's outcome. A rejected one keeps only its reason codes.
+/// Records an application's outcome. A rejected or referred one keeps only its rule codes.
 pub async fn insert_application(
     tx: &mut Tx,
     id: Uuid,
+    status: ApplicationStatus,
     contract: Option<ContractId>,
-    rejection_codes: &str,
+    rule_codes: &str,
     now_ms: i64,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO application (application_id, application_status, \
          contract_id, rejection_codes, received_at_ms) VALUES ($1, $2, $3, $4, $5)";
-    let status = if contract.is_some() {
-        "accepted"
-    } else {
-        "rejected"
-    };
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(contract.map(|x| x.uuid()))
-        .bind(rejection_codes)
+        .bind(rule_codes)
         .bind(now_ms)
         .execute(&mut *c)
         .await

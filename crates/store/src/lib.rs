@@ -21,6 +21,7 @@ pub mod gate;
 pub mod keys;
 pub mod ledger;
 pub mod migrate;
+pub mod outbox;
 pub mod participants;
 pub mod parties;
 pub mod payouts;

@@ -50,7 +50,7 @@ fn form() -> ApplicationForm {
 }
 
 db_test!(
-    an_accepted_application_gets_numbers_a_mandate_budgets_and_an_activation_token,
+    an_accepted_application_gets_numbers_a_mandate_budgets_and_a_welcome_message_in_the_outbox,
     async |t: TestDb| {
         let ctx = with_operator(&t).await;
         let outcome = apply(&ctx, &form()).await.expect("apply");
@@ -58,10 +58,22 @@ db_test!(
             panic!("the application is valid: {outcome:?}");
         };
         assert_eq!(accepted.members.len(), 2);
-        assert_eq!(accepted.activation_token.len(), 64);
         assert!(accepted.mandate.starts_with("IXM"));
-        let hashes = raw::scalar(&t, "SELECT COUNT(*) FROM portal_activation").await;
-        assert_eq!(hashes, 1);
+        let welcome = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM outbox_message WHERE message_kind = 'portal_activation' \
+             AND sent_at_ms IS NULL",
+        )
+        .await;
+        assert_eq!(
+            welcome, 1,
+            "the welcome message waits for the main participant"
+        );
+        let tokens = raw::scalar(&t, "SELECT COUNT(*) FROM portal_activation").await;
+        assert_eq!(
+            tokens, 0,
+            "the one-time link is made when the message is sent"
+        );
         let budget = ixorg_app::ledger::budget_of(&ctx, accepted.members[0].0)
             .await
             .expect("budget");
@@ -70,30 +82,45 @@ db_test!(
 );
 
 db_test!(
-    a_second_application_for_the_same_person_is_rejected_as_a_duplicate,
+    a_second_application_for_the_same_person_goes_to_staff_and_the_participant_on_file_is_told,
     async |t: TestDb| {
         let ctx = with_operator(&t).await;
-        apply(&ctx, &form()).await.expect("first");
+        let first = apply(&ctx, &form()).await.expect("first");
+        let ApplicationOutcome::Accepted(accepted) = first else {
+            panic!("the first application is valid");
+        };
         // The same person without BSN: found by surname, date of birth and postcode.
         let mut again = form();
         again.members[0].bsn.clear();
         again.members.truncate(1);
         let outcome = apply(&ctx, &again).await.expect("second");
-        let ApplicationOutcome::Rejected(errors) = outcome else {
-            panic!("a duplicate must be rejected");
+        let ApplicationOutcome::Referred(referred) = outcome else {
+            panic!("a duplicate goes to staff: {outcome:?}");
         };
-        assert!(
-            errors
-                .iter()
-                .any(|e| e.rule == AcceptanceRule::DuplicateActiveContract),
-            "{errors:?}"
+        assert_eq!(
+            referred.rules,
+            vec![AcceptanceRule::DuplicateActiveContract]
         );
-        let rejected = raw::scalar(
+        let stored = raw::scalar(
             &t,
-            "SELECT COUNT(*) FROM application WHERE application_status = 'rejected'",
+            "SELECT COUNT(*) FROM application WHERE application_status = 'referred' \
+             AND rejection_codes = 'acceptance.duplicate_active_contract'",
         )
         .await;
-        assert_eq!(rejected, 1);
+        assert_eq!(stored, 1);
+        let main = accepted.members[0].0.uuid().simple().to_string();
+        let told = raw::scalar(
+            &t,
+            "SELECT COUNT(*) FROM outbox_message \
+             WHERE message_kind = 'application_with_your_details'",
+        )
+        .await;
+        assert_eq!(told, 1, "the participant on file ({main}) is told, once");
+        assert_eq!(
+            raw::scalar(&t, "SELECT COUNT(*) FROM participant").await,
+            2,
+            "no second contract"
+        );
     }
 );
 

@@ -367,6 +367,17 @@ pub const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "outbox_message",
+        columns: &[
+            key("outbox_message_id"),
+            meta("message_kind"),
+            key("participant_id"),
+            key("application_id"),
+            meta("created_at_ms"),
+            meta("sent_at_ms"),
+        ],
+    },
+    Table {
         name: "collection_run",
         columns: &[
             key("collection_run_id"),

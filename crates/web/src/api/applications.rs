@@ -1,12 +1,14 @@
 //! `POST /api/v1/applications`: apply for a contract.
 
+use std::time::{Duration, Instant};
+
 use axum::Json;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ixorg_app::domain::enrollment::{ApplicationForm, MemberForm};
-use ixorg_app::enrollment::{ApplicationOutcome, apply};
+use ixorg_app::enrollment::{Accepted, ApplicationOutcome, Referred, apply};
 use serde::{Deserialize, Serialize};
 
 use super::problem::{FieldProblem, Problem};
@@ -112,35 +114,46 @@ impl From<ApplicationRequest> for ApplicationForm {
     }
 }
 
-/// One participant of an accepted application.
+/// The 202 body: the same for every valid form, whatever became of it.
 #[derive(Debug, Serialize)]
-pub struct ParticipantCreated {
-    /// Id.
-    pub id: String,
-    /// Participant number.
-    pub participant_number: String,
-    /// Role.
-    pub role: String,
+pub struct ApplicationReceived {
+    /// The application's reference.
+    pub application_id: String,
+    /// Always `received`.
+    pub status: &'static str,
+    /// What happens next.
+    pub detail: &'static str,
 }
 
-/// The 201 body.
-#[derive(Debug, Serialize)]
-pub struct ApplicationAccepted {
-    /// The contract id.
-    pub contract_id: String,
-    /// The SEPA mandate id.
-    pub mandate_id: String,
-    /// The participants.
-    pub participants: Vec<ParticipantCreated>,
-    /// The one-time link for the main participant to set a portal password.
-    pub activation_path: String,
+/// What a valid application is told, whether it became a contract or went to staff.
+const RECEIVED_DETAIL: &str = "We have received your application and will let you know the \
+     outcome by e-mail or post, at the address we have on file.";
+
+/// Answers to a valid application leave on a multiple of this interval after the request came
+/// in (at least one interval), so that their timing does not tell whether the form made a
+/// contract or was referred to staff: both take far less than one interval.
+pub const ANSWER_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Waits until the next multiple of [`ANSWER_INTERVAL`] since `received` (at least one).
+async fn answer_on_the_interval(received: Instant) {
+    let interval = ANSWER_INTERVAL.as_millis().max(1);
+    let elapsed = received.elapsed().as_millis();
+    let intervals = elapsed.div_ceil(interval).max(1);
+    let due = u64::try_from(intervals.saturating_mul(interval)).unwrap_or(u64::MAX);
+    tokio::time::sleep_until((received + Duration::from_millis(due)).into()).await;
 }
 
 /// `POST /api/v1/applications`.
+///
+/// A form that breaks acceptance rules of its own (which need no one else's data) is answered
+/// 422 with every field. Every valid form is answered 202 with the same body and on the same
+/// timing, whether it made a contract or its person was known already: the outcome goes to the
+/// address on file (a duplicate goes to staff), so a stranger cannot learn who is a participant.
 pub async fn create(
     State(state): State<WebState>,
     body: Result<Json<ApplicationRequest>, JsonRejection>,
 ) -> Response {
+    let received = Instant::now();
     let Json(request) = match body {
         Ok(b) => b,
         Err(rejection) => {
@@ -153,23 +166,19 @@ pub async fn create(
             .into_response();
         }
     };
-    match apply(&state.ctx, &request.into()).await {
-        Ok(ApplicationOutcome::Accepted(a)) => {
-            let body = ApplicationAccepted {
-                contract_id: a.contract.to_string(),
-                mandate_id: a.mandate.clone(),
-                participants: a
-                    .members
-                    .iter()
-                    .map(|(id, number, role)| ParticipantCreated {
-                        id: id.to_string(),
-                        participant_number: number.as_str().to_owned(),
-                        role: role.as_str().to_owned(),
-                    })
-                    .collect(),
-                activation_path: format!("/mijn/activeren?token={}", a.activation_token),
+    let outcome = apply(&state.ctx, &request.into()).await;
+    answer_on_the_interval(received).await;
+    match outcome {
+        Ok(
+            ApplicationOutcome::Accepted(Accepted { application, .. })
+            | ApplicationOutcome::Referred(Referred { application, .. }),
+        ) => {
+            let body = ApplicationReceived {
+                application_id: application.to_string(),
+                status: "received",
+                detail: RECEIVED_DETAIL,
             };
-            (StatusCode::CREATED, Json(body)).into_response()
+            (StatusCode::ACCEPTED, Json(body)).into_response()
         }
         Ok(ApplicationOutcome::Rejected(errors)) => {
             let mut problem = Problem::new(

@@ -5,6 +5,7 @@ use axum::http::{Request, StatusCode, header};
 use ixorg_testkit::{TestDb, db_test, test_app};
 use tower::ServiceExt;
 
+mod applications;
 mod budget;
 mod declarations;
 mod fhir;
@@ -204,24 +205,20 @@ const APPLICATION: &str = r#"{
 }"#;
 
 db_test!(
-    a_valid_application_is_accepted_with_201_and_participant_numbers,
+    a_valid_application_is_received_with_202_and_makes_the_contract,
     async |t: TestDb| {
         let app = ixorg_web::router(test_app(&t).await);
         let (status, _, body) = post_json(&app, "/api/v1/applications", APPLICATION).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
         let json: serde_json::Value = serde_json::from_str(&body).expect("json");
-        assert_eq!(json["participants"][0]["role"], "main");
-        assert_eq!(
-            json["participants"][0]["participant_number"]
-                .as_str()
-                .map(str::len),
-            Some(9)
-        );
+        assert_eq!(json["status"], "received");
         assert!(
-            json["mandate_id"]
+            json["application_id"]
                 .as_str()
-                .is_some_and(|m| m.starts_with("IXM"))
+                .is_some_and(|id| id.len() == 36)
         );
+        let contracts = ixorg_testkit::raw::scalar(&t, "SELECT COUNT(*) FROM contract").await;
+        assert_eq!(contracts, 1);
     }
 );
 

@@ -1,0 +1,37 @@
+-- Applications that need staff, and the outbox of messages to participants (sqlite; paired
+-- with migrations/postgres/0011_application_referral.sql). Every column is classified in
+-- crates/domain/src/privacy/registry.rs.
+--
+-- An application whose form is valid but whose person already has a contract (or left one
+-- unpaid) is 'referred' to staff instead of being refused to the sender, so that an answer to
+-- someone who is not logged in never depends on whether someone else's data exists. SQLite
+-- cannot change a CHECK constraint in place: the table is rebuilt (nothing refers to it).
+CREATE TABLE application_new (
+    application_id BLOB NOT NULL PRIMARY KEY,
+    application_status TEXT NOT NULL
+        CHECK (application_status IN ('accepted', 'rejected', 'referred')),
+    contract_id BLOB REFERENCES contract (contract_id),
+    rejection_codes TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL
+) STRICT;
+INSERT INTO application_new (application_id, application_status, contract_id, rejection_codes,
+    received_at_ms)
+SELECT application_id, application_status, contract_id, rejection_codes, received_at_ms
+FROM application;
+DROP TABLE application;
+ALTER TABLE application_new RENAME TO application;
+
+-- A message to a participant, stored in the transaction of the change that causes it and sent
+-- to the address on file by the outbox worker (which also makes a one-time link where the
+-- message needs one, so no secret waits here).
+CREATE TABLE outbox_message (
+    outbox_message_id BLOB NOT NULL PRIMARY KEY,
+    message_kind TEXT NOT NULL
+        CHECK (message_kind IN ('portal_activation', 'application_with_your_details')),
+    participant_id BLOB NOT NULL REFERENCES participant (participant_id),
+    application_id BLOB REFERENCES application (application_id),
+    created_at_ms INTEGER NOT NULL,
+    sent_at_ms INTEGER
+) STRICT;
+CREATE INDEX outbox_message_unsent ON outbox_message (created_at_ms) WHERE sent_at_ms IS NULL;
+CREATE INDEX outbox_message_participant ON outbox_message (participant_id);
