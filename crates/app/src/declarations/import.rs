@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use ixorg_domain::Cents;
 use ixorg_domain::declaration::{CostKind, Decision, DeclarationLine, Outcome, Sender, Who};
-use ixorg_domain::identifiers::ParticipantNumber;
+use ixorg_domain::identifiers::{AgbCode, ParticipantNumber};
+use ixorg_domain::ids::PracticeId;
 use ixorg_formats::vektis::{
     self, Header, Line, Mz301Errors, Mz301Stream, Mz302Writer, Patient, RecordReturn, ReturnCode,
     ReturnHeader,
@@ -547,20 +548,9 @@ async fn payee_of(tx: &mut Tx, header: &Header) -> Result<PayeeAccount, ImportEr
                 ImportError::UnknownPayee(format!("service bureau {bureau} has no payee account"))
             });
     }
-    let practice = header
-        .practice
-        .as_ref()
-        .or(header.institution.as_ref())
-        .ok_or_else(|| {
-            ImportError::UnknownPayee(
-                "the file names no practice (record 1, field Praktijkcode)".to_owned(),
-            )
-        })?;
-    let id = parties::practice_by_agb(tx, practice)
+    let (id, practice) = file_practice(tx, header)
         .await?
-        .ok_or_else(|| {
-            ImportError::UnknownPayee(format!("practice {practice} is not registered"))
-        })?;
+        .map_err(ImportError::UnknownPayee)?;
     repo::payee_account(tx, Some(id), None)
         .await?
         .ok_or_else(|| {
@@ -583,21 +573,27 @@ async fn sender_of(tx: &mut Tx, header: &Header) -> Result<Sender, ImportError> 
             })?;
         return Ok(Sender::Intermediary(id));
     }
-    let practice = header
-        .practice
-        .as_ref()
-        .or(header.institution.as_ref())
-        .ok_or_else(|| {
-            ImportError::UnknownSender(
-                "the file names no practice (record 1, field Praktijkcode)".to_owned(),
-            )
-        })?;
-    let id = parties::practice_by_agb(tx, practice)
+    let (id, _) = file_practice(tx, header)
         .await?
-        .ok_or_else(|| {
-            ImportError::UnknownSender(format!("practice {practice} is not registered"))
-        })?;
+        .map_err(ImportError::UnknownSender)?;
     Ok(Sender::Practice(id))
+}
+
+/// The registered practice (or institution) of the 01 record, with its code; `Ok(Err(…))`
+/// says what is missing.
+async fn file_practice<'h>(
+    tx: &mut Tx,
+    header: &'h Header,
+) -> Result<Result<(PracticeId, &'h AgbCode), String>, ImportError> {
+    let Some(practice) = header.practice.as_ref().or(header.institution.as_ref()) else {
+        return Ok(Err(
+            "the file names no practice (record 1, field Praktijkcode)".to_owned(),
+        ));
+    };
+    Ok(parties::practice_by_agb(tx, practice)
+        .await?
+        .map(|id| (id, practice))
+        .ok_or_else(|| format!("practice {practice} is not registered")))
 }
 
 fn non_empty(text: &str) -> Option<String> {
