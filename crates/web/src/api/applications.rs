@@ -2,7 +2,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ixorg_app::domain::enrollment::{ApplicationForm, MemberForm};
@@ -11,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::problem::{FieldProblem, Problem};
 use crate::WebState;
+use crate::json::JsonBody;
 
 /// One participant as sent in the request (all fields text, as typed in a form).
 #[derive(Debug, Default, Deserialize)]
@@ -139,19 +139,12 @@ pub struct ApplicationAccepted {
 /// `POST /api/v1/applications`.
 pub async fn create(
     State(state): State<WebState>,
-    body: Result<Json<ApplicationRequest>, JsonRejection>,
+    body: Result<JsonBody<ApplicationRequest>, Problem>,
 ) -> Response {
-    let Json(request) = match body {
+    // The body's problem names the field and what it should be, never the value sent.
+    let JsonBody(request) = match body {
         Ok(b) => b,
-        Err(rejection) => {
-            return Problem::new(
-                rejection.status(),
-                "malformed-request",
-                "The request body is not a valid application",
-                rejection.body_text(),
-            )
-            .into_response();
-        }
+        Err(problem) => return problem.into_response(),
     };
     match apply(&state.ctx, &request.into()).await {
         Ok(ApplicationOutcome::Accepted(a)) => {
