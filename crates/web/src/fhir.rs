@@ -82,7 +82,7 @@ pub(crate) fn issue_code(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND => "not-found",
         StatusCode::CONFLICT => "duplicate",
         StatusCode::PAYLOAD_TOO_LARGE => "too-long",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "not-supported",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::METHOD_NOT_ALLOWED => "not-supported",
         StatusCode::UNPROCESSABLE_ENTITY => "business-rule",
         StatusCode::SERVICE_UNAVAILABLE => "transient",
         s if s.is_server_error() => "exception",
