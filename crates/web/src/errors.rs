@@ -333,6 +333,30 @@ mod tests {
         assert_eq!(language("fr"), Language::Dutch);
     }
 
+    #[tokio::test]
+    async fn a_bare_timeout_gets_the_format_of_its_part_of_the_site() {
+        use axum::body::Body;
+        use tower::ServiceExt as _;
+
+        let app = axum::Router::new()
+            .fallback(|| async { (StatusCode::REQUEST_TIMEOUT, "request timed out") })
+            .layer(axum::middleware::from_fn(normalize));
+        for (path, content_type) in [
+            ("/api/v1/x", "application/problem+json"),
+            ("/fhir/x", crate::fhir::FHIR_JSON),
+            ("/x", "text/html; charset=utf-8"),
+        ] {
+            let request = Request::get(path).body(Body::empty()).expect("a request");
+            let response = app.clone().oneshot(request).await.expect("an answer");
+            assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT, "{path}");
+            assert_eq!(
+                response.headers()[header::CONTENT_TYPE],
+                content_type,
+                "{path}"
+            );
+        }
+    }
+
     #[test]
     fn a_path_belongs_to_the_api_fhir_or_the_pages() {
         assert_eq!(Area::of("/api/v1/applications"), Area::Api);

@@ -1,8 +1,8 @@
 //! Malformed requests on every route: wrong methods, bad JSON, wrong types, huge bodies, bad
 //! query parameters and paths, bad headers, unknown paths. Each is refused with a 4xx in the
 //! format of its part of the site (problem details under `/api` and `/schemas`, an
-//! `OperationOutcome` under `/fhir`, an HTML page elsewhere), and no answer repeats the
-//! distinctive values the request carried.
+//! `OperationOutcome` under `/fhir`, an HTML page elsewhere) with the security headers, and no
+//! answer repeats the distinctive values the request carried.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -369,6 +369,10 @@ db_test!(
             // Assert
             assert_eq!(answer.status, case.status, "{what}: {}", answer.body);
             assert_format(&case.path, &answer, &what);
+            assert!(
+                answer.headers.contains_key(header::CONTENT_SECURITY_POLICY),
+                "{what}: the security headers"
+            );
             for text in std::iter::once(answer.body.as_str())
                 .chain(answer.headers.values().filter_map(|v| v.to_str().ok()))
             {
