@@ -3,6 +3,7 @@
 //! (`?versie=N`), so a participant can read what they accepted and what changed.
 
 use askama::Template;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -11,6 +12,7 @@ use ixorg_app::privacy::consent::document_versions;
 use serde::Deserialize;
 
 use crate::WebState;
+use crate::errors::{PageMessage, page_error};
 
 /// A block of the document's text.
 enum Block {
@@ -66,7 +68,10 @@ async fn page(
 ) -> Response {
     let versions = match document_versions(&state.ctx, kind).await {
         Ok(v) => v,
-        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "Privacy documents could not be read");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
     };
     let today = state.ctx.clock.today();
     let shown = match asked {
@@ -74,7 +79,7 @@ async fn page(
         None => versions.iter().find(|d| d.published_on <= today),
     };
     let Some(doc) = shown else {
-        return crate::pages::not_found().await.into_response();
+        return StatusCode::NOT_FOUND.into_response();
     };
     let page = DocumentPage {
         title,
@@ -96,15 +101,34 @@ async fn page(
     };
     match page.render() {
         Ok(html) => Html(html).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "A privacy document page could not be rendered");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
+}
+
+/// The 400 page of a `?versie=` that is not a number (the deserializer's own message, which
+/// may quote the query, is not shown).
+fn bad_version() -> Response {
+    page_error(
+        StatusCode::BAD_REQUEST,
+        PageMessage {
+            dutch: "Het adres klopt niet: ?versie= is het nummer van een versie, zoals ?versie=1.",
+            english: "The address is not right: ?versie= is the number of a version, such as \
+                      ?versie=1.",
+        },
+    )
 }
 
 /// `GET /privacy`.
 pub async fn privacy_statement(
     State(state): State<WebState>,
-    Query(q): Query<VersionQuery>,
+    query: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Response {
+    let Ok(Query(q)) = query else {
+        return bad_version();
+    };
     let kind = DocumentKind::PrivacyStatement;
     page(&state, kind, "Privacyverklaring", "/privacy", q.versie).await
 }
@@ -112,8 +136,11 @@ pub async fn privacy_statement(
 /// `GET /cookies`.
 pub async fn cookie_policy(
     State(state): State<WebState>,
-    Query(q): Query<VersionQuery>,
+    query: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Response {
+    let Ok(Query(q)) = query else {
+        return bad_version();
+    };
     let kind = DocumentKind::CookiePolicy;
     page(&state, kind, "Cookiebeleid", "/cookies", q.versie).await
 }

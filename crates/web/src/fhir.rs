@@ -4,8 +4,11 @@
 //! | Route | Contract |
 //! |---|---|
 //! | `GET /fhir/metadata` | the `CapabilityStatement` (no token needed) |
-//! | `POST /fhir/Claim` | bearer token; an optional `Idempotency-Key` (else the claim's identifier value is the key); body an R4 `Claim` of our profile (see `ixorg_formats::fhir`), at most `CLAIM_BYTES_MAX` bytes, as `application/fhir+json` or `application/json`. 201 with the `ClaimResponse` (200 when the claim was decided before), `Location: /fhir/Claim/{batch id}/_history/1`. Unreadable JSON or not a `Claim` → 400, a claim that breaks the profile → 422 (every problem with its `FHIRPath` expression), too large → 413, the key used for another claim → 409. |
+//! | `POST /fhir/Claim` | bearer token; an optional `Idempotency-Key` (else the claim's identifier value is the key); body an R4 `Claim` of our profile (see `ixorg_formats::fhir`), at most `CLAIM_BYTES_MAX` bytes, as `application/fhir+json` or `application/json`. 201 with the `ClaimResponse` (200 when the claim was decided before), `Location: {public URL}/fhir/Claim/{batch id}/_history/1`. Unreadable JSON or not a `Claim` → 400, a claim that breaks the profile → 422 (every problem with its `FHIRPath` expression), too large → 413, the key used for another claim → 409. |
 //! | `GET /fhir/Coverage?beneficiary=<system>\|<participant number>` | bearer token; also `beneficiary:identifier=`, and a bare number. A `searchset` `Bundle` with the participant's coverage, empty when the number is unknown. The access is checked by the privacy gate and logged. A search by BSN or any other system → 400. |
+//!
+//! Absolute URLs (the `CapabilityStatement`'s, `Location`, a `Bundle`'s links) start with the
+//! configured public URL ([`crate::config::WebConfig`]), never with the request's `Host`.
 //!
 //! A missing or unknown token → 401 with `WWW-Authenticate: Bearer`; a refusal of the access
 //! policy → 403. Use-case errors map to a status in one place,
@@ -42,9 +45,6 @@ pub const FHIR_JSON: &str = "application/fhir+json";
 /// routes or the profile.
 pub const CAPABILITY_STATEMENT_DATE: Date = date!(2026 - 11 - 26);
 
-/// The longest `Host` header used in absolute URLs (a longer one gives relative URLs).
-const HOST_CHARS_MAX: usize = 253;
-
 /// The `/fhir` routes.
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -62,7 +62,7 @@ fn resource(status: StatusCode, json: String) -> Response {
 }
 
 /// An `OperationOutcome` with one `error` issue of R4 issue type `code`.
-fn outcome(
+pub(crate) fn outcome(
     status: StatusCode,
     code: &str,
     diagnostics: &str,
@@ -77,14 +77,14 @@ fn outcome(
 }
 
 /// The R4 issue type of an error answered with `status`.
-fn issue_code(status: StatusCode) -> &'static str {
+pub(crate) fn issue_code(status: StatusCode) -> &'static str {
     match status {
         StatusCode::UNAUTHORIZED => "login",
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not-found",
         StatusCode::CONFLICT => "duplicate",
         StatusCode::PAYLOAD_TOO_LARGE => "too-long",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "not-supported",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::METHOD_NOT_ALLOWED => "not-supported",
         StatusCode::UNPROCESSABLE_ENTITY => "business-rule",
         StatusCode::SERVICE_UNAVAILABLE => "transient",
         s if s.is_server_error() => "exception",
@@ -110,31 +110,15 @@ fn unauthorized(failure: &AuthFailure) -> Response {
     response
 }
 
-/// The server's FHIR base URL from the `Host` header (`https` behind a proxy that says so), or
-/// the relative `/fhir` when there is no usable host.
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.len() <= HOST_CHARS_MAX)
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        });
-    let https = headers
-        .get("x-forwarded-proto")
-        .is_some_and(|p| p.as_bytes().eq_ignore_ascii_case(b"https"));
-    match host {
-        Some(host) if https => format!("https://{host}/fhir"),
-        Some(host) => format!("http://{host}/fhir"),
-        None => "/fhir".to_owned(),
-    }
+/// The server's FHIR base URL: the configured public URL (never the request's `Host`).
+fn base_url(state: &WebState) -> String {
+    format!("{}/fhir", state.config.public_url)
 }
 
 /// `GET /fhir/metadata`.
-pub async fn metadata(headers: HeaderMap) -> Response {
+pub async fn metadata(State(state): State<WebState>) -> Response {
     let statement = format::capability_statement(
-        &base_url(&headers),
+        &base_url(&state),
         env!("CARGO_PKG_VERSION"),
         CAPABILITY_STATEMENT_DATE,
     );
@@ -213,7 +197,7 @@ pub async fn create_claim(
         }
     };
     match submit_claim(&state.ctx, &client, &claim, key).await {
-        Ok(answer) => claim_response(&claim, &answer, &base_url(&headers)),
+        Ok(answer) => claim_response(&claim, &answer, &base_url(&state)),
         Err(ClaimError::KeyReused) => {
             let detail = "This claim identifier (or Idempotency-Key) was used for another claim.";
             outcome(
@@ -270,7 +254,7 @@ fn claim_response(claim: &Claim, answer: &ClaimAnswer, base_url: &str) -> Respon
     };
     let mut response = resource(status, json);
     let location = HeaderValue::from_str(&format!("{base_url}/Claim/{id}/_history/1"))
-        .expect("BUG: a checked host and a UUID make a header value");
+        .expect("BUG: a checked public URL and a UUID make a header value");
     response.headers_mut().insert(header::LOCATION, location);
     response
 }
@@ -297,7 +281,6 @@ fn beneficiary(value: &str) -> Result<ParticipantNumber, (&'static str, String)>
 pub async fn search_coverage(
     State(state): State<WebState>,
     caller: Result<ApiCaller, AuthFailure>,
-    headers: HeaderMap,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
     let client = match caller {
@@ -333,12 +316,8 @@ pub async fn search_coverage(
     };
     match coverage(&state.ctx, &client, &number).await {
         Ok(found) => {
-            let bundle = format::coverage_bundle(
-                &base_url(&headers),
-                &number,
-                &found.coverages,
-                &found.payor,
-            );
+            let bundle =
+                format::coverage_bundle(&base_url(&state), &number, &found.coverages, &found.payor);
             resource(StatusCode::OK, bundle)
         }
         Err(CoverageError::Refused(_)) => {

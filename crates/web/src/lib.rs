@@ -2,9 +2,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod config;
 pub mod documents;
+pub mod errors;
 pub mod fhir;
 pub mod health;
+pub mod json;
 pub mod metrics;
 pub mod pages;
 pub mod visits;
@@ -15,6 +18,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
+pub use config::{ConfigError, MetricsToken, PublicUrl, WebConfig};
 use ixorg_app::AppContext;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -34,14 +38,35 @@ pub struct WebState {
     pub ctx: AppContext,
     /// Request counters for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// The settings given at start-up (public URL, metrics token).
+    pub config: Arc<WebConfig>,
 }
 
-/// The whole router.
+impl WebState {
+    /// The state of a server on `ctx` with `config`.
+    #[must_use]
+    pub fn new(ctx: AppContext, config: WebConfig) -> WebState {
+        WebState {
+            ctx,
+            metrics: Arc::new(metrics::Metrics::default()),
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole router with the default settings ([`WebConfig::default`]: the default public URL,
+/// no metrics token, so `/metrics` answers 404).
 pub fn router(ctx: AppContext) -> Router {
-    let state = WebState {
-        ctx,
-        metrics: Arc::new(metrics::Metrics::default()),
-    };
+    router_with(ctx, WebConfig::default())
+}
+
+/// The whole router with `config`.
+pub fn router_with(ctx: AppContext, config: WebConfig) -> Router {
+    public_router(WebState::new(ctx, config))
+}
+
+/// The public router on `state`.
+fn public_router(state: WebState) -> Router {
     let routes = Router::new()
         .route("/", get(pages::home))
         .route("/privacy", get(documents::privacy_statement))
@@ -56,18 +81,35 @@ pub fn router(ctx: AppContext) -> Router {
             visits::VisitRecorder::start(state.ctx.clone()),
             visits::record,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::count_requests,
-        ));
-    with_security_headers(routes)
-        .layer(TraceLayer::new_for_http())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
-        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX))
+        .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX));
+    finish(routes)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count_requests,
+        ))
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The router of the separate metrics address: `/metrics` without a token (the address is
+/// reached only by the monitoring system), nothing else.
+pub fn metrics_router(state: WebState) -> Router {
+    let routes = Router::new()
+        .route("/metrics", get(metrics::exposition))
+        .fallback(pages::not_found);
+    finish(routes)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// What every answer passes through on its way out: one error format per part of the site
+/// (see [`errors`]), then the security headers.
+fn finish(routes: Router<WebState>) -> Router<WebState> {
+    with_security_headers(routes.layer(axum::middleware::from_fn(errors::normalize)))
 }
 
 /// Security headers on every response (a page may set a stricter one itself).
@@ -91,14 +133,55 @@ fn with_security_headers(router: Router<WebState>) -> Router<WebState> {
 }
 
 /// Serves the router on `listener` until `shutdown` completes, then lets requests in flight
-/// finish.
+/// finish. The default settings: see [`router`].
 pub async fn serve(
     ctx: AppContext,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(ctx).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(ctx, WebConfig::default(), listener, None, shutdown).await
+}
+
+/// Serves the router with `config` on `listener`, and `/metrics` alone on `metrics_listener`
+/// when one is given, until `shutdown` completes; then lets requests in flight finish on both.
+pub async fn serve_with(
+    ctx: AppContext,
+    config: WebConfig,
+    listener: tokio::net::TcpListener,
+    metrics_listener: Option<tokio::net::TcpListener>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = WebState::new(ctx, config);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let metrics = metrics_listener.map(|listener| {
+        let app = metrics_router(state.clone())
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    // An error means the public server is gone, which also means stop.
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "The metrics server failed");
+            }
+        })
+    });
+    let app = public_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
+        .await;
+    // Stopped on the signal (the metrics server was told) or failed (its signal was dropped,
+    // which tells the metrics server too): wait for the metrics server to finish.
+    if let Some(metrics) = metrics
+        && metrics.await.is_err()
+    {
+        tracing::error!("The metrics server stopped abnormally");
+    }
+    served
 }

@@ -1,11 +1,18 @@
 //! `GET /metrics` in the Prometheus text exposition format (version 0.0.4).
+//!
+//! The figures (requests, and counts of participants, staff users, ledger transfers and
+//! access-log entries) are for the monitoring system only. On the public address `/metrics`
+//! answers only a request with `Authorization: Bearer <metrics token>` (the configured token,
+//! compared in constant time): without a configured token it answers 404, with a missing or
+//! wrong token 401. On the separate metrics address (`serve --metrics-addr`), which only the
+//! monitoring system can reach, it answers without a token.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -46,8 +53,33 @@ pub async fn count_requests(State(state): State<WebState>, req: Request, next: N
     response
 }
 
-/// `GET /metrics`.
-pub async fn metrics(State(state): State<WebState>) -> Response {
+/// `GET /metrics` on the public address: only with the configured bearer token.
+pub async fn metrics(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let Some(token) = &state.config.metrics_token else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes)
+        .and_then(|v| v.split_at_checked(BEARER.len()))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case(BEARER))
+        .map(|(_, token)| token.trim_ascii());
+    if given.is_some_and(|given| token.admits(given)) {
+        return exposition(State(state)).await;
+    }
+    let mut refused = StatusCode::UNAUTHORIZED.into_response();
+    refused.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"ixorg-metrics\""),
+    );
+    refused
+}
+
+/// The scheme of the `Authorization` header, with its space.
+const BEARER: &[u8] = b"Bearer ";
+
+/// `GET /metrics` on the separate metrics address, and the answer of [`metrics`].
+pub async fn exposition(State(state): State<WebState>) -> Response {
     let m = &state.metrics;
     let mut out = String::with_capacity(2_048);
     let _ = writeln!(out, "# HELP ixorg_build_info Version of the running ixorg.");

@@ -114,14 +114,20 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
             Ok(())
         }
         Err(ImportError::Malformed(errors)) => {
-            eprintln!("{}: {errors}; nothing was imported", file.display());
+            // Every problem once, here; the error line says only how many there were (the
+            // errors' own `Display` lists them all again, so it is not printed).
             for e in &errors.errors {
                 eprintln!("  {e}");
             }
             if errors.truncated > 0 {
                 eprintln!("  … and {} more", errors.truncated);
             }
-            anyhow::bail!("the MZ301 file was refused")
+            let count = errors.errors.len().saturating_add(errors.truncated);
+            anyhow::bail!(
+                "{} was refused: the MZ301 file has {count} problem(s), listed above; nothing \
+                 was imported",
+                file.display()
+            )
         }
         Err(e) => Err(e).with_context(|| format!("{} was not imported", file.display())),
     }

@@ -24,6 +24,8 @@ pub struct DemoArgs {
     /// Seed the data, print the log-ins and exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
+    #[command(flatten)]
+    pub web: super::serve::WebArgs,
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -111,7 +113,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         ctx.db_close().await;
         return Ok(());
     }
-    super::serve::serve(ctx, args.addr, |url| {
+    super::serve::serve(ctx, args.addr, &args.web, |url| {
         println!("ixorg demo is running at {url}  (Ctrl-C stops it)");
     })
     .await

@@ -1,12 +1,17 @@
-//! `ixorg serve`.
+//! `ixorg serve`, and the web settings it shares with `ixorg demo`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Args;
 use ixorg_app::AppContext;
+use ixorg_web::{MetricsToken, PublicUrl, WebConfig};
 
 use crate::settings::{DatabaseArgs, data_key_from_env, open_app};
+
+/// The environment variable that may hold the metrics token (instead of a file).
+pub const METRICS_TOKEN_ENV: &str = "IXORG_METRICS_TOKEN";
 
 /// Arguments of `ixorg serve`.
 #[derive(Debug, Args)]
@@ -15,13 +20,86 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     #[command(flatten)]
+    pub web: WebArgs,
+    #[command(flatten)]
     pub database: DatabaseArgs,
 }
 
+/// What the web server is told besides its address.
+#[derive(Debug, Clone, Args)]
+pub struct WebArgs {
+    /// The URL clients reach the server at (`https://host[:port][/path]`), used for every
+    /// absolute URL the server writes; the request's Host header never is. Default:
+    /// `http://<listen address>` (127.0.0.1 for an unspecified address).
+    #[arg(long, env = "IXORG_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<PublicUrl>,
+    /// A file holding the bearer token that `/metrics` on the listen address asks for (or set
+    /// `IXORG_METRICS_TOKEN`). Without a token `/metrics` answers 404 there.
+    #[arg(long, value_name = "FILE")]
+    pub metrics_token_file: Option<PathBuf>,
+    /// A separate address that serves only `/metrics`, without a token, for the monitoring
+    /// system (keep it unreachable from outside).
+    #[arg(long, env = "IXORG_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+fn parse_public_url(text: &str) -> Result<PublicUrl, String> {
+    PublicUrl::parse(text).map_err(|e| e.to_string())
+}
+
+impl WebArgs {
+    /// The metrics token from `--metrics-token-file` or `IXORG_METRICS_TOKEN` (never both).
+    fn metrics_token(&self) -> anyhow::Result<Option<MetricsToken>> {
+        let from_env = std::env::var(METRICS_TOKEN_ENV)
+            .ok()
+            .filter(|t| !t.trim().is_empty());
+        match (&self.metrics_token_file, from_env) {
+            (Some(_), Some(_)) => anyhow::bail!(
+                "--metrics-token-file and {METRICS_TOKEN_ENV} are both set; give the metrics \
+                 token once"
+            ),
+            (Some(path), None) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("Failed to read {}", path.display()))?;
+                let token = MetricsToken::new(&text).context("--metrics-token-file")?;
+                Ok(Some(token))
+            }
+            (None, Some(text)) => Ok(Some(MetricsToken::new(&text).context(METRICS_TOKEN_ENV)?)),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The web settings for a server bound to `local`.
+    fn config(&self, local: SocketAddr) -> anyhow::Result<WebConfig> {
+        let public_url = match &self.public_url {
+            Some(url) => url.clone(),
+            None => default_public_url(local)?,
+        };
+        Ok(WebConfig {
+            public_url,
+            metrics_token: self.metrics_token()?,
+        })
+    }
+}
+
+/// `http://<local>`, with the loopback address for an unspecified one (`0.0.0.0`).
+fn default_public_url(local: SocketAddr) -> anyhow::Result<PublicUrl> {
+    let mut shown = local;
+    if shown.ip().is_unspecified() {
+        shown.set_ip(match local {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    PublicUrl::parse(&format!("http://{shown}")).context("Failed to make the default public URL")
+}
+
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    // Settings first, so a bad token is reported before the database is opened.
+    args.web.metrics_token()?;
     let ctx = open_app(&args.database.url, data_key_from_env()).await?;
-    serve(ctx, args.addr, |url| {
-        println!("ixorg is listening on {url}")
+    serve(ctx, args.addr, &args.web, |url| {
+        println!("ixorg is listening on {url}");
     })
     .await
 }
@@ -30,6 +108,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 pub async fn serve(
     ctx: AppContext,
     addr: SocketAddr,
+    web: &WebArgs,
     announce: impl FnOnce(&str),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
@@ -38,12 +117,34 @@ pub async fn serve(
     let local = listener
         .local_addr()
         .context("Failed to read the bound address")?;
+    let config = web.config(local)?;
+    let metrics_listener = match web.metrics_addr {
+        Some(metrics_addr) => Some(
+            tokio::net::TcpListener::bind(metrics_addr)
+                .await
+                .with_context(|| format!("Failed to listen on {metrics_addr} for metrics"))?,
+        ),
+        None => None,
+    };
     let url = format!("http://{local}/");
-    tracing::info!(%local, "Listening");
+    tracing::info!(%local, public_url = %config.public_url, "Listening");
     announce(&url);
-    ixorg_web::serve(ctx.clone(), listener, shutdown_signal())
-        .await
-        .context("The server failed")?;
+    if let Some(metrics) = &metrics_listener {
+        let metrics = metrics
+            .local_addr()
+            .context("Failed to read the bound metrics address")?;
+        tracing::info!(%metrics, "Serving /metrics");
+        println!("metrics are served on http://{metrics}/metrics");
+    }
+    ixorg_web::serve_with(
+        ctx.clone(),
+        config,
+        listener,
+        metrics_listener,
+        shutdown_signal(),
+    )
+    .await
+    .context("The server failed")?;
     ctx.db_close().await;
     tracing::info!("Stopped");
     Ok(())

@@ -10,7 +10,9 @@ use ixorg_domain::Cents;
 use ixorg_domain::ledger::Transfer;
 use ixorg_testkit::{TEST_DATA_KEY, TestDb, db_test, raw, test_app};
 
-fn ixorg() -> Command {
+mod errors;
+
+pub(crate) fn ixorg() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ixorg"));
     c.env_remove("IXORG_DATABASE_URL")
         .env("IXORG_DATA_KEY", TEST_DATA_KEY)
@@ -22,7 +24,7 @@ fn run(args: &[&str]) -> Output {
     ixorg().args(args).output().expect("run ixorg")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -141,28 +143,41 @@ db_test!(
     serve_answers_health_checks_and_stops_cleanly_on_sigterm,
     async |t: TestDb| {
         drop(test_app(&t).await);
+        let token = "serve-test-metrics-token-0123456789";
         let mut child = ixorg()
             .args(["serve", "--addr", "127.0.0.1:0", "--database", t.url()])
+            .args(["--metrics-addr", "127.0.0.1:0"])
+            .env("IXORG_METRICS_TOKEN", token)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start the server");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the URL line");
-        let addr = line
-            .trim()
-            .rsplit("http://")
-            .next()
-            .expect("a URL")
-            .trim_end_matches('/')
-            .to_owned();
-        for path in ["/healthz", "/readyz", "/metrics"] {
-            let response = http_get(&addr, path);
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut address = || {
+            let mut line = String::new();
+            stdout.read_line(&mut line).expect("a URL line");
+            line.trim()
+                .rsplit("http://")
+                .next()
+                .expect("a URL")
+                .trim_end_matches("/metrics")
+                .trim_end_matches('/')
+                .to_owned()
+        };
+        let addr = address();
+        let metrics_addr = address();
+        for path in ["/healthz", "/readyz"] {
+            let response = http_get(&addr, path, "");
             assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
         }
+        let refused = http_get(&addr, "/metrics", "");
+        assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+        let bearer = format!("Authorization: Bearer {token}\r\n");
+        let metrics = http_get(&addr, "/metrics", &bearer);
+        assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+        let internal = http_get(&metrics_addr, "/metrics", "");
+        assert!(internal.starts_with("HTTP/1.1 200"), "{internal}");
+        assert!(internal.contains("# TYPE ixorg_participants gauge"));
         let pid = child.id().to_string();
         let killed = Command::new("kill")
             .args(["-TERM", &pid])
@@ -249,14 +264,15 @@ db_test!(
     }
 );
 
-fn http_get(addr: &str, path: &str) -> String {
+/// `GET path` on `addr` with the `headers` lines (each ending in CRLF).
+fn http_get(addr: &str, path: &str, headers: &str) -> String {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .expect("timeout");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
     )
     .expect("send");
     let mut response = String::new();
@@ -264,7 +280,7 @@ fn http_get(addr: &str, path: &str) -> String {
     response
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
+pub(crate) fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir()
         .join("ixorg-cli-tests")
         .join(format!("{name}-{}", std::process::id()));

@@ -4,7 +4,6 @@ use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ixorg_app::domain::enrollment::{ApplicationForm, MemberForm};
@@ -13,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::problem::{FieldProblem, Problem};
 use crate::WebState;
+use crate::json::JsonBody;
 
 /// One participant as sent in the request (all fields text, as typed in a form).
 #[derive(Debug, Default, Deserialize)]
@@ -151,20 +151,13 @@ async fn answer_on_the_interval(received: Instant) {
 /// address on file (a duplicate goes to staff), so a stranger cannot learn who is a participant.
 pub async fn create(
     State(state): State<WebState>,
-    body: Result<Json<ApplicationRequest>, JsonRejection>,
+    body: Result<JsonBody<ApplicationRequest>, Problem>,
 ) -> Response {
     let received = Instant::now();
-    let Json(request) = match body {
+    // The body's problem names the field and what it should be, never the value sent.
+    let JsonBody(request) = match body {
         Ok(b) => b,
-        Err(rejection) => {
-            return Problem::new(
-                rejection.status(),
-                "malformed-request",
-                "The request body is not a valid application",
-                rejection.body_text(),
-            )
-            .into_response();
-        }
+        Err(problem) => return problem.into_response(),
     };
     let outcome = apply(&state.ctx, &request.into()).await;
     answer_on_the_interval(received).await;

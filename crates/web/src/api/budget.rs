@@ -3,6 +3,7 @@
 //! consent covers the practice. Every look is logged; a refusal answers 403.
 
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -40,8 +41,11 @@ fn refused(detail: &str) -> Response {
 pub async fn show(
     State(state): State<WebState>,
     ApiCaller(client): ApiCaller,
-    Path(number): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Response {
+    let Ok(Path(number)) = path else {
+        return crate::api::problem::bad_path().into_response();
+    };
     let Some(practice) = client.practice else {
         return refused("Only a practice may see a participant's budget.");
     };

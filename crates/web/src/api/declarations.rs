@@ -37,6 +37,7 @@ pub use lines::{BatchRequest, FieldError, FieldErrors, read_batch};
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -444,8 +445,11 @@ fn key_reused(key: &str) -> Response {
 pub async fn show(
     State(state): State<WebState>,
     ApiCaller(client): ApiCaller,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Response {
+    let Ok(Path(id)) = path else {
+        return crate::api::problem::bad_path().into_response();
+    };
     let Ok(id) = Uuid::parse_str(&id) else {
         return failure(&ApiError::NotFound).into_response();
     };

@@ -56,6 +56,18 @@ impl Problem {
     }
 }
 
+/// A 400 for a path whose parameter cannot be read (such as a broken `%` escape); it does not
+/// repeat the path.
+#[must_use]
+pub fn bad_path() -> Problem {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "bad-path",
+        "Bad path",
+        "A parameter in the path could not be read; check its percent-encoding.",
+    )
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -13,7 +13,7 @@ const PARTICIPANT_SYSTEM: &str = "https://ixorg.nl/fhir/NamingSystem/participant
 
 /// A claim of our profile for `number`, with items `(sequence, code, amount text)`; the amounts
 /// are written as exact JSON numbers.
-fn claim(identifier: &str, number: &str, items: &[(u32, &str, &str)]) -> String {
+pub(crate) fn claim(identifier: &str, number: &str, items: &[(u32, &str, &str)]) -> String {
     claim_with(identifier, number, PROVIDER_AGB, "2026-12-10", items)
 }
 
@@ -94,7 +94,8 @@ db_test!(the_capability_statement_is_valid_r4, async |t: TestDb| {
     let json = assert_fhir(&answer, StatusCode::OK);
     assert_eq!(json["resourceType"], "CapabilityStatement");
     assert_eq!(json["fhirVersion"], "4.0.1");
-    assert_eq!(json["implementation"]["url"], "http://ixorg.example/fhir");
+    // The configured public URL (here the default), not the request's Host.
+    assert_eq!(json["implementation"]["url"], "http://127.0.0.1:8080/fhir");
 });
 
 db_test!(

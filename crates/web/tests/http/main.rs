@@ -9,16 +9,30 @@ mod applications;
 mod budget;
 mod declarations;
 mod fhir;
+mod malformed;
 mod platform;
 mod privacy_pages;
 #[path = "../../../formats/tests/fhir/r4.rs"]
 mod r4;
 mod senders;
+mod site;
 
 async fn get(app: &axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    get_with(app, path, &[]).await
+}
+
+async fn get_with(
+    app: &axum::Router,
+    path: &str,
+    headers: &[(header::HeaderName, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(path);
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
     let response = app
         .clone()
-        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+        .oneshot(request.body(Body::empty()).expect("request"))
         .await
         .expect("the router answers");
     let status = response.status();
@@ -111,10 +125,17 @@ db_test!(
 db_test!(
     metrics_are_valid_prometheus_text_and_count_requests,
     async |t: TestDb| {
-        let app = ixorg_web::router(test_app(&t).await);
+        let token = "a-metrics-token-of-30-characters";
+        let config = ixorg_web::WebConfig {
+            metrics_token: Some(ixorg_web::MetricsToken::new(token).expect("a token")),
+            ..ixorg_web::WebConfig::default()
+        };
+        let app = ixorg_web::router_with(test_app(&t).await, config);
         get(&app, "/healthz").await;
         get(&app, "/nope").await;
-        let (status, headers, body) = get(&app, "/metrics").await;
+        let bearer = format!("Bearer {token}");
+        let (status, headers, body) =
+            get_with(&app, "/metrics", &[(header::AUTHORIZATION, &bearer)]).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
             headers[header::CONTENT_TYPE]
