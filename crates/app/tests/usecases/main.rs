@@ -6,9 +6,10 @@ mod contracts;
 mod declarations;
 mod households;
 mod money;
+mod outputs;
 mod platform;
 mod privacy_ops;
 mod privacy_rights;
 mod retention;
 
-pub use common::{household, register, temp, with_operator, xmllint};
+pub use common::{household, register, temp, temp_dir, with_operator, xmllint};
