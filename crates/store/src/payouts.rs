@@ -53,6 +53,24 @@ pub async fn run_by_date(tx: &mut Tx, date: Date) -> Result<Option<PayoutRun>, E
     )
 }
 
+/// The run whose pain.001 carried `message_id`, if we sent one.
+pub async fn run_by_message_id(tx: &mut Tx, message_id: &str) -> Result<Option<PayoutRun>, Error> {
+    const SQL: &str = "SELECT payout_run_id, payout_date, message_id, transactions, \
+         control_sum_cents, created_at_ms FROM payout_run WHERE message_id = $1";
+    let row: Option<(Uuid, Date, String, i64, i64, i64)> =
+        on_tx!(tx, c => sqlx::query_as(SQL).bind(message_id).fetch_optional(&mut *c).await)?;
+    Ok(
+        row.map(|(id, date, message_id, transactions, sum, at)| PayoutRun {
+            id,
+            date,
+            message_id,
+            transactions,
+            control_sum: Cents::new(sum),
+            created_at_ms: at,
+        }),
+    )
+}
+
 /// Stores a run.
 pub async fn insert_run(tx: &mut Tx, run: &PayoutRun) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO payout_run (payout_run_id, payout_date, message_id, \

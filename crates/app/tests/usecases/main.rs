@@ -1,5 +1,6 @@
 //! The app's use cases end to end, on SQLite and PostgreSQL.
 
+mod bank_files;
 #[path = "../common/mod.rs"]
 mod common;
 mod contracts;

@@ -42,7 +42,7 @@ fn no_partial_files_in(name: &str) {
 }
 
 /// A payee (a practice) that is owed EUR 48.51.
-async fn payee_owed(ctx: &AppContext) {
+pub(crate) async fn payee_owed(ctx: &AppContext) {
     let practice = ixorg_app::parties::register_practice(
         ctx,
         &ixorg_app::parties::NewPractice {
