@@ -1,6 +1,8 @@
 //! Files that a use case writes together with its transaction: a run's pain.001 or pain.008,
 //! the settlement files, an access export. Every command that writes a file uses
-//! [`StagedFile`], so that it either commits and has its file, or commits nothing.
+//! [`StagedFile`], so that it either commits and has its file, or commits nothing. (The MZ301
+//! import streams its MZ302 return file in the same order with its own temporary file, and
+//! checks the output with [`StagedFile::create`] before any work.)
 //!
 //! The order, and why:
 //!

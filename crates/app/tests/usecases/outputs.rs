@@ -269,3 +269,46 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    an_import_that_cannot_write_its_return_file_stores_no_batch,
+    async |t: TestDb| {
+        // Arrange: late December 2026, when the household (from 2026-12-01) can declare.
+        let ctx = AppContext {
+            clock: std::sync::Arc::new(ixorg_app::FixedClock(
+                time::macros::datetime!(2026-12-20 10:00 UTC),
+            )),
+            ..with_operator(&t).await
+        };
+        register(&ctx).await;
+        payee_owed(&ctx).await;
+        let file = temp("import-source").with_extension("mz301");
+        ixorg_app::declarations::generate::mz301(&ctx, 3, 1, &file)
+            .await
+            .expect("generate");
+        let counts = raw::row_counts(&t).await;
+
+        // Act / Assert
+        for out in unwritable("import-bad") {
+            let result =
+                ixorg_app::declarations::import::import_mz301(&ctx, &file, &out, &|_| {}).await;
+            let err = result.expect_err("the return file cannot be written");
+            assert!(
+                err.to_string()
+                    .contains("cannot write the MZ302 return file"),
+                "{err}"
+            );
+            assert_eq!(raw::row_counts(&t).await, counts, "{}", out.display());
+        }
+        no_partial_files_in("import-bad");
+        let good = temp("import-good").with_extension("mz302");
+        ixorg_app::declarations::import::import_mz301(&ctx, &file, &good, &|_| {})
+            .await
+            .expect("import");
+        assert!(good.is_file());
+        assert_eq!(
+            raw::scalar(&t, "SELECT COUNT(*) FROM declaration_batch").await,
+            1
+        );
+    }
+);
