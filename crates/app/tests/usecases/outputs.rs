@@ -312,3 +312,30 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    the_bank_simulator_that_cannot_write_its_statement_commits_nothing,
+    async |t: TestDb| {
+        // Arrange
+        let ctx = with_operator(&t).await;
+        register(&ctx).await;
+        let date = date!(2026 - 12 - 01);
+        ixorg_app::collections::collect(&ctx, date, &temp("sim-run"), &|_| {})
+            .await
+            .expect("collect");
+        let counts = raw::row_counts(&t).await;
+
+        // Act / Assert
+        for out in unwritable("sim-bad") {
+            let result = ixorg_app::generate::camt053_for_collection(&ctx, date, 10, 1, &out).await;
+            assert!(result.is_err(), "{}", out.display());
+            assert_eq!(raw::row_counts(&t).await, counts, "{}", out.display());
+        }
+        no_partial_files_in("sim-bad");
+        let good = temp("sim-good");
+        ixorg_app::generate::camt053_for_collection(&ctx, date, 10, 1, &good)
+            .await
+            .expect("statement");
+        assert!(good.is_file());
+    }
+);
