@@ -263,3 +263,38 @@ db_test!(
         assert_eq!(raw::row_counts(&t).await, counts);
     }
 );
+
+db_test!(
+    a_status_report_on_our_settlement_file_is_listed_and_one_for_a_day_without_settlement_is_refused,
+    async |t: TestDb| {
+        // Arrange
+        let ctx = with_operator(&t).await;
+        crate::outputs::ended_households(&ctx).await;
+        ixorg_app::contracts::settle(
+            &ctx,
+            date!(2027 - 01 - 04),
+            &temp("bank-settle-p"),
+            &temp("bank-settle-f"),
+        )
+        .await
+        .expect("settle");
+        let (creditor_id, iban) = ours();
+        let ours = Party::Creditor(&creditor_id, &iban);
+        let counts = raw::row_counts(&t).await;
+
+        // Act
+        let other_day = status_report("IXORG-FIN-20270105", &["S20270105000000002"], &ours);
+        let refused = reconcile(&ctx, other_day.as_bytes()).await;
+        let unchanged = raw::row_counts(&t).await;
+        let genuine = status_report("IXORG-FIN-20270104", &["S20270104000000002"], &ours);
+        let r = reconcile(&ctx, genuine.as_bytes()).await.expect("reconcile");
+
+        // Assert
+        assert!(matches!(
+            refused,
+            Err(ReconcileError::UnknownOriginal { .. })
+        ));
+        assert_eq!(unchanged, counts);
+        assert_eq!((r.rejected, r.unmatched), (0, 1), "listed for staff");
+    }
+);

@@ -133,51 +133,57 @@ db_test!(
     }
 );
 
+/// Two households, one with money left and one in the red, both with notice given in November
+/// 2026: `settle` on 2027-01-04 pays one out and collects from the other.
+pub(crate) async fn ended_households(ctx: &AppContext) {
+    let rich = register(ctx).await;
+    let mut second = crate::household();
+    second.members.truncate(1);
+    second.members[0].bsn = None;
+    second.members[0].surname = "Visser".into();
+    let poor = ixorg_app::participants::register_household(
+        ctx,
+        ixorg_domain::privacy::Actor::System("t".into()),
+        second,
+    )
+    .await
+    .expect("second household");
+    let bank = ixorg_app::ledger::operator_account(ctx, "bank_receivable")
+        .await
+        .expect("b");
+    let fees = ixorg_app::ledger::operator_account(ctx, "fee_income")
+        .await
+        .expect("f");
+    let move_money = |key: &str, debit, credit, cents| Transfer {
+        idempotency_key: key.to_owned(),
+        debit,
+        credit,
+        amount: Cents::new(cents),
+        kind: "test".to_owned(),
+        reverses: None,
+    };
+    ixorg_app::ledger::post_batch(
+        ctx,
+        &[
+            move_money("in", bank.id, rich.members[0].2, 10_000),
+            move_money("out", poor.members[0].2, fees.id, 5_000),
+        ],
+    )
+    .await
+    .expect("post");
+    for r in [&rich, &poor] {
+        ixorg_app::contracts::give_notice(ctx, r.members[0].1.as_str(), date!(2026 - 11 - 26))
+            .await
+            .expect("notice");
+    }
+}
+
 db_test!(
     a_settlement_that_cannot_write_either_file_settles_nothing,
     async |t: TestDb| {
         // Arrange: one household with money left, one in the red, both with notice given.
         let ctx = with_operator(&t).await;
-        let rich = register(&ctx).await;
-        let mut second = crate::household();
-        second.members.truncate(1);
-        second.members[0].bsn = None;
-        second.members[0].surname = "Visser".into();
-        let poor = ixorg_app::participants::register_household(
-            &ctx,
-            ixorg_domain::privacy::Actor::System("t".into()),
-            second,
-        )
-        .await
-        .expect("second household");
-        let bank = ixorg_app::ledger::operator_account(&ctx, "bank_receivable")
-            .await
-            .expect("b");
-        let fees = ixorg_app::ledger::operator_account(&ctx, "fee_income")
-            .await
-            .expect("f");
-        let move_money = |key: &str, debit, credit, cents| Transfer {
-            idempotency_key: key.to_owned(),
-            debit,
-            credit,
-            amount: Cents::new(cents),
-            kind: "test".to_owned(),
-            reverses: None,
-        };
-        ixorg_app::ledger::post_batch(
-            &ctx,
-            &[
-                move_money("in", bank.id, rich.members[0].2, 10_000),
-                move_money("out", poor.members[0].2, fees.id, 5_000),
-            ],
-        )
-        .await
-        .expect("post");
-        for r in [&rich, &poor] {
-            ixorg_app::contracts::give_notice(&ctx, r.members[0].1.as_str(), date!(2026 - 11 - 26))
-                .await
-                .expect("notice");
-        }
+        ended_households(&ctx).await;
         let date = date!(2027 - 01 - 04);
         let counts = raw::row_counts(&t).await;
 
