@@ -167,20 +167,25 @@ impl ExportDocument {
     }
 
     /// Writes both files of the document into temporary files in `dir` (made when missing)
-    /// and syncs them; [`StagedExport::publish`] puts them in place (after the commit).
+    /// and syncs them; [`StagedExport::publish`] puts them in place (after the commit). An
+    /// error names the directory, not the file: its name holds the participant number.
     fn stage(&self, dir: &Path) -> Result<StagedExport, OutputError> {
+        let in_dir = |e: OutputError| OutputError {
+            path: dir.to_owned(),
+            problem: e.problem,
+        };
         std::fs::create_dir_all(dir).map_err(|e| OutputError {
             path: dir.to_owned(),
             problem: e.to_string(),
         })?;
-        let json =
-            StagedFile::create(&dir.join(format!("export-{}.json", self.participant_number)))?;
-        let html =
-            StagedFile::create(&dir.join(format!("export-{}.html", self.participant_number)))?;
-        json.write_all(self.to_json_text().as_bytes())?;
-        html.write_all(self.to_html().as_bytes())?;
-        json.sync()?;
-        html.sync()?;
+        let file = |ext: &str| dir.join(format!("export-{}.{ext}", self.participant_number));
+        let json = StagedFile::create(&file("json")).map_err(in_dir)?;
+        let html = StagedFile::create(&file("html")).map_err(in_dir)?;
+        json.write_all(self.to_json_text().as_bytes())
+            .map_err(in_dir)?;
+        html.write_all(self.to_html().as_bytes()).map_err(in_dir)?;
+        json.sync().map_err(in_dir)?;
+        html.sync().map_err(in_dir)?;
         Ok(StagedExport { json, html })
     }
 
@@ -264,7 +269,16 @@ struct StagedExport {
 impl StagedExport {
     /// Renames both files into place; returns the JSON and the HTML path.
     fn publish(self) -> Result<(PathBuf, PathBuf), OutputError> {
-        Ok((self.json.publish()?, self.html.publish()?))
+        // The error names the directory only (the file names hold the participant number).
+        let in_dir = |e: OutputError| OutputError {
+            path: e.path.parent().map(Path::to_owned).unwrap_or_default(),
+            problem: "the export could not be renamed into place; its complete files are kept \
+                      with the suffix .partial"
+                .to_owned(),
+        };
+        let json = self.json.publish().map_err(in_dir)?;
+        let html = self.html.publish().map_err(in_dir)?;
+        Ok((json, html))
     }
 }
 
