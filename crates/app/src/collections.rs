@@ -25,6 +25,7 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime};
 use uuid::Uuid;
 
 use crate::context::AppContext;
+use crate::output::{OutputError, StagedFile};
 
 /// Contracts read per page while building a run.
 const PAGE_CONTRACTS: i64 = 4_000;
@@ -93,6 +94,7 @@ pub async fn collect(
     out: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CollectReport, CollectError> {
+    let staged = StagedFile::create(out)?;
     let mut tx = ctx.db.begin().await?;
     let operator = mandates::operator_profile(&mut tx)
         .await?
@@ -120,21 +122,28 @@ pub async fn collect(
             file: None,
         });
     }
-    let started = Instant::now();
-    tx.commit().await?;
-    let committed = Instant::now();
     let created = built.is_some();
     let participants = built.as_ref().map_or(0, |b| b.participants);
+    let started = Instant::now();
     match built {
-        Some(built) => write_spooled_file(&run, &operator, out, built.spooled)?,
-        None => write_file(ctx, &run, &operator, out).await?,
+        // A new run: its file is written and synced before the run commits (crate::output).
+        Some(built) => {
+            write_spooled_file(&run, &operator, &staged, out, built.spooled)?;
+            let written = Instant::now();
+            tx.commit().await?;
+            tracing::debug!(
+                run.id = %run.id,
+                file_ms = (written - started).as_millis(),
+                commit_ms = written.elapsed().as_millis(),
+                "Collection run's file written and the run committed"
+            );
+        }
+        None => {
+            tx.commit().await?;
+            write_file(ctx, &run, &operator, &staged).await?;
+        }
     }
-    tracing::debug!(
-        run.id = %run.id,
-        commit_ms = (committed - started).as_millis(),
-        file_ms = committed.elapsed().as_millis(),
-        "Collection run committed and its file written"
-    );
+    staged.publish()?;
     tracing::info!(
         collection_date = %date,
         transactions = run.transactions,
@@ -554,16 +563,14 @@ pub(crate) fn created_at_of(ms: i64) -> PrimitiveDateTime {
     PrimitiveDateTime::new(at.date(), at.time())
 }
 
-/// Writes an existing run's pain.008, read back from its contributions, to a temporary file
-/// beside `out`, then renames it into place, so `out` is never half-written.
+/// Writes an existing run's pain.008, read back from its contributions, into the staged file
+/// and syncs it; the caller renames it into place, so the output is never half-written.
 async fn write_file(
     ctx: &AppContext,
     run: &CollectionRun,
     operator: &OperatorProfile,
-    out: &Path,
+    staged: &StagedFile,
 ) -> Result<(), CollectError> {
-    let temp = out.with_extension("partial");
-    let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
     // A write transaction: the gate's access-log entry is a write.
     let mut tx = ctx.db.begin().await?;
     let financial = vec![DataCategory::Financial];
@@ -577,7 +584,7 @@ async fn write_file(
     )
     .await?;
     let totals = repo::run_totals(&mut tx, run.id).await?;
-    let mut writer = file_writer(file, run, operator)?;
+    let mut writer = file_writer(staged, run, operator)?;
     let remittance = remittance(run.collection_date);
     let (first, before) = end_to_end_range(run.collection_date);
     for (sequence, n, sum) in &totals {
@@ -617,20 +624,19 @@ async fn write_file(
         writer.end_payment().map_err(|e| file_err(&e))?;
     }
     tx.commit().await?;
-    finish_file(writer, &temp, out)
+    finish_file(writer, staged)
 }
 
-/// Writes a new run's pain.008 from its spooled direct debits, to a temporary file beside `out`
-/// that is then renamed into place. The bytes are those [`write_file`] writes for the run.
+/// Writes a new run's pain.008 from its spooled direct debits (beside `out`) into the staged
+/// file and syncs it. The bytes are those [`write_file`] writes for the run.
 fn write_spooled_file(
     run: &CollectionRun,
     operator: &OperatorProfile,
+    staged: &StagedFile,
     out: &Path,
     spooled: Spooled,
 ) -> Result<(), CollectError> {
-    let temp = out.with_extension("partial");
-    let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
-    let mut writer = file_writer(file, run, operator)?;
+    let mut writer = file_writer(staged, run, operator)?;
     for (sequence, written) in &spooled.blocks {
         let block = payment_block(run, operator, sequence);
         writer
@@ -642,7 +648,7 @@ fn write_spooled_file(
             .map_err(|e| file_err(&e))?;
         writer.end_payment().map_err(|e| file_err(&e))?;
     }
-    finish_file(writer, &temp, out)?;
+    finish_file(writer, staged)?;
     drop(spooled);
     Ok(())
 }
@@ -651,12 +657,9 @@ fn file_err(e: &dyn std::fmt::Display) -> CollectError {
     CollectError::File(e.to_string())
 }
 
-/// Bytes buffered per file written.
-const FILE_BUFFER_BYTES: usize = 256 * 1024;
-
-/// A pain.008 writer for `run` into `file`, with the group header written.
+/// A pain.008 writer for `run` into the staged file, with the group header written.
 fn file_writer(
-    file: std::fs::File,
+    staged: &StagedFile,
     run: &CollectionRun,
     operator: &OperatorProfile,
 ) -> Result<Pain008Writer<std::io::BufWriter<std::fs::File>>, CollectError> {
@@ -666,20 +669,24 @@ fn file_writer(
         initiating_party: operator.legal_name.clone(),
     };
     let count = u64::try_from(run.transactions).unwrap_or(0);
-    let buffered = std::io::BufWriter::with_capacity(FILE_BUFFER_BYTES, file);
-    Pain008Writer::new(buffered, &header, count, run.control_sum).map_err(|e| file_err(&e))
+    Pain008Writer::new(staged.writer()?, &header, count, run.control_sum).map_err(|e| file_err(&e))
 }
 
-/// Ends the document, flushes it and renames `temp` to `out`.
+/// Ends the document, flushes it and syncs the staged file (renamed after the commit).
 fn finish_file(
     writer: Pain008Writer<std::io::BufWriter<std::fs::File>>,
-    temp: &Path,
-    out: &Path,
+    staged: &StagedFile,
 ) -> Result<(), CollectError> {
     let mut inner = writer.finish().map_err(|e| file_err(&e))?;
     inner.flush().map_err(|e| file_err(&e))?;
     drop(inner);
-    std::fs::rename(temp, out).map_err(|e| file_err(&e))
+    Ok(staged.sync()?)
+}
+
+impl From<OutputError> for CollectError {
+    fn from(e: OutputError) -> Self {
+        CollectError::File(e.to_string())
+    }
 }
 
 /// The payment information block of one sequence type (`FRST`, `RCUR`, …) of `run`.

@@ -20,6 +20,7 @@ use time::Date;
 
 use crate::collections::{CollectError, created_at_of, date_code, post_all};
 use crate::context::AppContext;
+use crate::output::{OutputError, StagedFile};
 
 /// Why a contract change could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +55,12 @@ pub enum ContractError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] ixorg_store::Error),
+}
+
+impl From<OutputError> for ContractError {
+    fn from(e: OutputError) -> Self {
+        ContractError::File(e.to_string())
+    }
 }
 
 async fn grant(
@@ -138,14 +145,17 @@ impl SettleReport {
 /// Settles every contract that ended before `date`: a positive balance is paid out to the
 /// payer (`payouts`, pain.001.001.03), a negative one collected in one final direct debit
 /// (`collections`, pain.008.001.02, requested for `date`), and the contract and mandate end.
-/// All in one transaction; the files are written before it commits, and renamed into place
-/// only after it did.
+/// All in one transaction; both files are staged before any work, written before it commits,
+/// and renamed into place only after it did ([`crate::output`]); a side with nothing to pay or
+/// collect writes no file.
 pub async fn settle(
     ctx: &AppContext,
     date: Date,
     payouts: &Path,
     collections: &Path,
 ) -> Result<SettleReport, ContractError> {
+    let payouts = StagedFile::create(payouts)?;
+    let collections = StagedFile::create(collections)?;
     let mut tx = ctx.db.begin().await?;
     let operator = ixorg_store::enrollment::operator_profile(&mut tx)
         .await?
@@ -224,7 +234,7 @@ pub async fn settle(
     let mut written = Vec::new();
     if !outgoing.is_empty() {
         write_payouts(
-            payouts,
+            &payouts,
             &header("SET"),
             &operator,
             date,
@@ -235,13 +245,19 @@ pub async fn settle(
     }
     if !incoming.is_empty() {
         let sum = report.collected_sum;
-        write_final_debits(collections, &header("FIN"), &operator, date, &incoming, sum)?;
+        write_final_debits(
+            &collections,
+            &header("FIN"),
+            &operator,
+            date,
+            &incoming,
+            sum,
+        )?;
         written.push(collections);
     }
     tx.commit().await?;
-    for path in written {
-        std::fs::rename(path.with_extension("partial"), path)
-            .map_err(|e| ContractError::File(e.to_string()))?;
+    for staged in written {
+        staged.publish()?;
     }
     tracing::info!(
         paid_out = report.paid_out,
@@ -288,18 +304,16 @@ fn zero_budget(
 }
 
 fn write_payouts(
-    path: &Path,
+    staged: &StagedFile,
     header: &GroupHeader,
     operator: &ixorg_store::enrollment::OperatorProfile,
     date: Date,
     items: &[(&ToSettle, Cents, String)],
     sum: Cents,
 ) -> Result<(), ContractError> {
-    let err = |e: &dyn std::fmt::Display| ContractError::File(format!("{}: {e}", path.display()));
-    let file = std::fs::File::create(path.with_extension("partial")).map_err(|e| err(&e))?;
+    let err = |e: &dyn std::fmt::Display| ContractError::from(staged.error(e));
     let count = items.len() as u64;
-    let mut w = Pain001Writer::new(std::io::BufWriter::new(file), header, count, sum)
-        .map_err(|e| err(&e))?;
+    let mut w = Pain001Writer::new(staged.writer()?, header, count, sum).map_err(|e| err(&e))?;
     {
         let batch = CreditTransferBatch {
             payment_info_id: format!("{}-1", header.message_id),
@@ -324,22 +338,22 @@ fn write_payouts(
         w.end_payment().map_err(|e| err(&e))?;
     }
     let mut inner = w.finish().map_err(|e| err(&e))?;
-    inner.flush().map_err(|e| err(&e))
+    inner.flush().map_err(|e| err(&e))?;
+    drop(inner);
+    Ok(staged.sync()?)
 }
 
 fn write_final_debits(
-    path: &Path,
+    staged: &StagedFile,
     header: &GroupHeader,
     operator: &ixorg_store::enrollment::OperatorProfile,
     date: Date,
     items: &[(&ToSettle, Cents, String)],
     sum: Cents,
 ) -> Result<(), ContractError> {
-    let err = |e: &dyn std::fmt::Display| ContractError::File(format!("{}: {e}", path.display()));
-    let file = std::fs::File::create(path.with_extension("partial")).map_err(|e| err(&e))?;
+    let err = |e: &dyn std::fmt::Display| ContractError::from(staged.error(e));
     let count = items.len() as u64;
-    let mut w = Pain008Writer::new(std::io::BufWriter::new(file), header, count, sum)
-        .map_err(|e| err(&e))?;
+    let mut w = Pain008Writer::new(staged.writer()?, header, count, sum).map_err(|e| err(&e))?;
     // A final collection goes as RCUR (FRST when the mandate never had a settled one); see
     // `domain::collection::sequence_type`.
     for (sequence, first) in [(SequenceType::Frst, true), (SequenceType::Rcur, false)] {
@@ -383,7 +397,9 @@ fn write_final_debits(
         w.end_payment().map_err(|e| err(&e))?;
     }
     let mut inner = w.finish().map_err(|e| err(&e))?;
-    inner.flush().map_err(|e| err(&e))
+    inner.flush().map_err(|e| err(&e))?;
+    drop(inner);
+    Ok(staged.sync()?)
 }
 
 /// What the year-end run did.

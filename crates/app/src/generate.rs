@@ -2,6 +2,7 @@
 //! and bank files a bank would send for a collection run (the bank simulator).
 
 use crate::context::AppContext;
+use crate::output::StagedFile;
 use crate::participants::{RegisterError, register_households};
 use crate::synthetic::{self, Rng};
 
@@ -128,6 +129,7 @@ pub async fn camt053_for_collection(
         return Err(SimulateError::BadShare);
     }
     let file_err = |e: &dyn std::fmt::Display| SimulateError::File(e.to_string());
+    let staged = StagedFile::create(out).map_err(|e| file_err(&e))?;
     let mut tx = ctx.db.begin().await?;
     let operator = ixorg_store::enrollment::operator_profile(&mut tx)
         .await?
@@ -173,7 +175,6 @@ pub async fn camt053_for_collection(
             );
         }
     }
-    tx.commit().await?;
     let mut closing = Cents::ZERO;
     for (e2e, amount, _) in &debits {
         closing = closing.checked_add(*amount).unwrap_or(closing);
@@ -196,10 +197,8 @@ pub async fn camt053_for_collection(
             date: Some(date),
         },
     };
-    let temp = out.with_extension("partial");
-    let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
-    let mut writer =
-        Camt053Writer::new(std::io::BufWriter::new(file), &start).map_err(|e| file_err(&e))?;
+    let mut writer = Camt053Writer::new(staged.writer().map_err(|e| file_err(&e))?, &start)
+        .map_err(|e| file_err(&e))?;
     let mut made = BankFile {
         credited: 0,
         returned: 0,
@@ -240,7 +239,10 @@ pub async fn camt053_for_collection(
     let mut inner = writer.finish().map_err(|e| file_err(&e))?;
     std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
     drop(inner);
-    std::fs::rename(&temp, out).map_err(|e| file_err(&e))?;
+    staged.sync().map_err(|e| file_err(&e))?;
+    // The access-log entry of the read commits only with the file written (crate::output).
+    tx.commit().await?;
+    staged.publish().map_err(|e| file_err(&e))?;
     Ok(made)
 }
 
@@ -256,6 +258,7 @@ pub async fn camt053_for_payouts(
         Camt053Writer, Entry, SignedAmount, StatementStart, TxDetail,
     };
     let file_err = |e: &dyn std::fmt::Display| SimulateError::File(e.to_string());
+    let staged = StagedFile::create(out).map_err(|e| file_err(&e))?;
     let mut tx = ctx.db.begin_read().await?;
     let operator = ixorg_store::enrollment::operator_profile(&mut tx)
         .await?
@@ -279,10 +282,8 @@ pub async fn camt053_for_payouts(
             date: Some(date),
         },
     };
-    let temp = out.with_extension("partial");
-    let file = std::fs::File::create(&temp).map_err(|e| file_err(&e))?;
-    let mut writer =
-        Camt053Writer::new(std::io::BufWriter::new(file), &start).map_err(|e| file_err(&e))?;
+    let mut writer = Camt053Writer::new(staged.writer().map_err(|e| file_err(&e))?, &start)
+        .map_err(|e| file_err(&e))?;
     for p in &payouts {
         let entry = Entry {
             amount: p.amount,
@@ -307,7 +308,7 @@ pub async fn camt053_for_payouts(
     let mut inner = writer.finish().map_err(|e| file_err(&e))?;
     std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
     drop(inner);
-    std::fs::rename(&temp, out).map_err(|e| file_err(&e))?;
+    staged.publish().map_err(|e| file_err(&e))?;
     Ok(BankFile {
         credited: payouts.len() as u64,
         returned: 0,

@@ -19,6 +19,7 @@ pub mod generate;
 pub mod keys;
 pub mod ledger;
 pub mod operator;
+pub mod output;
 pub mod participants;
 pub mod parties;
 pub mod payouts;

@@ -6,7 +6,8 @@
 //! from its payable account to the operator's bank account when the file is made, links the
 //! paid lines to their payout, and names the batches in the remittance information. The same
 //! date again writes the same file and changes nothing; `ixorg reconcile` confirms each
-//! transfer from the bank statement.
+//! transfer from the bank statement. The file is written before the run commits and renamed
+//! into place after ([`crate::output`]): a run is committed with its file or not at all.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -23,6 +24,7 @@ use time::Date;
 
 use crate::collections::{created_at_of, date_code};
 use crate::context::AppContext;
+use crate::output::{OutputError, StagedFile};
 
 /// Ledger transfer kind of a payout to a payee.
 pub const TRANSFER_KIND_PAYOUT: &str = "payout";
@@ -39,7 +41,7 @@ pub enum PayoutError {
     /// The operator's bank details are missing.
     #[error("the operator's bank details are not set: run `ixorg operator set` first")]
     NoOperatorProfile,
-    /// Writing the file failed.
+    /// Writing the file failed (nothing was stored).
     #[error("cannot write the payout file: {0}")]
     File(String),
     /// A ledger rule refused a transfer.
@@ -61,6 +63,7 @@ pub struct PayoutReport {
 
 /// Makes the payout run for `date` and writes its pain.001 to `out` (see the module docs).
 pub async fn payout(ctx: &AppContext, date: Date, out: &Path) -> Result<PayoutReport, PayoutError> {
+    let staged = StagedFile::create(out)?;
     let mut tx = ctx.db.begin().await?;
     let operator = ixorg_store::enrollment::operator_profile(&mut tx)
         .await?
@@ -68,7 +71,8 @@ pub async fn payout(ctx: &AppContext, date: Date, out: &Path) -> Result<PayoutRe
     if let Some(run) = repo::run_by_date(&mut tx, date).await? {
         let payouts = repo::payouts_of_run(&mut tx, run.id).await?;
         tx.rollback().await?;
-        write_file(out, &run, &operator, &payouts)?;
+        write_file(&staged, &run, &operator, &payouts)?;
+        staged.publish()?;
         return Ok(PayoutReport {
             run: Some(run),
             created: false,
@@ -131,8 +135,9 @@ pub async fn payout(ctx: &AppContext, date: Date, out: &Path) -> Result<PayoutRe
     for outcome in ledger::post_batch(&mut tx, &transfers, &ids, ctx.now_ms()).await? {
         outcome.map_err(PayoutError::Posting)?;
     }
+    write_file(&staged, &run, &operator, &payouts)?;
     tx.commit().await?;
-    write_file(out, &run, &operator, &payouts)?;
+    staged.publish()?;
     tracing::info!(payout_date = %date, transfers = payouts.len(), "Payout run written");
     Ok(PayoutReport {
         run: Some(run),
@@ -151,29 +156,23 @@ fn remittance(date: Date, references: &[String]) -> String {
     text
 }
 
-/// Writes the run's pain.001 beside `out` and renames it into place.
+/// Writes the run's pain.001 into the staged file and syncs it (it is renamed into place by
+/// the caller, after the commit).
 fn write_file(
-    out: &Path,
+    staged: &StagedFile,
     run: &PayoutRun,
     operator: &OperatorProfile,
     payouts: &[Payout],
 ) -> Result<(), PayoutError> {
-    let err = |e: &dyn std::fmt::Display| PayoutError::File(format!("{}: {e}", out.display()));
-    let temp = out.with_extension("partial");
-    let file = std::fs::File::create(&temp).map_err(|e| err(&e))?;
+    let err = |e: &dyn std::fmt::Display| PayoutError::from(staged.error(e));
     let header = GroupHeader {
         message_id: run.message_id.clone(),
         created_at: created_at_of(run.created_at_ms),
         initiating_party: operator.legal_name.clone(),
     };
     let count = payouts.len() as u64;
-    let mut w = Pain001Writer::new(
-        std::io::BufWriter::new(file),
-        &header,
-        count,
-        run.control_sum,
-    )
-    .map_err(|e| err(&e))?;
+    let mut w = Pain001Writer::new(staged.writer()?, &header, count, run.control_sum)
+        .map_err(|e| err(&e))?;
     let batch = CreditTransferBatch {
         payment_info_id: format!("{}-1", run.message_id),
         execution_date: run.date,
@@ -199,5 +198,11 @@ fn write_file(
     let mut inner = w.finish().map_err(|e| err(&e))?;
     inner.flush().map_err(|e| err(&e))?;
     drop(inner);
-    std::fs::rename(&temp, out).map_err(|e| err(&e))
+    Ok(staged.sync()?)
+}
+
+impl From<OutputError> for PayoutError {
+    fn from(e: OutputError) -> Self {
+        PayoutError::File(e.to_string())
+    }
 }

@@ -53,6 +53,9 @@ pub enum PrivacyError {
     /// A BSN or ciphertext problem.
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    /// An output file could not be written (nothing was changed).
+    #[error("cannot write the export: {0}")]
+    File(#[from] crate::output::OutputError),
     /// The database failed.
     #[error(transparent)]
     Store(ixorg_store::Error),

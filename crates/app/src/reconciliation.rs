@@ -1,14 +1,16 @@
 //! Reconciliation of bank files: camt.053 statements and pain.002 status reports. Entries are
 //! matched by end-to-end id; settled collections are confirmed; returns and rejects reverse the
 //! contribution and start the reminder flow; what matches nothing is listed, never guessed.
-//! A file is reconciled whole or not at all, and the same file twice changes nothing.
+//! A file is reconciled whole or not at all, and the same file twice changes nothing. A file
+//! about someone else's account or file is refused whole: a statement must be for the
+//! operator's account, a status report must answer a file we sent for the operator's creditor
+//! id and account (`status_report`).
 
 use ixorg_domain::Cents;
 use ixorg_domain::collection::{ReminderStep, ReturnReason, reminder_step};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::privacy::DataCategory;
 use ixorg_formats::sepa::camt053::{Camt053Event, Camt053Reader};
-use ixorg_formats::sepa::pain002::read_pain002;
 use ixorg_store::collections::{self as repo, BankEntry, ContributionRef};
 use ixorg_store::enrollment as mandates;
 use ixorg_store::{Tx, ledger};
@@ -16,6 +18,8 @@ use sha2::{Digest, Sha256};
 
 use crate::collections::{CollectError, batch_grants, post_all};
 use crate::context::AppContext;
+
+mod status_report;
 
 /// What reconciling a file did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,6 +58,30 @@ pub enum ReconcileError {
     /// The statement is for another account than the operator's.
     #[error("the statement is for another account than the operator's; nothing was changed")]
     OtherAccount,
+    /// The status report answers no file we sent.
+    #[error(
+        "the status report answers message {message_id:?} (OrgnlGrpInfAndSts/OrgnlMsgId), which \
+         is not a file the operator sent (no collection, payout or settlement run has that \
+         message id); nothing was changed"
+    )]
+    UnknownOriginal {
+        /// The original message id it names (cut to 35 characters).
+        message_id: String,
+    },
+    /// A transaction of the status report names another creditor or account than the
+    /// operator's: the report is about someone else's file.
+    #[error(
+        "transaction {transaction} of the status report names another {what} than the \
+         operator's ({element}); nothing was changed"
+    )]
+    OtherCreditor {
+        /// The transaction's position in the report, from 1.
+        transaction: usize,
+        /// What differs: `creditor identifier`, `creditor account` or `debtor account`.
+        what: &'static str,
+        /// Where, below `TxInfAndSts`.
+        element: &'static str,
+    },
     /// The run or the database failed.
     #[error(transparent)]
     Collect(#[from] CollectError),
@@ -106,7 +134,7 @@ pub async fn reconcile(ctx: &AppContext, bytes: &[u8]) -> Result<ReconcileReport
         )
         .await?
     } else {
-        pain002(ctx, &mut tx, bytes, &mut report, &mut entries).await?
+        status_report::pain002(ctx, &mut tx, bytes, &operator, &mut report, &mut entries).await?
     };
     let file_id = ctx.ids.new_uuid();
     let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
@@ -319,64 +347,6 @@ async fn confirm_payout(
             Ok("returned")
         }
         _ => Ok("duplicate"),
-    }
-}
-
-async fn pain002(
-    ctx: &AppContext,
-    tx: &mut Tx,
-    bytes: &[u8],
-    report: &mut ReconcileReport,
-    entries: &mut Vec<BankEntry>,
-) -> Result<String, ReconcileError> {
-    let status = read_pain002(bytes).map_err(|e| ReconcileError::Malformed(e.to_string()))?;
-    for t in &status.transactions {
-        let rejected = t.status == "RJCT";
-        let outcome = if rejected {
-            let c = match repo::contribution_by_end_to_end(tx, &t.original_end_to_end_id).await? {
-                Some(c) => c,
-                None => {
-                    count(report, "unmatched");
-                    entries.push(entry(entries.len(), Cents::ZERO, t, "unmatched", None));
-                    continue;
-                }
-            };
-            let amount = c.amount;
-            let outcome = apply_one(
-                ctx,
-                tx,
-                Some(&t.original_end_to_end_id),
-                amount,
-                true,
-                t.reason.as_deref(),
-                "rejected",
-            )
-            .await?;
-            (outcome, amount)
-        } else {
-            (("ignored", None), Cents::ZERO)
-        };
-        count(report, outcome.0.0);
-        entries.push(entry(entries.len(), outcome.1, t, outcome.0.0, outcome.0.1));
-    }
-    Ok(status.message_id.clone())
-}
-
-fn entry(
-    index: usize,
-    amount: Cents,
-    t: &ixorg_formats::sepa::pain002::TransactionStatus,
-    outcome: &'static str,
-    contribution: Option<uuid::Uuid>,
-) -> BankEntry {
-    BankEntry {
-        index: i64::try_from(index).unwrap_or(i64::MAX),
-        amount,
-        credit: false,
-        end_to_end_id: Some(t.original_end_to_end_id.clone()),
-        reason_code: t.reason.clone(),
-        outcome,
-        contribution,
     }
 }
 

@@ -66,6 +66,20 @@ pub async fn run_by_date(tx: &mut Tx, date: Date) -> Result<Option<CollectionRun
     Ok(row.map(CollectionRun::from))
 }
 
+/// The run whose pain.008 carried `message_id`, if we sent one.
+pub async fn run_by_message_id(
+    tx: &mut Tx,
+    message_id: &str,
+) -> Result<Option<CollectionRun>, Error> {
+    const SQL: &str = "SELECT collection_run_id, collection_date, message_id, transactions, \
+         control_sum_cents, created_at_ms FROM collection_run WHERE message_id = $1";
+    let row: Option<RunRow> = on_tx!(tx, c => sqlx::query_as(SQL)
+        .bind(message_id)
+        .fetch_optional(&mut *c)
+        .await)?;
+    Ok(row.map(CollectionRun::from))
+}
+
 /// Stores a run.
 pub async fn insert_run(tx: &mut Tx, run: &CollectionRun) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO collection_run (collection_run_id, collection_date, message_id, \
@@ -538,6 +552,8 @@ pub async fn file_debits_page(
 pub struct ContributionRef {
     /// Its id.
     pub id: Uuid,
+    /// Its collection run.
+    pub run: Uuid,
     /// The contract.
     pub contract: ContractId,
     /// The mandate.
@@ -557,15 +573,17 @@ pub async fn contribution_by_end_to_end(
     tx: &mut Tx,
     end_to_end_id: &str,
 ) -> Result<Option<ContributionRef>, Error> {
-    const HEAD: &str = "SELECT contribution_id, contract_id, mandate_id, sequence_type, \
-         amount_cents, contribution_status FROM contribution WHERE end_to_end_id = $1";
-    let head: Option<(Uuid, Uuid, String, String, i64, String)> = on_tx!(tx, c =>
+    const HEAD: &str = "SELECT contribution_id, collection_run_id, contract_id, mandate_id, \
+         sequence_type, amount_cents, contribution_status FROM contribution \
+         WHERE end_to_end_id = $1";
+    let head: Option<(Uuid, Uuid, Uuid, String, String, i64, String)> = on_tx!(tx, c =>
         sqlx::query_as(HEAD).bind(end_to_end_id).fetch_optional(&mut *c).await)?;
-    let Some((id, contract, mandate, sequence_type, amount, status)) = head else {
+    let Some((id, run, contract, mandate, sequence_type, amount, status)) = head else {
         return Ok(None);
     };
     Ok(Some(ContributionRef {
         id,
+        run,
         contract: ContractId::from_uuid(contract),
         mandate: mandate
             .parse()
@@ -835,10 +853,11 @@ pub async fn contributions_by_end_to_end(
     for chunk in end_to_end_ids.chunks(CHUNK_ROWS) {
         let list = in_list(backend, 1, chunk.len());
         let sql = format!(
-            "SELECT contribution_id, contract_id, mandate_id, sequence_type, amount_cents, \
-             contribution_status, end_to_end_id FROM contribution WHERE end_to_end_id IN ({list})"
+            "SELECT contribution_id, collection_run_id, contract_id, mandate_id, sequence_type, \
+             amount_cents, contribution_status, end_to_end_id FROM contribution \
+             WHERE end_to_end_id IN ({list})"
         );
-        type Row = (Uuid, Uuid, String, String, i64, String, String);
+        type Row = (Uuid, Uuid, Uuid, String, String, i64, String, String);
         let rows: Vec<Row> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
             for id in chunk {
@@ -846,11 +865,12 @@ pub async fn contributions_by_end_to_end(
             }
             q.fetch_all(&mut *c).await
         })?;
-        for (id, contract, mandate, sequence_type, amount, status, e2e) in rows {
+        for (id, run, contract, mandate, sequence_type, amount, status, e2e) in rows {
             out.insert(
                 e2e,
                 ContributionRef {
                     id,
+                    run,
                     contract: ContractId::from_uuid(contract),
                     mandate: mandate
                         .parse()

@@ -131,6 +131,24 @@ pub async fn to_settle(tx: &mut Tx, grant: &Grant, date: Date) -> Result<Vec<ToS
     Ok(out)
 }
 
+/// Whether a settlement in `direction` (`payout` or `collect`) has an end-to-end id that starts
+/// with `end_to_end_prefix`: whether we sent the settlement file of that date.
+pub async fn settlement_sent(
+    tx: &mut Tx,
+    direction: &str,
+    end_to_end_prefix: &str,
+) -> Result<bool, Error> {
+    const SQL: &str = "SELECT COUNT(*) FROM settlement WHERE direction = $1 \
+         AND end_to_end_id LIKE $2";
+    let pattern = format!("{end_to_end_prefix}%");
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(SQL)
+        .bind(direction)
+        .bind(pattern.as_str())
+        .fetch_one(&mut *c)
+        .await)?;
+    Ok(n > 0)
+}
+
 /// Records a settlement and ends the contract and its mandate.
 pub async fn settle(
     tx: &mut Tx,

@@ -53,6 +53,24 @@ pub async fn run_by_date(tx: &mut Tx, date: Date) -> Result<Option<PayoutRun>, E
     )
 }
 
+/// The run whose pain.001 carried `message_id`, if we sent one.
+pub async fn run_by_message_id(tx: &mut Tx, message_id: &str) -> Result<Option<PayoutRun>, Error> {
+    const SQL: &str = "SELECT payout_run_id, payout_date, message_id, transactions, \
+         control_sum_cents, created_at_ms FROM payout_run WHERE message_id = $1";
+    let row: Option<(Uuid, Date, String, i64, i64, i64)> =
+        on_tx!(tx, c => sqlx::query_as(SQL).bind(message_id).fetch_optional(&mut *c).await)?;
+    Ok(
+        row.map(|(id, date, message_id, transactions, sum, at)| PayoutRun {
+            id,
+            date,
+            message_id,
+            transactions,
+            control_sum: Cents::new(sum),
+            created_at_ms: at,
+        }),
+    )
+}
+
 /// Stores a run.
 pub async fn insert_run(tx: &mut Tx, run: &PayoutRun) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO payout_run (payout_run_id, payout_date, message_id, \
@@ -107,22 +125,30 @@ pub async fn owed(tx: &mut Tx) -> Result<Vec<Owed>, Error> {
 
 /// The sender references of the batches whose paid lines for `payee` are not in a payout yet
 /// (at most `limit`, oldest first): for the remittance information.
+///
+/// The batch ids come from the payee's unpaid lines alone (the covering partial index
+/// `declaration_line_payee_unpaid_batch`, migration 0009), and only those batches are looked
+/// up, so the cost grows with what this payout pays, not with the tables. (It was an `EXISTS`
+/// per batch of the whole table, each scanning the payee's unpaid lines: quadratic.)
 pub async fn unpaid_batch_references(
     tx: &mut Tx,
     payee: PayeeId,
     limit: i64,
 ) -> Result<Vec<String>, Error> {
-    const SQL: &str = "SELECT b.sender_reference FROM declaration_batch b WHERE EXISTS \
-         (SELECT 1 FROM declaration_line l WHERE l.declaration_batch_id = b.declaration_batch_id \
-         AND l.payee_id = $1 AND l.payout_id IS NULL AND l.budget_paid_cents <> 0) \
-         ORDER BY b.created_at_ms, b.sender_reference LIMIT $2";
-    let rows: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(SQL)
+    let rows: Vec<String> = on_tx!(tx, c => sqlx::query_scalar(UNPAID_BATCH_REFERENCES)
         .bind(payee.uuid())
         .bind(limit)
         .fetch_all(&mut *c)
         .await)?;
     Ok(rows)
 }
+
+/// The statement of [`unpaid_batch_references`] (public for its plan test).
+pub const UNPAID_BATCH_REFERENCES: &str = "SELECT b.sender_reference FROM \
+     (SELECT DISTINCT l.declaration_batch_id AS batch_id FROM declaration_line l \
+     WHERE l.payee_id = $1 AND l.payout_id IS NULL AND l.budget_paid_cents <> 0) u \
+     JOIN declaration_batch b ON b.declaration_batch_id = u.batch_id \
+     ORDER BY b.created_at_ms, b.sender_reference LIMIT $2";
 
 /// One credit transfer of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]

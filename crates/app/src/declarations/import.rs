@@ -123,6 +123,9 @@ pub async fn import_mz301_in_chunks(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportReport, ImportError> {
     let chunk_lines = chunk_lines.max(1);
+    // An unwritable return file fails here, before anything is stored (crate::output).
+    crate::output::StagedFile::create(return_file)
+        .map_err(|e| ImportError::Return(e.to_string()))?;
     let hash = hash_file(path)?;
     let temp = temp_path(return_file);
     let mut attempt = 0;

@@ -7,6 +7,8 @@
 //! `ixorg_store::export`). On top come the budget, the list of who looked at the data and why
 //! (from the access log), and how long each kind of data is kept.
 
+use std::path::{Path, PathBuf};
+
 use askama::Template;
 use ixorg_domain::ids::{ParticipantId, PrivacyRequestId};
 use ixorg_domain::privacy::registry::{ColumnClass, Table};
@@ -22,6 +24,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{PrivacyError, Staff, actor_of, portal_begin};
 use crate::context::AppContext;
+use crate::output::{OutputError, StagedFile};
 
 /// The format name and version in every document.
 pub const FORMAT: &str = "ixorg-export/1";
@@ -155,16 +158,35 @@ impl ExportDocument {
 
     /// Writes the document as `export-NUMBER.json` and `export-NUMBER.html` into `dir` (made
     /// when missing); returns both paths.
-    pub fn write_to(
-        &self,
-        dir: &std::path::Path,
-    ) -> std::io::Result<(std::path::PathBuf, std::path::PathBuf)> {
-        std::fs::create_dir_all(dir)?;
-        let json = dir.join(format!("export-{}.json", self.participant_number));
-        let html = dir.join(format!("export-{}.html", self.participant_number));
-        std::fs::write(&json, self.to_json_text())?;
-        std::fs::write(&html, self.to_html())?;
-        Ok((json, html))
+    ///
+    /// # Errors
+    /// [`OutputError`] when either file cannot be written (neither then appears).
+    pub fn write_to(&self, dir: &Path) -> Result<(PathBuf, PathBuf), OutputError> {
+        let staged = self.stage(dir)?;
+        staged.publish()
+    }
+
+    /// Writes both files of the document into temporary files in `dir` (made when missing)
+    /// and syncs them; [`StagedExport::publish`] puts them in place (after the commit). An
+    /// error names the directory, not the file: its name holds the participant number.
+    fn stage(&self, dir: &Path) -> Result<StagedExport, OutputError> {
+        let in_dir = |e: OutputError| OutputError {
+            path: dir.to_owned(),
+            problem: e.problem,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| OutputError {
+            path: dir.to_owned(),
+            problem: e.to_string(),
+        })?;
+        let file = |ext: &str| dir.join(format!("export-{}.{ext}", self.participant_number));
+        let json = StagedFile::create(&file("json")).map_err(in_dir)?;
+        let html = StagedFile::create(&file("html")).map_err(in_dir)?;
+        json.write_all(self.to_json_text().as_bytes())
+            .map_err(in_dir)?;
+        html.write_all(self.to_html().as_bytes()).map_err(in_dir)?;
+        json.sync().map_err(in_dir)?;
+        html.sync().map_err(in_dir)?;
+        Ok(StagedExport { json, html })
     }
 
     /// The document as a readable HTML page (self-contained, escaped).
@@ -238,13 +260,49 @@ pub async fn export(
     Ok(doc)
 }
 
-/// Staff answer an access request filed by letter or e-mail: the export, and the request is
-/// completed.
+/// An export's two files, written and synced but not yet in place.
+struct StagedExport {
+    json: StagedFile,
+    html: StagedFile,
+}
+
+impl StagedExport {
+    /// Renames both files into place; returns the JSON and the HTML path.
+    fn publish(self) -> Result<(PathBuf, PathBuf), OutputError> {
+        // The error names the directory only (the file names hold the participant number).
+        let in_dir = |e: OutputError| OutputError {
+            path: e.path.parent().map(Path::to_owned).unwrap_or_default(),
+            problem: "the export could not be renamed into place; its complete files are kept \
+                      with the suffix .partial"
+                .to_owned(),
+        };
+        let json = self.json.publish().map_err(in_dir)?;
+        let html = self.html.publish().map_err(in_dir)?;
+        Ok((json, html))
+    }
+}
+
+/// An answered access request: the export and where its files were written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnsweredAccess {
+    /// The export.
+    pub document: ExportDocument,
+    /// The JSON file.
+    pub json: PathBuf,
+    /// The readable HTML page.
+    pub html: PathBuf,
+}
+
+/// Staff answer an access request filed by letter or e-mail: the export is written into `dir`
+/// as JSON and HTML, and the request is completed. The files are written before the request
+/// is completed and committed, and put in place after ([`crate::output`]): a request is
+/// completed with its export written, or stays open.
 pub async fn answer_access_request(
     ctx: &AppContext,
     staff: Staff,
     request: PrivacyRequestId,
-) -> Result<ExportDocument, PrivacyError> {
+    dir: &Path,
+) -> Result<AnsweredAccess, PrivacyError> {
     let mut tx = ctx.db.begin().await?;
     let subject = ixorg_store::requests::subject_of(&mut tx, request)
         .await?
@@ -277,10 +335,16 @@ pub async fn answer_access_request(
         return Err(PrivacyError::State("this is not an open access request"));
     }
     let doc = gather(ctx, &mut tx, &grant, subject).await?;
+    let staged = doc.stage(dir)?;
     let summary = "A copy of all data held was sent (JSON and a readable page).";
     super::requests::complete(&mut tx, &record, &actor_of(&grant), summary, ctx.now_ms()).await?;
     tx.commit().await?;
-    Ok(doc)
+    let (json, html) = staged.publish()?;
+    Ok(AnsweredAccess {
+        document: doc,
+        json,
+        html,
+    })
 }
 
 async fn gather(

@@ -91,6 +91,14 @@ pub fn temp(name: &str) -> std::path::PathBuf {
     ))
 }
 
+/// A fresh directory in the temp directory, unique per process and thread.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = temp(name).with_extension("d");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
 /// Validates `file` against an official ISO 20022 schema in `shared/xsd` with xmllint.
 pub fn xmllint(schema: &str, file: &std::path::Path) {
     let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/xsd/");

@@ -1,5 +1,6 @@
 //! The app's use cases end to end, on SQLite and PostgreSQL.
 
+mod bank_files;
 #[path = "../common/mod.rs"]
 mod common;
 mod contracts;
@@ -7,9 +8,10 @@ mod declaration_senders;
 mod declarations;
 mod households;
 mod money;
+mod outputs;
 mod platform;
 mod privacy_ops;
 mod privacy_rights;
 mod retention;
 
-pub use common::{household, register, temp, with_operator, xmllint};
+pub use common::{household, register, temp, temp_dir, with_operator, xmllint};

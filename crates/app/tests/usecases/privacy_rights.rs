@@ -553,13 +553,16 @@ db_test!(
         requests::assign(&ctx, officer, request)
             .await
             .expect("assign");
-        let answer = export::answer_access_request(&ctx, officer, request).await;
+        let answer =
+            export::answer_access_request(&ctx, officer, request, &crate::temp_dir("answer")).await;
         // Assert
         assert_eq!(today.len(), 1);
         assert_eq!(today[0].request.due_on, date!(2026 - 12 - 26));
         assert!(!today[0].overdue);
         assert!(next_month[0].overdue);
-        assert_eq!(answer.expect("answered").participant_id, main);
+        let answer = answer.expect("answered");
+        assert_eq!(answer.document.participant_id, main);
+        assert!(answer.json.exists() && answer.html.exists());
         assert!(
             requests::pending(&ctx, officer)
                 .await

@@ -190,11 +190,9 @@ async fn decide(command: PrivacyCommand) -> anyhow::Result<()> {
         }
         PrivacyCommand::AnswerAccess { request, out, who } => {
             let (ctx, officer) = who.open().await?;
-            let doc = export::answer_access_request(&ctx, officer, parse_id(&request)?).await?;
-            let (json, html) = doc
-                .write_to(&out)
-                .with_context(|| format!("cannot write the export into {}", out.display()))?;
-            println!("{}\n{}", json.display(), html.display());
+            let answered =
+                export::answer_access_request(&ctx, officer, parse_id(&request)?, &out).await?;
+            println!("{}\n{}", answered.json.display(), answered.html.display());
             Ok(())
         }
         PrivacyCommand::Publish {

@@ -3,9 +3,13 @@
 //! The report names the original message, optionally a status per payment information block
 //! and per transaction, each with a reason code in `StsRsnInf/Rsn/Cd` (AC04, MD01, … in
 //! `REFERENCE.md`). A transaction without its own `TxSts` takes the status of its block, or
-//! else of the group.
+//! else of the group. Where a transaction repeats its original (`OrgnlTxRef`), the creditor
+//! identifier and the creditor's and debtor's accounts are read, so that the reconciliation can
+//! refuse a report about another creditor's file.
 
 use std::io::BufRead;
+
+use ixorg_domain::identifiers::Iban;
 
 use super::error::{ReadProblem, SepaReadError};
 use super::xml_in::{Node, XmlPull};
@@ -45,6 +49,14 @@ pub struct TransactionStatus {
     pub status: String,
     /// The first reason code (`StsRsnInf/Rsn/Cd`, or `Prtry`), e.g. AC04.
     pub reason: Option<String>,
+    /// The original creditor identifier (`OrgnlTxRef/CdtrSchmeId/Id/PrvtId/Othr/Id`) as
+    /// written, when the report repeats it (direct debits).
+    pub creditor_id: Option<String>,
+    /// The original creditor's account (`OrgnlTxRef/CdtrAcct/Id/IBAN`), when given.
+    pub creditor_iban: Option<Iban>,
+    /// The original debtor's account (`OrgnlTxRef/DbtrAcct/Id/IBAN`), when given: the
+    /// operator's own account in a report on a credit transfer file.
+    pub debtor_iban: Option<Iban>,
 }
 
 /// The status of one payment information block (`OrgnlPmtInfAndSts`).
@@ -74,7 +86,17 @@ struct TxBuilder {
     end_to_end_id: Option<String>,
     status: Option<String>,
     reason: Option<String>,
+    creditor_id: Option<String>,
+    creditor_iban: Option<Iban>,
+    debtor_iban: Option<Iban>,
 }
+
+/// Where a transaction repeats the original creditor identifier.
+const ORIGINAL_CREDITOR_ID: [&str; 6] = ["OrgnlTxRef", "CdtrSchmeId", "Id", "PrvtId", "Othr", "Id"];
+/// Where a transaction repeats the original creditor's account.
+const ORIGINAL_CREDITOR_IBAN: [&str; 4] = ["OrgnlTxRef", "CdtrAcct", "Id", "IBAN"];
+/// Where a transaction repeats the original debtor's account.
+const ORIGINAL_DEBTOR_IBAN: [&str; 4] = ["OrgnlTxRef", "DbtrAcct", "Id", "IBAN"];
 
 /// Reads a pain.002 status report.
 ///
@@ -157,6 +179,12 @@ pub fn read_pain002(r: impl BufRead) -> Result<StatusReport, SepaReadError> {
                             set_once(&xml, &mut builder.end_to_end_id)?;
                         } else if xml.is_under(&TRANSACTION, &["TxSts"]) {
                             set_once(&xml, &mut builder.status)?;
+                        } else if xml.is_under(&TRANSACTION, &ORIGINAL_CREDITOR_ID) {
+                            set_once(&xml, &mut builder.creditor_id)?;
+                        } else if xml.is_under(&TRANSACTION, &ORIGINAL_CREDITOR_IBAN) {
+                            set_iban(&xml, &mut builder.creditor_iban)?;
+                        } else if xml.is_under(&TRANSACTION, &ORIGINAL_DEBTOR_IBAN) {
+                            set_iban(&xml, &mut builder.debtor_iban)?;
                         } else if xml.is_under(&TRANSACTION, &["StsRsnInf", "Rsn", "Cd"])
                             || xml.is_under(&TRANSACTION, &["StsRsnInf", "Rsn", "Prtry"])
                         {
@@ -177,6 +205,9 @@ pub fn read_pain002(r: impl BufRead) -> Result<StatusReport, SepaReadError> {
                                 original_end_to_end_id,
                                 status,
                                 reason: done.reason,
+                                creditor_id: done.creditor_id,
+                                creditor_iban: done.creditor_iban,
+                                debtor_iban: done.debtor_iban,
                             });
                         }
                     } else if xml.is(&PAYMENT) {
@@ -239,6 +270,17 @@ fn set_once<R: BufRead>(xml: &XmlPull<R>, slot: &mut Option<String>) -> Result<(
         return Err(xml.error(ReadProblem::DuplicateElement));
     }
     *slot = Some(xml.text().to_owned());
+    Ok(())
+}
+
+/// Parses the closed element's text as an IBAN into `slot`; a second occurrence or an invalid
+/// IBAN is an error.
+fn set_iban<R: BufRead>(xml: &XmlPull<R>, slot: &mut Option<Iban>) -> Result<(), SepaReadError> {
+    if slot.is_some() {
+        return Err(xml.error(ReadProblem::DuplicateElement));
+    }
+    let iban = Iban::parse(xml.text()).map_err(|_| xml.error(ReadProblem::InvalidIban))?;
+    *slot = Some(iban);
     Ok(())
 }
 

@@ -34,6 +34,9 @@ fn a_rejected_collection_is_read_with_its_reason_and_block_statuses() {
             original_end_to_end_id: "IXC-000002-202612".to_owned(),
             status: "RJCT".to_owned(),
             reason: Some("AC04".to_owned()),
+            creditor_id: None,
+            creditor_iban: None,
+            debtor_iban: Some("NL48INGB0001000002".parse().expect("iban")),
         }]
     );
     assert_eq!(
@@ -114,6 +117,63 @@ fn a_transaction_without_an_end_to_end_id_is_an_error_naming_the_path() {
     );
     assert_eq!(error.problem, ReadProblem::MissingElement);
     assert!(error.position > 0);
+}
+
+/// The sample with the original creditor (identifier and account) repeated in `OrgnlTxRef`,
+/// in schema order: the creditor scheme id before the debtor, the creditor's account last.
+fn with_original_creditor(creditor_id: &str, creditor_iban: &str) -> String {
+    let scheme = format!(
+        "<CdtrSchmeId><Id><PrvtId><Othr><Id>{creditor_id}</Id><SchmeNm><Prtry>SEPA</Prtry>\
+         </SchmeNm></Othr></PrvtId></Id></CdtrSchmeId><MndtRltdInf>"
+    );
+    let account = format!(
+        "</DbtrAcct><Cdtr><Nm>ixorg B.V.</Nm></Cdtr><CdtrAcct><Id><IBAN>{creditor_iban}</IBAN>\
+         </Id></CdtrAcct></OrgnlTxRef>"
+    );
+    sample().replacen("<MndtRltdInf>", &scheme, 1).replacen(
+        "</DbtrAcct>\n        </OrgnlTxRef>",
+        &account,
+        1,
+    )
+}
+
+#[test]
+fn the_original_creditor_id_and_accounts_are_read_when_the_report_repeats_them() {
+    // Arrange
+    let input = with_original_creditor("NL38ZZZ000012345678", "NL91ABNA0417164300");
+    assert_schema_valid(input.as_bytes(), "pain.002.001.03.xsd");
+
+    // Act
+    let report = read_pain002(input.as_bytes()).expect("reads");
+
+    // Assert
+    let t = &report.transactions[0];
+    assert_eq!(t.creditor_id.as_deref(), Some("NL38ZZZ000012345678"));
+    assert_eq!(
+        t.creditor_iban,
+        Some("NL91ABNA0417164300".parse().expect("iban"))
+    );
+    assert_eq!(
+        t.debtor_iban,
+        Some("NL48INGB0001000002".parse().expect("iban"))
+    );
+}
+
+#[test]
+fn an_invalid_original_creditor_account_is_an_error_naming_the_path() {
+    // Arrange
+    let input = with_original_creditor("NL38ZZZ000012345678", "NL00ABNA0417164300");
+
+    // Act
+    let error = read_pain002(input.as_bytes()).expect_err("invalid IBAN");
+
+    // Assert
+    assert!(
+        error.path.ends_with("OrgnlTxRef/CdtrAcct/Id/IBAN"),
+        "{}",
+        error.path
+    );
+    assert_eq!(error.problem, ReadProblem::InvalidIban);
 }
 
 #[test]

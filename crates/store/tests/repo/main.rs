@@ -7,6 +7,7 @@ mod gate;
 mod ledger;
 mod ledger_props;
 mod participants;
+mod payouts;
 mod reference;
 mod schema;
 mod tamper;
