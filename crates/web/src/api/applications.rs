@@ -14,8 +14,9 @@ use super::problem::{FieldProblem, Problem};
 use crate::WebState;
 use crate::json::JsonBody;
 
-/// One participant as sent in the request (all fields text, as typed in a form).
-#[derive(Debug, Default, Deserialize)]
+/// One participant as sent in the request (all fields text, as typed in a form). `Debug`
+/// shows no field: every one is personal data.
+#[derive(Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MemberRequest {
     /// `main`, `partner` or `child`.
@@ -52,8 +53,8 @@ pub struct MemberRequest {
     pub annual_budget_eur: String,
 }
 
-/// The request body.
-#[derive(Debug, Default, Deserialize)]
+/// The request body. `Debug` shows only the number of members: the rest is personal data.
+#[derive(Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApplicationRequest {
     /// The participants.
@@ -72,6 +73,20 @@ pub struct ApplicationRequest {
     pub provider_view_consent: String,
     /// `yes`.
     pub mandate_signed: String,
+}
+
+impl std::fmt::Debug for MemberRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberRequest").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ApplicationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplicationRequest")
+            .field("members", &self.members.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The most members a request may carry (the acceptance policy allows 12).

@@ -14,6 +14,7 @@ mod platform;
 mod privacy_pages;
 #[path = "../../../formats/tests/fhir/r4.rs"]
 mod r4;
+mod redaction;
 mod senders;
 mod site;
 
