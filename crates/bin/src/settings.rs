@@ -15,13 +15,7 @@ pub const DATABASE_URL_DEFAULT: &str = "sqlite://ixorg.db";
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// Database URL: `sqlite://PATH` (created and migrated on first use) or `postgres://…`.
-    /// Given before or after the subcommand.
-    #[arg(
-        long = "database",
-        env = "IXORG_DATABASE_URL",
-        default_value = DATABASE_URL_DEFAULT,
-        global = true
-    )]
+    #[arg(long = "database", env = "IXORG_DATABASE_URL", default_value = DATABASE_URL_DEFAULT)]
     pub url: String,
 }
 

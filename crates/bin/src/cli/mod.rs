@@ -19,11 +19,6 @@ use crate::settings::{DatabaseArgs, data_key_from_env, open_app_keyless};
 #[derive(Debug, Parser)]
 #[command(name = "ixorg", version, about, propagate_version = true)]
 pub struct Cli {
-    /// `--database` before the subcommand (`ixorg --database URL collect …`), as git and cargo
-    /// take their global options; each command reads it from its own arguments, where clap
-    /// passes it down.
-    #[command(flatten)]
-    _database: DatabaseArgs,
     #[command(subcommand)]
     command: Command,
 }
