@@ -18,9 +18,6 @@ use crate::access::{self, AccessError};
 use crate::context::AppContext;
 use crate::crypto::CryptoError;
 
-/// The most members one household may have (a bound on the input).
-pub const HOUSEHOLD_MEMBERS_MAX: usize = 12;
-
 /// One member of a new household. `Debug` is redacted field by field by the newtypes; names are
 /// left out entirely.
 #[derive(Clone)]
@@ -212,7 +209,9 @@ pub(crate) async fn insert_household(
         .iter()
         .filter(|m| m.role == HouseholdRole::Main)
         .count();
-    if household.members.is_empty() || household.members.len() > HOUSEHOLD_MEMBERS_MAX || mains != 1
+    if household.members.is_empty()
+        || household.members.len() > ixorg_domain::enrollment::MEMBERS_MAX
+        || mains != 1
     {
         return Err(RegisterError::Shape);
     }
@@ -290,9 +289,7 @@ pub(crate) async fn insert_household(
         members.push((id, number, budget));
     }
     let main_number = main_number.expect("BUG: the household has a main participant");
-    let mandate_id: ixorg_domain::identifiers::MandateId = format!("IXM{}", main_number.as_str())
-        .parse()
-        .expect("BUG: IXM and nine digits form a valid mandate id");
+    let mandate_id = ixorg_domain::identifiers::MandateId::of_main_participant(&main_number);
     let mandate = ixorg_store::enrollment::Mandate {
         id: mandate_id.clone(),
         contract,

@@ -17,18 +17,14 @@ pub mod export;
 pub mod requests;
 
 use ixorg_domain::ids::ParticipantId;
-use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
-use ixorg_domain::terms::{HouseholdRole, age_on};
+use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role, rules};
+use ixorg_domain::terms::HouseholdRole;
 use ixorg_store::gate::{AccessRequest, Grant};
 use ixorg_store::{Tx, participants};
 
 use crate::access::{self, AccessError};
 use crate::context::AppContext;
 use crate::crypto::CryptoError;
-
-/// A main participant may act in the portal for a child of the contract younger than this
-/// (UAVG art. 5: below 16 the holder of parental authority acts for the child).
-pub const REPRESENTED_AGE_BELOW: u8 = 16;
 
 /// Why a privacy use case could not go ahead. Messages name fields, never values.
 #[derive(Debug, thiserror::Error)]
@@ -154,7 +150,7 @@ impl Staff {
 
 /// The gate request of portal user `user` on `subject`'s data: self-service on their own data,
 /// or as [`Actor::Representative`] when `user` is the main participant of `subject`'s contract
-/// and `subject` is a child under [`REPRESENTED_AGE_BELOW`]. Anything else is asked as the user
+/// and `subject` is a child under [`rules::REPRESENTED_AGE_BELOW`]. Anything else is asked as the user
 /// themself, which the gate refuses (`not_own_data`) and logs.
 pub async fn portal_request(
     ctx: &AppContext,
@@ -169,7 +165,7 @@ pub async fn portal_request(
         let member = participants::represented_member(&mut tx, user, subject).await?;
         tx.rollback().await?;
         if let Some((HouseholdRole::Child, born)) = member
-            && age_on(born, ctx.clock.today()) < REPRESENTED_AGE_BELOW
+            && rules::represents(HouseholdRole::Child, born, ctx.clock.today())
         {
             actor = Actor::Representative(user);
         }

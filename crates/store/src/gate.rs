@@ -7,6 +7,7 @@
 //! that transaction so the refusal stays on record, and reports an error, never an empty result.
 
 use ixorg_domain::ids::ParticipantId;
+use ixorg_domain::privacy::rules;
 use ixorg_domain::privacy::{
     Action, Actor, DataCategory, Policy, PolicyRule, Purpose, Refusal, Role, View, Views,
 };
@@ -92,14 +93,16 @@ pub async fn authorize_with(
     now_ms: i64,
     rule: Result<(), Refusal>,
 ) -> Result<Result<Grant, Refusal>, Error> {
-    let decision = rule.and_then(|()| consistency(&request)).and_then(|()| {
-        policy.decide(
-            request.role,
-            request.purpose,
-            &request.categories,
-            request.action,
-        )
-    });
+    let decision = rule
+        .and_then(|()| rules::consistency(&request.actor, request.role, request.subject))
+        .and_then(|()| {
+            policy.decide(
+                request.role,
+                request.purpose,
+                &request.categories,
+                request.action,
+            )
+        });
     let self_service = request.actor.is_subject(request.subject);
     let decision = match (decision, request.subject) {
         (Ok(views), Some(subject)) if !self_service => {
@@ -137,9 +140,8 @@ pub async fn authorize_with(
     Ok(decision.map(|views| Grant { request, views }))
 }
 
-/// Rules about one data subject that the role policy cannot know: a restricted participant's data
-/// is read only for `audit` and `legal_obligation` (GDPR art. 18), and promotion needs the
-/// participant's marketing consent, which an objection withdraws at once (art. 21).
+/// The facts [`rules::subject_rules`] needs about `subject`, looked up only where the purpose
+/// needs them, and the rules' decision.
 async fn subject_rules(
     tx: &mut Tx,
     request: &AccessRequest,
@@ -150,58 +152,21 @@ async fn subject_rules(
     const MARKETING: &str = "SELECT granted FROM consent_event \
          WHERE participant_id = $1 AND consent_kind = 'marketing' \
          ORDER BY sequence DESC LIMIT 1";
-    let exempt = matches!(
-        request.purpose,
-        Some(Purpose::Audit | Purpose::LegalObligation)
-    );
-    if !exempt {
+    let mut facts = rules::SubjectFacts::default();
+    if rules::restriction_applies(request.purpose) {
         let restricted: i64 = on_tx!(tx, c => sqlx::query_scalar(RESTRICTED)
             .bind(subject.uuid())
             .fetch_one(&mut *c)
             .await)?;
-        if restricted > 0 {
-            return Ok(Err(Refusal::Rule("restricted")));
-        }
+        facts.restricted = restricted > 0;
     }
-    if request.purpose == Some(Purpose::Promotion) {
-        let granted: Option<bool> = on_tx!(tx, c => sqlx::query_scalar(MARKETING)
+    if rules::needs_marketing_consent(request.purpose) {
+        facts.marketing_consent = on_tx!(tx, c => sqlx::query_scalar(MARKETING)
             .bind(subject.uuid())
             .fetch_optional(&mut *c)
             .await)?;
-        if granted != Some(true) {
-            return Ok(Err(Refusal::Rule("no_marketing_consent")));
-        }
     }
-    Ok(Ok(()))
-}
-
-/// Rules that hold whatever the policy says: a participant acts only as a participant and only
-/// on their own data; nobody else acts in the participant role; staff act only in staff roles.
-fn consistency(request: &AccessRequest) -> Result<(), Refusal> {
-    match (&request.actor, request.role) {
-        (Actor::Participant(_), Role::Participant) => {
-            if request.actor.is_subject(request.subject) {
-                Ok(())
-            } else {
-                Err(Refusal::Rule("not_own_data"))
-            }
-        }
-        (Actor::Representative(_), Role::Participant) => Ok(()),
-        (Actor::Participant(_) | Actor::Representative(_), _) | (_, Role::Participant) => {
-            Err(Refusal::Rule("role_mismatch"))
-        }
-        (Actor::Staff(_), role) if !role.is_staff() => Err(Refusal::Rule("role_mismatch")),
-        (Actor::Practice(_), role) if role != Role::Provider => Err(Refusal::Rule("role_mismatch")),
-        (Actor::Intermediary(_), role) if role != Role::BillingIntermediary => {
-            Err(Refusal::Rule("role_mismatch"))
-        }
-        (Actor::Insurer(_), role) if role != Role::Insurer => Err(Refusal::Rule("role_mismatch")),
-        (Actor::System(_), role) if role != Role::System => Err(Refusal::Rule("role_mismatch")),
-        (Actor::Processor(_), role) if role != Role::Processor => {
-            Err(Refusal::Rule("role_mismatch"))
-        }
-        _ => Ok(()),
-    }
+    Ok(rules::subject_rules(request.purpose, facts))
 }
 
 #[derive(sqlx::FromRow)]
@@ -252,7 +217,7 @@ pub async fn seed_policy(tx: &mut Tx, defaults: &Policy) -> Result<bool, Error> 
     for role in Role::ALL {
         on_tx!(tx, c => sqlx::query(INSERT_ROLE)
             .bind(role.as_str())
-            .bind(role_description(*role))
+            .bind(role.description())
             .bind(role.is_staff())
             .execute(&mut *c)
             .await
@@ -274,22 +239,4 @@ pub async fn seed_policy(tx: &mut Tx, defaults: &Policy) -> Result<bool, Error> 
         .map(|r| r.rows_affected()))?;
     }
     Ok(true)
-}
-
-/// A one-line description of each role, shown in the staff pages.
-pub fn role_description(role: Role) -> &'static str {
-    match role {
-        Role::Participant => "A participant, on their own data",
-        Role::Support => "Customer support: identity and contact, masked financial data",
-        Role::ClaimsAssessor => "Claims assessor: care data and identity",
-        Role::Finance => "Finance: financial data for reimbursement",
-        Role::PrivacyOfficer => "Privacy officer: access log and data-subject requests",
-        Role::Administrator => "Administrator: users and roles, no participant data",
-        Role::Auditor => "Auditor: read-only financial records",
-        Role::Provider => "Care provider or practice: own declarations, budget with consent",
-        Role::BillingIntermediary => "Billing intermediary: the declarations it sent",
-        Role::Insurer => "Insurer: the data an accident claim needs",
-        Role::Processor => "Processor: as its processor agreement allows",
-        Role::System => "The platform's own batch jobs",
-    }
 }

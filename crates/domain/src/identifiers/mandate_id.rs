@@ -3,8 +3,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::ParticipantNumber;
+
 /// Longest mandate identifier allowed by SEPA (`MndtId`, `REFERENCE.md`).
 pub const MANDATE_ID_CHARS_MAX: usize = 35;
+
+/// The prefix of the mandate ids we issue.
+pub const MANDATE_ID_PREFIX: &str = "IXM";
 
 /// A mandate identifier: 1 to 35 characters from the SEPA set `A-Z a-z 0-9 / - ? : ( ) . , ' +`
 /// (no spaces), not starting with `/` and without `//`, as the EPC rulebook requires.
@@ -28,6 +33,13 @@ impl MandateId {
             return Err(MandateIdError::Slash);
         }
         Ok(MandateId(text.to_owned()))
+    }
+
+    /// Our mandate id of a contract: `IXM` and the main participant's number (the mandate is
+    /// signed once, by the main participant, for the whole household).
+    #[must_use]
+    pub fn of_main_participant(main: &ParticipantNumber) -> MandateId {
+        MandateId(format!("{MANDATE_ID_PREFIX}{}", main.as_str()))
     }
 
     /// The identifier.
@@ -82,6 +94,14 @@ pub enum MandateIdError {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn our_mandate_id_is_ixm_and_the_main_participants_number_and_valid() {
+        let number = ParticipantNumber::parse("000000013").expect("a valid number");
+        let id = MandateId::of_main_participant(&number);
+        assert_eq!(id.as_str(), "IXM000000013");
+        assert_eq!(MandateId::parse(id.as_str()), Ok(id));
+    }
 
     #[test]
     fn identifiers_from_the_sepa_set_are_accepted() {
