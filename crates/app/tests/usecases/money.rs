@@ -201,9 +201,15 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("stmt");
-        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
-            .await
-            .expect("bank");
+        ixorg_tools::generate::camt053_for_collection(
+            &ctx,
+            date!(2026 - 12 - 01),
+            0,
+            1,
+            &statement,
+        )
+        .await
+        .expect("bank");
         let report = reconcile(&ctx, &std::fs::read(&statement).expect("read"))
             .await
             .expect("reconcile");
@@ -229,9 +235,15 @@ db_test!(
             .await
             .expect("collect december");
         let statement = temp("two-stmt");
-        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
-            .await
-            .expect("bank");
+        ixorg_tools::generate::camt053_for_collection(
+            &ctx,
+            date!(2026 - 12 - 01),
+            0,
+            1,
+            &statement,
+        )
+        .await
+        .expect("bank");
         reconcile(&ctx, &std::fs::read(&statement).expect("read"))
             .await
             .expect("reconcile");
@@ -291,7 +303,7 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("ret-stmt");
-        let bank = ixorg_app::generate::camt053_for_collection(
+        let bank = ixorg_tools::generate::camt053_for_collection(
             &ctx,
             date!(2026 - 12 - 01),
             100,
@@ -325,9 +337,15 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("other-stmt");
-        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
-            .await
-            .expect("bank");
+        ixorg_tools::generate::camt053_for_collection(
+            &ctx,
+            date!(2026 - 12 - 01),
+            0,
+            1,
+            &statement,
+        )
+        .await
+        .expect("bank");
         let operator_iban = ixorg_app::operator::demo_profile().iban.expose().to_owned();
         let text = std::fs::read_to_string(&statement).expect("read");
         let other = text.replace(&operator_iban, "NL91ABNA0417164300");

@@ -289,7 +289,7 @@ db_test!(
         register(&ctx).await;
         payee_owed(&ctx).await;
         let file = temp("import-source").with_extension("mz301");
-        ixorg_app::declarations::generate::mz301(&ctx, 3, 1, &file)
+        ixorg_tools::declarations::mz301(&ctx, 3, 1, &file)
             .await
             .expect("generate");
         let counts = raw::row_counts(&t).await;
@@ -333,13 +333,14 @@ db_test!(
 
         // Act / Assert
         for out in unwritable("sim-bad") {
-            let result = ixorg_app::generate::camt053_for_collection(&ctx, date, 10, 1, &out).await;
+            let result =
+                ixorg_tools::generate::camt053_for_collection(&ctx, date, 10, 1, &out).await;
             assert!(result.is_err(), "{}", out.display());
             assert_eq!(raw::row_counts(&t).await, counts, "{}", out.display());
         }
         no_partial_files_in("sim-bad");
         let good = temp("sim-good");
-        ixorg_app::generate::camt053_for_collection(&ctx, date, 10, 1, &good)
+        ixorg_tools::generate::camt053_for_collection(&ctx, date, 10, 1, &good)
             .await
             .expect("statement");
         assert!(good.is_file());

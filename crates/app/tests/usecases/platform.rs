@@ -154,7 +154,9 @@ db_test!(
     async |t: TestDb| {
         let ctx = test_app(&t).await;
         let files = std::env::temp_dir().join(format!("ixorg-demo-files-{}", ctx.ids.new_uuid()));
-        let first = ixorg_app::demo::seed(&ctx, 5, &files).await.expect("seed");
+        let first = ixorg_tools::demo::seed(&ctx, 5, &files)
+            .await
+            .expect("seed");
         assert!(
             first.collection_runs >= 1,
             "the year's collection runs were made"
@@ -173,7 +175,7 @@ db_test!(
         assert!(first.participants >= 5);
         assert!(first.transfers > 0);
         assert_eq!(first.logins.len(), 6);
-        let second = ixorg_app::demo::seed(&ctx, 5, &files)
+        let second = ixorg_tools::demo::seed(&ctx, 5, &files)
             .await
             .expect("seed again");
         assert!(!second.seeded);
@@ -192,7 +194,7 @@ db_test!(
     the_ledger_benchmark_posts_through_the_real_code_and_the_books_verify,
     async |t: TestDb| {
         let ctx = test_app(&t).await;
-        let report = ixorg_app::bench::ledger(&ctx, 2_500, 400, 20, &|_| {})
+        let report = ixorg_tools::bench::ledger(&ctx, 2_500, 400, 20, &|_| {})
             .await
             .expect("bench");
         assert_eq!(report.transfers, 2_500);

@@ -8,7 +8,7 @@ use ixorg_domain::person::Gender;
 use ixorg_domain::terms::HouseholdRole;
 use time::{Date, Duration, Month};
 
-use crate::participants::{NewHousehold, NewMember};
+use ixorg_app::participants::{NewHousehold, NewMember};
 
 /// `SplitMix64`: a tiny, fast, well-distributed deterministic generator (not for secrets).
 #[derive(Debug, Clone)]

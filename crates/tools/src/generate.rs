@@ -1,10 +1,10 @@
 //! Synthetic data through the real use cases: participants for tests, the demo and benchmarks,
 //! and bank files a bank would send for a collection run (the bank simulator).
 
-use crate::context::AppContext;
-use crate::output::StagedFile;
-use crate::participants::{RegisterError, register_households};
 use crate::synthetic::{self, Rng};
+use ixorg_app::AppContext;
+use ixorg_app::output::StagedFile;
+use ixorg_app::participants::{RegisterError, register_households};
 
 /// Households registered per transaction.
 const HOUSEHOLDS_PER_BATCH: usize = 1_000;
@@ -137,7 +137,7 @@ pub async fn camt053_for_collection(
     let run = ixorg_store::collections::run_by_date(&mut tx, date)
         .await?
         .ok_or(SimulateError::NoRun)?;
-    let grant = crate::access::job_grant(
+    let grant = ixorg_app::access::job_grant(
         ctx,
         &mut tx,
         "bank-simulator",
@@ -154,7 +154,7 @@ pub async fn camt053_for_collection(
     };
     let totals = ixorg_store::collections::run_totals(&mut tx, run.id).await?;
     let mut debits = Vec::new();
-    let (first, before) = crate::collections::end_to_end_range(date);
+    let (first, before) = ixorg_app::bank_files::collection_end_to_end_range(date);
     for (sequence, ..) in &totals {
         let mut after = first.clone();
         loop {
@@ -182,7 +182,7 @@ pub async fn camt053_for_collection(
             closing = closing.checked_sub(*amount).unwrap_or(closing);
         }
     }
-    let created = crate::collections::created_at_of(ctx.now_ms());
+    let created = ixorg_app::bank_files::file_created_at(ctx.now_ms());
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-{date}"),
@@ -240,7 +240,7 @@ pub async fn camt053_for_collection(
     std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
     drop(inner);
     staged.sync().map_err(|e| file_err(&e))?;
-    // The access-log entry of the read commits only with the file written (crate::output).
+    // The access-log entry of the read commits only with the file written (ixorg_app::output).
     tx.commit().await?;
     staged.publish().map_err(|e| file_err(&e))?;
     Ok(made)
@@ -271,7 +271,7 @@ pub async fn camt053_for_payouts(
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-PAY-{date}"),
-        created_at: crate::collections::created_at_of(ctx.now_ms()),
+        created_at: ixorg_app::bank_files::file_created_at(ctx.now_ms()),
         account_iban: operator.iban.clone(),
         opening_balance: SignedAmount {
             amount: run.control_sum,
@@ -322,11 +322,11 @@ fn fxhash(text: &str) -> u64 {
     })
 }
 
-impl From<crate::access::AccessError> for SimulateError {
-    fn from(e: crate::access::AccessError) -> Self {
+impl From<ixorg_app::access::AccessError> for SimulateError {
+    fn from(e: ixorg_app::access::AccessError) -> Self {
         match e {
-            crate::access::AccessError::Refused(r) => SimulateError::Refused(r),
-            crate::access::AccessError::Store(s) => SimulateError::Store(s),
+            ixorg_app::access::AccessError::Refused(r) => SimulateError::Refused(r),
+            ixorg_app::access::AccessError::Store(s) => SimulateError::Store(s),
         }
     }
 }
