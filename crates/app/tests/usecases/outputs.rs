@@ -247,6 +247,7 @@ db_test!(
             officer,
             request,
             &file.join("exports"),
+            ixorg_web::export_page::render,
         )
         .await;
 
@@ -262,10 +263,15 @@ db_test!(
             1
         );
         let good = temp_dir("export-good");
-        let answered =
-            ixorg_app::privacy::export::answer_access_request(&ctx, officer, request, &good)
-                .await
-                .expect("answered");
+        let answered = ixorg_app::privacy::export::answer_access_request(
+            &ctx,
+            officer,
+            request,
+            &good,
+            ixorg_web::export_page::render,
+        )
+        .await
+        .expect("answered");
         assert!(answered.json.is_file() && answered.html.is_file());
         assert!(
             requests::pending(&ctx, officer)

@@ -65,7 +65,8 @@ pub async fn tour(
     requests::approve(ctx, po, new_account).await?;
     requests::file(ctx, *fourth, *fourth, NewRequest::Access).await?;
     let doc = export::export(ctx, *first, *first).await?;
-    let (export_json, export_html) = doc.write_to(&files.join("privacy"))?;
+    let (export_json, export_html) =
+        doc.write_to(&files.join("privacy"), ixorg_web::export_page::render)?;
     let pending_requests = requests::pending(ctx, po).await?.len();
     recipients(ctx, po, *fourth).await?;
     let statistics = files.join("privacy").join("statistics.md");
