@@ -164,7 +164,7 @@ pub async fn collect(
     dir: &std::path::Path,
     progress: &(dyn Fn(&str, u64) + Sync),
 ) -> anyhow::Result<CollectBench> {
-    ixorg_app::operator::set(ctx, &ixorg_app::operator::demo_profile()).await?;
+    ixorg_app::operator::set(ctx, &crate::demo::operator_profile()).await?;
     let started = Instant::now();
     let made =
         crate::generate::participants(ctx, participants, 7, &|n| progress("generate", n)).await?;
@@ -288,7 +288,7 @@ pub async fn import(
     dir: &std::path::Path,
     progress: &(dyn Fn(&str, u64) + Sync),
 ) -> anyhow::Result<ImportBench> {
-    ixorg_app::operator::set(ctx, &ixorg_app::operator::demo_profile()).await?;
+    ixorg_app::operator::set(ctx, &crate::demo::operator_profile()).await?;
     let made =
         crate::generate::participants(ctx, participants, 11, &|n| progress("generate", n)).await?;
     let practice = ixorg_app::parties::NewPractice {

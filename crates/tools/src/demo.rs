@@ -12,6 +12,7 @@ use std::path::Path;
 use time::{Date, Month};
 
 use ixorg_app::AppContext;
+use ixorg_app::operator::OperatorProfile;
 
 mod privacy;
 
@@ -71,6 +72,18 @@ pub fn logins() -> Vec<DemoLogin> {
             password: format!("demo-{}-2026", r.as_str().replace('_', "-")),
         })
         .collect()
+}
+
+/// The demo operator: a fictitious Dutch creditor, for `ixorg demo`, the benchmarks and tests.
+pub fn operator_profile() -> OperatorProfile {
+    OperatorProfile {
+        legal_name: "ixorg Tandartsbudget B.V.".to_owned(),
+        iban: ixorg_domain::identifiers::Iban::from_parts_nl("RABO", 3_001_234_567)
+            .expect("BUG: the demo IBAN is valid"),
+        bic: Some("RABONL2U".to_owned()),
+        creditor_id: ixorg_domain::identifiers::CreditorId::from_parts("NL", "ZZZ", "000012345678")
+            .expect("BUG: the demo creditor id is valid"),
+    }
 }
 
 const PRACTICES: &[(&str, &str, &str)] = &[
@@ -296,7 +309,7 @@ async fn run_the_year(
     payables: &[(PracticeId, LedgerAccountId)],
     dir: &Path,
 ) -> anyhow::Result<(usize, u64)> {
-    ixorg_app::operator::set(ctx, &ixorg_app::operator::demo_profile()).await?;
+    ixorg_app::operator::set(ctx, &operator_profile()).await?;
     std::fs::create_dir_all(dir)?;
     let today = ctx.clock.today();
     let mut runs = 0;

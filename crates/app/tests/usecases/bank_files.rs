@@ -59,7 +59,7 @@ fn status_report(original: &str, rejects: &[&str], party: &Party<'_>) -> String 
 
 /// The demo operator's creditor id and IBAN.
 fn ours() -> (String, String) {
-    let operator = ixorg_app::operator::demo_profile();
+    let operator = ixorg_tools::demo::operator_profile();
     (
         operator.creditor_id.as_str().to_owned(),
         operator.iban.expose().to_owned(),

@@ -346,7 +346,10 @@ db_test!(
         )
         .await
         .expect("bank");
-        let operator_iban = ixorg_app::operator::demo_profile().iban.expose().to_owned();
+        let operator_iban = ixorg_tools::demo::operator_profile()
+            .iban
+            .expose()
+            .to_owned();
         let text = std::fs::read_to_string(&statement).expect("read");
         let other = text.replace(&operator_iban, "NL91ABNA0417164300");
         let counts = raw::row_counts(&t).await;

@@ -155,7 +155,7 @@ async fn set_up(
     participants: u64,
     progress: &(dyn Fn(&str, u64) + Sync),
 ) -> anyhow::Result<(ApiClient, String)> {
-    ixorg_app::operator::set(ctx, &ixorg_app::operator::demo_profile()).await?;
+    ixorg_app::operator::set(ctx, &crate::demo::operator_profile()).await?;
     let before = ixorg_app::stats::counts(ctx).await?.participants;
     anyhow::ensure!(
         before == 0,
