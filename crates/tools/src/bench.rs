@@ -2,12 +2,12 @@
 
 use std::time::{Duration, Instant};
 
+use ixorg_app::AppContext;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::LedgerAccountId;
 use ixorg_domain::ledger::{AccountKind, Transfer};
 
 use crate::synthetic::Rng;
-use ixorg_app::AppContext;
 
 pub mod api;
 
@@ -183,7 +183,7 @@ pub async fn collect(
     let collect_peak_rss_bytes = if measured { peak_rss_bytes() } else { None };
     let file_bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let statement = dir.join("camt053.xml");
-    crate::generate::camt053_for_collection(ctx, date, 2, 7, &statement).await?;
+    crate::bank::camt053_for_collection(ctx, date, 2, 7, &statement).await?;
     let bytes = std::fs::read(&statement)?;
     let started = Instant::now();
     let reconciled = ixorg_app::reconciliation::reconcile(ctx, &bytes).await?;

@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use ixorg_app::AppContext;
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{AgbCode, ParticipantNumber};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
@@ -19,7 +20,6 @@ use ixorg_store::declarations::{self as repo, SyntheticSubject};
 use time::{Date, Duration};
 
 use crate::synthetic::Rng;
-use ixorg_app::AppContext;
 
 /// Lines per verzekerde in generated files.
 const LINES_PER_PATIENT: usize = 3;

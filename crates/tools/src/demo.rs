@@ -2,23 +2,23 @@
 //! year of contributions and some payments, and a few logged staff look-ups. Run once per
 //! database; a second run leaves it as it is.
 
+use std::path::Path;
+
+use ixorg_app::AppContext;
+use ixorg_app::operator::OperatorProfile;
+use ixorg_app::participants::{self, Viewer};
+use ixorg_app::parties::{self, NewPractice};
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::AgbCode;
 use ixorg_domain::ids::{LedgerAccountId, ParticipantId, PracticeId};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::privacy::{Actor, DataCategory, Purpose, Role};
-use std::path::Path;
-
 use time::{Date, Month};
 
-use ixorg_app::AppContext;
-use ixorg_app::operator::OperatorProfile;
+use crate::synthetic::{self, Rng};
 
 mod privacy;
 
-use crate::synthetic::{self, Rng};
-use ixorg_app::participants::{self, Viewer};
-use ixorg_app::parties::{self, NewPractice};
 pub use privacy::PrivacyTour;
 
 /// A demo log-in.
@@ -203,7 +203,7 @@ async fn declare_and_pay(
     let transfers = payout.run.as_ref().map_or(0, |r| r.transactions);
     if payout.run.is_some() {
         let statement = files.join(format!("payout-{today}-camt053.xml"));
-        crate::generate::camt053_for_payouts(ctx, today, &statement).await?;
+        crate::bank::camt053_for_payouts(ctx, today, &statement).await?;
         ixorg_app::reconciliation::reconcile(ctx, &std::fs::read(&statement)?).await?;
     }
     Ok((imported, transfers))
@@ -329,7 +329,7 @@ async fn run_the_year(
         }
         runs += 1;
         let camt = dir.join(format!("camt053-{stem}.xml"));
-        crate::generate::camt053_for_collection(ctx, date, 3, u64::from(u8::from(month)), &camt)
+        crate::bank::camt053_for_collection(ctx, date, 3, u64::from(u8::from(month)), &camt)
             .await?;
         let reconciled = ixorg_app::reconciliation::reconcile(ctx, &std::fs::read(&camt)?).await?;
         returned += reconciled.returned;

@@ -10,6 +10,7 @@
 //! [`AppContext`](ixorg_app::AppContext) and passing the privacy gate with
 //! [`ixorg_app::access::job_grant`] as a use case would.
 
+pub mod bank;
 pub mod bench;
 pub mod declarations;
 pub mod demo;

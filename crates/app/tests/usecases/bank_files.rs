@@ -237,15 +237,9 @@ db_test!(
         // Arrange
         let ctx = collected(&t).await;
         let statement = temp("bank-two-statements");
-        ixorg_tools::generate::camt053_for_collection(
-            &ctx,
-            date!(2026 - 12 - 01),
-            0,
-            1,
-            &statement,
-        )
-        .await
-        .expect("bank");
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+            .await
+            .expect("bank");
         let text = std::fs::read_to_string(&statement).expect("read");
         let (start, end) = (
             text.find("<Stmt>").expect("a statement"),

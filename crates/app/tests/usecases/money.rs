@@ -201,15 +201,9 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("stmt");
-        ixorg_tools::generate::camt053_for_collection(
-            &ctx,
-            date!(2026 - 12 - 01),
-            0,
-            1,
-            &statement,
-        )
-        .await
-        .expect("bank");
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+            .await
+            .expect("bank");
         let report = reconcile(&ctx, &std::fs::read(&statement).expect("read"))
             .await
             .expect("reconcile");
@@ -235,15 +229,9 @@ db_test!(
             .await
             .expect("collect december");
         let statement = temp("two-stmt");
-        ixorg_tools::generate::camt053_for_collection(
-            &ctx,
-            date!(2026 - 12 - 01),
-            0,
-            1,
-            &statement,
-        )
-        .await
-        .expect("bank");
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+            .await
+            .expect("bank");
         reconcile(&ctx, &std::fs::read(&statement).expect("read"))
             .await
             .expect("reconcile");
@@ -303,7 +291,7 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("ret-stmt");
-        let bank = ixorg_tools::generate::camt053_for_collection(
+        let bank = ixorg_tools::bank::camt053_for_collection(
             &ctx,
             date!(2026 - 12 - 01),
             100,
@@ -337,15 +325,9 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("other-stmt");
-        ixorg_tools::generate::camt053_for_collection(
-            &ctx,
-            date!(2026 - 12 - 01),
-            0,
-            1,
-            &statement,
-        )
-        .await
-        .expect("bank");
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+            .await
+            .expect("bank");
         let operator_iban = ixorg_tools::demo::operator_profile()
             .iban
             .expose()

@@ -339,14 +339,13 @@ db_test!(
 
         // Act / Assert
         for out in unwritable("sim-bad") {
-            let result =
-                ixorg_tools::generate::camt053_for_collection(&ctx, date, 10, 1, &out).await;
+            let result = ixorg_tools::bank::camt053_for_collection(&ctx, date, 10, 1, &out).await;
             assert!(result.is_err(), "{}", out.display());
             assert_eq!(raw::row_counts(&t).await, counts, "{}", out.display());
         }
         no_partial_files_in("sim-bad");
         let good = temp("sim-good");
-        ixorg_tools::generate::camt053_for_collection(&ctx, date, 10, 1, &good)
+        ixorg_tools::bank::camt053_for_collection(&ctx, date, 10, 1, &good)
             .await
             .expect("statement");
         assert!(good.is_file());

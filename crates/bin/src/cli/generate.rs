@@ -97,7 +97,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             database,
         } => {
             let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let made = ixorg_tools::generate::camt053_for_payouts(&ctx, date, &out).await;
+            let made = ixorg_tools::bank::camt053_for_payouts(&ctx, date, &out).await;
             ctx.db_close().await;
             let made = made.context("no statement was written")?;
             println!(
@@ -141,10 +141,9 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             database,
         } => {
             let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let made = ixorg_tools::generate::camt053_for_collection(
-                &ctx, collection, returns, seed, &out,
-            )
-            .await;
+            let made =
+                ixorg_tools::bank::camt053_for_collection(&ctx, collection, returns, seed, &out)
+                    .await;
             ctx.db_close().await;
             let made = made?;
             println!(

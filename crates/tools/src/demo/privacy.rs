@@ -4,13 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use ixorg_domain::ids::ParticipantId;
-use ixorg_domain::privacy::Role;
-use ixorg_domain::privacy::request::{CheckedField, ContactField};
-
 use ixorg_app::AppContext;
 use ixorg_app::privacy::requests::{self, NewRequest};
 use ixorg_app::privacy::{Staff, consent, export};
+use ixorg_domain::ids::ParticipantId;
+use ixorg_domain::privacy::Role;
+use ixorg_domain::privacy::request::{CheckedField, ContactField};
 
 /// What the tour left for a visitor to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
