@@ -13,7 +13,6 @@ pub mod api;
 pub mod coverage;
 mod decider;
 pub mod fhir;
-pub mod generate;
 pub mod import;
 
 pub use decider::{BatchMeta, Decided, Item};

@@ -6,16 +6,14 @@
 
 pub mod access;
 pub mod audit;
-pub mod bench;
+pub mod bank_files;
 pub mod breach;
 pub mod collections;
 pub mod context;
 pub mod contracts;
 pub mod crypto;
 pub mod declarations;
-pub mod demo;
 pub mod enrollment;
-pub mod generate;
 pub mod keys;
 pub mod ledger;
 pub mod operator;
@@ -31,7 +29,6 @@ pub mod setup;
 pub mod staff;
 pub mod statistics;
 pub mod stats;
-pub mod synthetic;
 pub mod technical;
 
 pub use context::{AppContext, Clock, FixedClock, SystemClock};

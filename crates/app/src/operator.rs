@@ -21,15 +21,3 @@ pub async fn get(ctx: &AppContext) -> Result<Option<OperatorProfile>, ixorg_stor
     tx.commit().await?;
     Ok(p)
 }
-
-/// The demo operator: a fictitious Dutch creditor, for `ixorg demo` and tests.
-pub fn demo_profile() -> OperatorProfile {
-    OperatorProfile {
-        legal_name: "ixorg Tandartsbudget B.V.".to_owned(),
-        iban: ixorg_domain::identifiers::Iban::from_parts_nl("RABO", 3_001_234_567)
-            .expect("BUG: the demo IBAN is valid"),
-        bic: Some("RABONL2U".to_owned()),
-        creditor_id: ixorg_domain::identifiers::CreditorId::from_parts("NL", "ZZZ", "000012345678")
-            .expect("BUG: the demo creditor id is valid"),
-    }
-}

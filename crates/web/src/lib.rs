@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod documents;
 pub mod errors;
+pub mod export_page;
 pub mod fhir;
 pub mod health;
 pub mod json;

@@ -1,6 +1,7 @@
 //! Access and portability (GDPR art. 15 and 20): everything held about a participant as one
 //! JSON document, described by a published JSON Schema ([`schema`], `docs/export.schema.json`),
-//! and as a readable HTML page.
+//! and as a readable HTML page, which the caller renders ([`PageRenderer`]; the web tier's
+//! `ixorg_web::export_page::render`): this crate holds the data, not its HTML.
 //!
 //! The document is complete by construction: its sections are the tables of the field registry
 //! that hold personal data, each with every row that belongs to the participant (see
@@ -9,7 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-use askama::Template;
 use ixorg_domain::ids::{ParticipantId, PrivacyRequestId};
 use ixorg_domain::privacy::registry::{ColumnClass, Table};
 use ixorg_domain::privacy::request::RequestType;
@@ -91,6 +91,9 @@ pub struct Look {
     pub outcome: String,
 }
 
+/// Renders an export as the readable page written beside its JSON.
+pub type PageRenderer = fn(&ExportDocument) -> String;
+
 /// Everything held about one participant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportDocument {
@@ -156,20 +159,24 @@ impl ExportDocument {
         serde_json::to_string_pretty(&self.to_json()).unwrap_or_default()
     }
 
-    /// Writes the document as `export-NUMBER.json` and `export-NUMBER.html` into `dir` (made
-    /// when missing); returns both paths.
+    /// Writes the document as `export-NUMBER.json` and `export-NUMBER.html` (the page
+    /// `render` makes of it) into `dir` (made when missing); returns both paths.
     ///
     /// # Errors
     /// [`OutputError`] when either file cannot be written (neither then appears).
-    pub fn write_to(&self, dir: &Path) -> Result<(PathBuf, PathBuf), OutputError> {
-        let staged = self.stage(dir)?;
+    pub fn write_to(
+        &self,
+        dir: &Path,
+        render: PageRenderer,
+    ) -> Result<(PathBuf, PathBuf), OutputError> {
+        let staged = self.stage(dir, render)?;
         staged.publish()
     }
 
     /// Writes both files of the document into temporary files in `dir` (made when missing)
     /// and syncs them; [`StagedExport::publish`] puts them in place (after the commit). An
     /// error names the directory, not the file: its name holds the participant number.
-    fn stage(&self, dir: &Path) -> Result<StagedExport, OutputError> {
+    fn stage(&self, dir: &Path, render: PageRenderer) -> Result<StagedExport, OutputError> {
         let in_dir = |e: OutputError| OutputError {
             path: dir.to_owned(),
             problem: e.problem,
@@ -183,66 +190,20 @@ impl ExportDocument {
         let html = StagedFile::create(&file("html")).map_err(in_dir)?;
         json.write_all(self.to_json_text().as_bytes())
             .map_err(in_dir)?;
-        html.write_all(self.to_html().as_bytes()).map_err(in_dir)?;
+        html.write_all(render(self).as_bytes()).map_err(in_dir)?;
         json.sync().map_err(in_dir)?;
         html.sync().map_err(in_dir)?;
         Ok(StagedExport { json, html })
     }
-
-    /// The document as a readable HTML page (self-contained, escaped).
-    pub fn to_html(&self) -> String {
-        let page = ExportPage {
-            doc: self,
-            sections: self
-                .sections
-                .iter()
-                .filter(|s| !s.rows.is_empty())
-                .map(|s| {
-                    let columns = columns_of(&s.rows);
-                    let rows = s
-                        .rows
-                        .iter()
-                        .map(|r| columns.iter().map(|c| display(r.get(c))).collect())
-                        .collect();
-                    PageSection {
-                        title: s.title,
-                        table: s.table,
-                        columns,
-                        rows,
-                    }
-                })
-                .collect(),
-        };
-        page.render().unwrap_or_default()
-    }
 }
 
-fn columns_of(rows: &[Map<String, Value>]) -> Vec<String> {
-    rows.first()
-        .map(|r| r.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
+/// A value of a row as text: a string as it is, null as nothing, anything else as JSON.
 fn display(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     }
-}
-
-struct PageSection {
-    title: &'static str,
-    table: &'static str,
-    columns: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-#[derive(Template)]
-#[template(path = "export.html")]
-struct ExportPage<'a> {
-    doc: &'a ExportDocument,
-    sections: Vec<PageSection>,
 }
 
 /// The participant downloads everything held about them (or, as the main participant, about a
@@ -294,14 +255,15 @@ pub struct AnsweredAccess {
 }
 
 /// Staff answer an access request filed by letter or e-mail: the export is written into `dir`
-/// as JSON and HTML, and the request is completed. The files are written before the request
-/// is completed and committed, and put in place after ([`crate::output`]): a request is
-/// completed with its export written, or stays open.
+/// as JSON and as the HTML page `render` makes of it, and the request is completed. The files
+/// are written before the request is completed and committed, and put in place after
+/// ([`crate::output`]): a request is completed with its export written, or stays open.
 pub async fn answer_access_request(
     ctx: &AppContext,
     staff: Staff,
     request: PrivacyRequestId,
     dir: &Path,
+    render: PageRenderer,
 ) -> Result<AnsweredAccess, PrivacyError> {
     let mut tx = ctx.db.begin().await?;
     let subject = ixorg_store::requests::subject_of(&mut tx, request)
@@ -335,7 +297,7 @@ pub async fn answer_access_request(
         return Err(PrivacyError::State("this is not an open access request"));
     }
     let doc = gather(ctx, &mut tx, &grant, subject).await?;
-    let staged = doc.stage(dir)?;
+    let staged = doc.stage(dir, render)?;
     let summary = "A copy of all data held was sent (JSON and a readable page).";
     super::requests::complete(&mut tx, &record, &actor_of(&grant), summary, ctx.now_ms()).await?;
     tx.commit().await?;

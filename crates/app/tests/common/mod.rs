@@ -74,7 +74,7 @@ pub async fn register(ctx: &AppContext) -> ixorg_app::participants::RegisteredHo
 /// The platform on `t` with the demo operator profile set (collections need one).
 pub async fn with_operator(t: &ixorg_testkit::TestDb) -> AppContext {
     let ctx = ixorg_testkit::test_app(t).await;
-    ixorg_app::operator::set(&ctx, &ixorg_app::operator::demo_profile())
+    ixorg_app::operator::set(&ctx, &ixorg_tools::demo::operator_profile())
         .await
         .expect("operator profile");
     ctx

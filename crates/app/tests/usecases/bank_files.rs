@@ -59,7 +59,7 @@ fn status_report(original: &str, rejects: &[&str], party: &Party<'_>) -> String 
 
 /// The demo operator's creditor id and IBAN.
 fn ours() -> (String, String) {
-    let operator = ixorg_app::operator::demo_profile();
+    let operator = ixorg_tools::demo::operator_profile();
     (
         operator.creditor_id.as_str().to_owned(),
         operator.iban.expose().to_owned(),
@@ -237,7 +237,7 @@ db_test!(
         // Arrange
         let ctx = collected(&t).await;
         let statement = temp("bank-two-statements");
-        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
             .await
             .expect("bank");
         let text = std::fs::read_to_string(&statement).expect("read");

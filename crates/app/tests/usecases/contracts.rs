@@ -191,7 +191,7 @@ async fn run_steps(t: TestDb, steps: Vec<Step>) {
                     .await
                     .expect("collect");
                 let stmt = temp("prop-stmt");
-                if ixorg_app::generate::camt053_for_collection(
+                if ixorg_tools::bank::camt053_for_collection(
                     &ctx,
                     date,
                     returns_percent,

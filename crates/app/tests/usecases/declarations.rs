@@ -509,7 +509,7 @@ db_test!(
         assert_eq!(linked, 2);
 
         let statement = temp("payout-statement");
-        ixorg_app::generate::camt053_for_payouts(&ctx, date, &statement)
+        ixorg_tools::bank::camt053_for_payouts(&ctx, date, &statement)
             .await
             .expect("bank");
         let bank = std::fs::read(&statement).expect("statement");

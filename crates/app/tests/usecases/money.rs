@@ -201,7 +201,7 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("stmt");
-        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
             .await
             .expect("bank");
         let report = reconcile(&ctx, &std::fs::read(&statement).expect("read"))
@@ -229,7 +229,7 @@ db_test!(
             .await
             .expect("collect december");
         let statement = temp("two-stmt");
-        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
             .await
             .expect("bank");
         reconcile(&ctx, &std::fs::read(&statement).expect("read"))
@@ -291,7 +291,7 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("ret-stmt");
-        let bank = ixorg_app::generate::camt053_for_collection(
+        let bank = ixorg_tools::bank::camt053_for_collection(
             &ctx,
             date!(2026 - 12 - 01),
             100,
@@ -325,10 +325,13 @@ db_test!(
             .await
             .expect("collect");
         let statement = temp("other-stmt");
-        ixorg_app::generate::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
+        ixorg_tools::bank::camt053_for_collection(&ctx, date!(2026 - 12 - 01), 0, 1, &statement)
             .await
             .expect("bank");
-        let operator_iban = ixorg_app::operator::demo_profile().iban.expose().to_owned();
+        let operator_iban = ixorg_tools::demo::operator_profile()
+            .iban
+            .expose()
+            .to_owned();
         let text = std::fs::read_to_string(&statement).expect("read");
         let other = text.replace(&operator_iban, "NL91ABNA0417164300");
         let counts = raw::row_counts(&t).await;

@@ -247,6 +247,7 @@ db_test!(
             officer,
             request,
             &file.join("exports"),
+            ixorg_web::export_page::render,
         )
         .await;
 
@@ -262,10 +263,15 @@ db_test!(
             1
         );
         let good = temp_dir("export-good");
-        let answered =
-            ixorg_app::privacy::export::answer_access_request(&ctx, officer, request, &good)
-                .await
-                .expect("answered");
+        let answered = ixorg_app::privacy::export::answer_access_request(
+            &ctx,
+            officer,
+            request,
+            &good,
+            ixorg_web::export_page::render,
+        )
+        .await
+        .expect("answered");
         assert!(answered.json.is_file() && answered.html.is_file());
         assert!(
             requests::pending(&ctx, officer)
@@ -289,7 +295,7 @@ db_test!(
         register(&ctx).await;
         payee_owed(&ctx).await;
         let file = temp("import-source").with_extension("mz301");
-        ixorg_app::declarations::generate::mz301(&ctx, 3, 1, &file)
+        ixorg_tools::declarations::mz301(&ctx, 3, 1, &file)
             .await
             .expect("generate");
         let counts = raw::row_counts(&t).await;
@@ -333,13 +339,13 @@ db_test!(
 
         // Act / Assert
         for out in unwritable("sim-bad") {
-            let result = ixorg_app::generate::camt053_for_collection(&ctx, date, 10, 1, &out).await;
+            let result = ixorg_tools::bank::camt053_for_collection(&ctx, date, 10, 1, &out).await;
             assert!(result.is_err(), "{}", out.display());
             assert_eq!(raw::row_counts(&t).await, counts, "{}", out.display());
         }
         no_partial_files_in("sim-bad");
         let good = temp("sim-good");
-        ixorg_app::generate::camt053_for_collection(&ctx, date, 10, 1, &good)
+        ixorg_tools::bank::camt053_for_collection(&ctx, date, 10, 1, &good)
             .await
             .expect("statement");
         assert!(good.is_file());

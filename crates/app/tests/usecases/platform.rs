@@ -1,4 +1,4 @@
-//! Opening the platform, staff users, the demo, the audit and the ledger benchmark.
+//! Opening the platform, staff users and the audit.
 
 use std::sync::Arc;
 
@@ -145,62 +145,6 @@ db_test!(
                 .await
                 .expect("audit")
                 .is_sound()
-        );
-    }
-);
-
-db_test!(
-    the_demo_seeds_once_and_its_books_verify,
-    async |t: TestDb| {
-        let ctx = test_app(&t).await;
-        let files = std::env::temp_dir().join(format!("ixorg-demo-files-{}", ctx.ids.new_uuid()));
-        let first = ixorg_app::demo::seed(&ctx, 5, &files).await.expect("seed");
-        assert!(
-            first.collection_runs >= 1,
-            "the year's collection runs were made"
-        );
-        assert!(
-            first.application.is_some(),
-            "one household applied through the public path"
-        );
-        let pain008 = std::fs::read_dir(&files)
-            .expect("files")
-            .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().starts_with("pain008"))
-            .count();
-        assert_eq!(pain008, first.collection_runs);
-        assert!(first.seeded);
-        assert!(first.participants >= 5);
-        assert!(first.transfers > 0);
-        assert_eq!(first.logins.len(), 6);
-        let second = ixorg_app::demo::seed(&ctx, 5, &files)
-            .await
-            .expect("seed again");
-        assert!(!second.seeded);
-        let report = ixorg_app::audit::verify(&ctx).await.expect("audit");
-        assert!(report.is_sound(), "{report:?}");
-        for login in &first.logins {
-            let user = staff::check_password(&ctx, &login.username, &login.password)
-                .await
-                .expect("check");
-            assert_eq!(user.map(|u| u.roles), Some(vec![login.role]));
-        }
-    }
-);
-
-db_test!(
-    the_ledger_benchmark_posts_through_the_real_code_and_the_books_verify,
-    async |t: TestDb| {
-        let ctx = test_app(&t).await;
-        let report = ixorg_app::bench::ledger(&ctx, 2_500, 400, 20, &|_| {})
-            .await
-            .expect("bench");
-        assert_eq!(report.transfers, 2_500);
-        assert!(report.applied > 2_000);
-        let audit = ixorg_app::audit::verify(&ctx).await.expect("audit");
-        assert_eq!(
-            audit.ledger.map(|s| s.transfers),
-            Ok(i64::try_from(report.applied).expect("fits"))
         );
     }
 );

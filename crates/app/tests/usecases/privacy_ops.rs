@@ -72,7 +72,7 @@ db_test!(
     async |t: TestDb| {
         // Arrange
         let ctx = test_app(&t).await;
-        ixorg_app::generate::participants(&ctx, 150, 7, &|_| {})
+        ixorg_tools::generate::participants(&ctx, 150, 7, &|_| {})
             .await
             .expect("participants");
         let participants = raw::scalar(&t, "SELECT COUNT(*) FROM participant").await;

@@ -329,7 +329,7 @@ db_test!(
             bsn, "111222333",
             "the participant gets their own BSN in plain"
         );
-        let html = after.to_html();
+        let html = ixorg_web::export_page::render(&after);
         assert!(html.contains("Who looked at your data"));
         assert!(html.contains("EXPORT-1"), "the declaration is on the page");
     }
@@ -553,8 +553,14 @@ db_test!(
         requests::assign(&ctx, officer, request)
             .await
             .expect("assign");
-        let answer =
-            export::answer_access_request(&ctx, officer, request, &crate::temp_dir("answer")).await;
+        let answer = export::answer_access_request(
+            &ctx,
+            officer,
+            request,
+            &crate::temp_dir("answer"),
+            ixorg_web::export_page::render,
+        )
+        .await;
         // Assert
         assert_eq!(today.len(), 1);
         assert_eq!(today[0].request.due_on, date!(2026 - 12 - 26));
@@ -899,7 +905,7 @@ db_test!(
             .await
             .expect("any printable text is a city as far as the form goes");
         // Act
-        let html = export_of(&ctx, main).await.to_html();
+        let html = ixorg_web::export_page::render(&export_of(&ctx, main).await);
         // Assert
         assert!(
             !html.contains("<script>"),

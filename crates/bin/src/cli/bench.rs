@@ -1,12 +1,11 @@
 //! `ixorg bench …`.
 
-use clap::Subcommand;
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use ixorg_tools::bench::api::ApiConfig;
 
 use crate::settings::{data_key_from_env, open_app};
-
-#[path = "bench_api.rs"]
-mod bench_api;
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -61,12 +60,12 @@ pub enum BenchCommand {
     },
     /// Set up participants, a practice and an API client, start the server on a loopback
     /// port, and time N concurrent clients posting declaration batches to the JSON API.
-    Api(bench_api::ApiArgs),
+    Api(ApiArgs),
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Api(args) => bench_api::run(args).await,
+        BenchCommand::Api(args) => api(args).await,
         BenchCommand::Ledger {
             transfers,
             batch_size,
@@ -88,7 +87,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
                 "--lines is 1 to 20,000,000"
             );
             anyhow::ensure!((1..=20).contains(&runs), "--runs is 1 to 20");
-            let r = ixorg_app::bench::mz301_parse(lines, runs)?;
+            let r = ixorg_tools::bench::mz301_parse(lines, runs)?;
             println!(
                 "bench mz301-parse: {} lines, {} MB, fastest of {} runs {:.3} s = {} MB/s, {} \
                  lines/s",
@@ -119,7 +118,7 @@ async fn collect(participants: u64, database: Option<String>) -> anyhow::Result<
         ProgressStyle::with_template("{msg:>9} {bar:40} {pos} {per_sec}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let report = ixorg_app::bench::collect(&ctx, participants, &dir, &|phase, n| {
+    let report = ixorg_tools::bench::collect(&ctx, participants, &dir, &|phase, n| {
         bar.set_message(phase.to_owned());
         bar.set_position(n);
     })
@@ -174,7 +173,7 @@ async fn import(
         ProgressStyle::with_template("{msg:>9} {pos} {per_sec}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let report = ixorg_app::bench::import(&ctx, participants, lines, &dir, &|phase, n| {
+    let report = ixorg_tools::bench::import(&ctx, participants, lines, &dir, &|phase, n| {
         bar.set_message(phase.to_owned());
         bar.set_position(n);
     })
@@ -231,7 +230,7 @@ async fn ledger(
         ProgressStyle::with_template("{bar:40} {pos}/{len} transfers {per_sec} eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let report = ixorg_app::bench::ledger(&ctx, transfers, batch_size, accounts, &|n| {
+    let report = ixorg_tools::bench::ledger(&ctx, transfers, batch_size, accounts, &|n| {
         bar.set_position(n)
     })
     .await;
@@ -262,5 +261,121 @@ async fn ledger(
         "the ledger does not verify after the benchmark"
     );
     println!("audit after the benchmark: ok");
+    Ok(())
+}
+
+/// Most concurrent clients.
+const CLIENTS_MAX: usize = 1_000;
+
+/// Longest run.
+const SECONDS_MAX: u64 = 3_600;
+
+/// Arguments of `ixorg bench api`.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// Concurrent clients, each on its own keep-alive connection.
+    #[arg(long, default_value_t = 32)]
+    clients: usize,
+    /// How long the clients send, in seconds.
+    #[arg(long, default_value_t = 20)]
+    seconds: u64,
+    /// Declaration lines per request.
+    #[arg(long, default_value_t = 50)]
+    lines_per_request: usize,
+    /// Offered load in lines per second, spread evenly over the clients: each client sends on
+    /// a fixed schedule and a request's latency counts from its scheduled time, so a server
+    /// that falls behind shows it in the latency (as `wrk2 -R` does). Default: every client
+    /// sends its next request as soon as the answer to the last one is in (as `wrk` does).
+    #[arg(long)]
+    rate: Option<u64>,
+    /// Number of participants generated before the run.
+    #[arg(long, default_value_t = 20_000)]
+    participants: u64,
+    /// Database URL of an empty database; default a fresh SQLite file in the temp directory,
+    /// removed afterwards.
+    #[arg(long)]
+    database: Option<String>,
+}
+
+/// Runs the benchmark and prints its result line.
+async fn api(args: ApiArgs) -> anyhow::Result<()> {
+    check_api(&args)?;
+    let dir = std::env::temp_dir().join(format!("ixorg-bench-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).context("Failed to create the temp directory")?;
+    let url = args
+        .database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
+    let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());
+    let ctx = open_app(&url, key).await?;
+    let bar = ProgressBar::new(args.participants);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>9} {pos} {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let config = ApiConfig {
+        clients: args.clients,
+        seconds: args.seconds,
+        lines_per_request: args.lines_per_request,
+        rate: args.rate,
+        participants: args.participants,
+    };
+    let measured = ixorg_tools::bench::api::api(&ctx, &config, &|phase, n| {
+        bar.set_message(phase.to_owned());
+        bar.set_position(n);
+    })
+    .await;
+    bar.finish_and_clear();
+    let audit = ixorg_app::audit::verify(&ctx).await;
+    ctx.db_close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let (load, stored) = measured?;
+    println!("{}", load.summary(crate::settings::scheme(&url)));
+    anyhow::ensure!(
+        load.failed == 0,
+        "{} of {} requests were not answered with 201 Created",
+        load.failed,
+        load.requests
+    );
+    anyhow::ensure!(
+        stored == load.lines_created,
+        "{stored} lines are stored for the 201 answers, which accepted {}",
+        load.lines_created
+    );
+    println!(
+        "stored after the benchmark: {stored} lines in {} batches, as answered",
+        load.batches.len()
+    );
+    anyhow::ensure!(
+        audit?.is_sound(),
+        "the books do not verify after the benchmark"
+    );
+    println!("audit after the benchmark: ok");
+    Ok(())
+}
+
+fn check_api(args: &ApiArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (1..=CLIENTS_MAX).contains(&args.clients),
+        "--clients is 1 to {CLIENTS_MAX}"
+    );
+    anyhow::ensure!(
+        (1..=SECONDS_MAX).contains(&args.seconds),
+        "--seconds is 1 to {SECONDS_MAX}"
+    );
+    let lines_max = ixorg_app::declarations::api::LINES_PER_BATCH_MAX;
+    anyhow::ensure!(
+        (1..=lines_max).contains(&args.lines_per_request),
+        "--lines-per-request is 1 to {lines_max}"
+    );
+    anyhow::ensure!(
+        args.rate
+            .is_none_or(|rate| (1..=10_000_000).contains(&rate)),
+        "--rate is 1 to 10,000,000 lines per second"
+    );
+    anyhow::ensure!(
+        (1..=5_000_000).contains(&args.participants),
+        "--participants is 1 to 5,000,000"
+    );
     Ok(())
 }

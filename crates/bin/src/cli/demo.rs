@@ -36,7 +36,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let url = format!("sqlite://{}", args.dir.join("ixorg.db").display());
     let ctx = open_app(&url, Some(key)).await?;
     let bank_files = args.dir.join("bank");
-    let summary = ixorg_app::demo::seed(&ctx, args.households, &bank_files).await?;
+    let summary = ixorg_tools::demo::seed(&ctx, args.households, &bank_files).await?;
     if summary.seeded {
         println!(
             "Demo data: {} households, {} participants, {} ledger transfers.",

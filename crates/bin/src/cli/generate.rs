@@ -80,7 +80,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             database,
         } => {
             let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let made = ixorg_app::declarations::generate::mz301(&ctx, lines, seed, &out).await;
+            let made = ixorg_tools::declarations::mz301(&ctx, lines, seed, &out).await;
             ctx.db_close().await;
             let made = made.context("no MZ301 file was generated")?;
             println!(
@@ -97,7 +97,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             database,
         } => {
             let ctx = open_app(&database.url, data_key_from_env()).await?;
-            let made = ixorg_app::generate::camt053_for_payouts(&ctx, date, &out).await;
+            let made = ixorg_tools::bank::camt053_for_payouts(&ctx, date, &out).await;
             ctx.db_close().await;
             let made = made.context("no statement was written")?;
             println!(
@@ -122,7 +122,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             let made =
-                ixorg_app::generate::participants(&ctx, count, seed, &|n| bar.set_position(n))
+                ixorg_tools::generate::participants(&ctx, count, seed, &|n| bar.set_position(n))
                     .await;
             bar.finish_and_clear();
             ctx.db_close().await;
@@ -142,7 +142,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
         } => {
             let ctx = open_app(&database.url, data_key_from_env()).await?;
             let made =
-                ixorg_app::generate::camt053_for_collection(&ctx, collection, returns, seed, &out)
+                ixorg_tools::bank::camt053_for_collection(&ctx, collection, returns, seed, &out)
                     .await;
             ctx.db_close().await;
             let made = made?;

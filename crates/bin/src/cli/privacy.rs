@@ -190,8 +190,10 @@ async fn decide(command: PrivacyCommand) -> anyhow::Result<()> {
         }
         PrivacyCommand::AnswerAccess { request, out, who } => {
             let (ctx, officer) = who.open().await?;
+            let request = parse_id(&request)?;
+            let page = ixorg_web::export_page::render;
             let answered =
-                export::answer_access_request(&ctx, officer, parse_id(&request)?, &out).await?;
+                export::answer_access_request(&ctx, officer, request, &out, page).await?;
             println!("{}\n{}", answered.json.display(), answered.html.display());
             Ok(())
         }

@@ -205,7 +205,7 @@ db_test!(
         // Arrange: real postings and real access-log entries.
         let ctx = test_app(&t).await;
         let files = tempdir(&format!("audit-demo-{:?}", t.db().backend()));
-        ixorg_app::demo::seed(&ctx, 3, &files)
+        ixorg_tools::demo::seed(&ctx, 3, &files)
             .await
             .expect("demo data");
         let bank = ixorg_app::ledger::operator_account(&ctx, "bank_receivable")
@@ -295,7 +295,7 @@ db_test!(
         // Arrange: demo households and practices.
         let ctx = test_app(&t).await;
         let files = tempdir(&format!("declarations-cli-{:?}", t.db().backend()));
-        ixorg_app::demo::seed(&ctx, 3, &files)
+        ixorg_tools::demo::seed(&ctx, 3, &files)
             .await
             .expect("demo data");
         let db = t.url();

@@ -33,7 +33,7 @@ db_test!(
     async |t: TestDb| {
         // Arrange: a known number of participants, and access-log entries with them.
         let ctx = test_app(&t).await;
-        ixorg_app::generate::participants(&ctx, 23, 7, &|_| {})
+        ixorg_tools::generate::participants(&ctx, 23, 7, &|_| {})
             .await
             .expect("participants");
         let counts = ixorg_app::stats::counts(&ctx).await.expect("counts");

@@ -2,24 +2,23 @@
 //! year of contributions and some payments, and a few logged staff look-ups. Run once per
 //! database; a second run leaves it as it is.
 
-use ixorg_domain::Cents;
-use ixorg_domain::identifiers::AgbCode;
-use ixorg_domain::ids::{
-    BillingIntermediaryId, LedgerAccountId, ParticipantId, PracticeId, ProviderId,
-};
-use ixorg_domain::ledger::Transfer;
-use ixorg_domain::privacy::{Actor, DataCategory, Purpose, Role};
-use ixorg_store::parties::{self, BillingIntermediary, PayeeOwner, Practice, Provider};
 use std::path::Path;
 
+use ixorg_app::AppContext;
+use ixorg_app::operator::OperatorProfile;
+use ixorg_app::participants::{self, Viewer};
+use ixorg_app::parties::{self, NewPractice};
+use ixorg_domain::Cents;
+use ixorg_domain::identifiers::AgbCode;
+use ixorg_domain::ids::{LedgerAccountId, ParticipantId, PracticeId};
+use ixorg_domain::ledger::Transfer;
+use ixorg_domain::privacy::{Actor, DataCategory, Purpose, Role};
 use time::{Date, Month};
 
-use crate::context::AppContext;
+use crate::synthetic::{self, Rng};
 
 mod privacy;
 
-use crate::participants::{self, Viewer};
-use crate::synthetic::{self, Rng};
 pub use privacy::PrivacyTour;
 
 /// A demo log-in.
@@ -75,6 +74,18 @@ pub fn logins() -> Vec<DemoLogin> {
         .collect()
 }
 
+/// The demo operator: a fictitious Dutch creditor, for `ixorg demo`, the benchmarks and tests.
+pub fn operator_profile() -> OperatorProfile {
+    OperatorProfile {
+        legal_name: "ixorg Tandartsbudget B.V.".to_owned(),
+        iban: ixorg_domain::identifiers::Iban::from_parts_nl("RABO", 3_001_234_567)
+            .expect("BUG: the demo IBAN is valid"),
+        bic: Some("RABONL2U".to_owned()),
+        creditor_id: ixorg_domain::identifiers::CreditorId::from_parts("NL", "ZZZ", "000012345678")
+            .expect("BUG: the demo creditor id is valid"),
+    }
+}
+
 const PRACTICES: &[(&str, &str, &str)] = &[
     ("12000001", "Tandartspraktijk De Molen", "Utrecht"),
     ("12000002", "Mondzorg Centrum Noord", "Groningen"),
@@ -87,7 +98,7 @@ pub async fn seed(
     households: usize,
     files: &Path,
 ) -> anyhow::Result<DemoSummary> {
-    let counts = crate::stats::counts(ctx).await?;
+    let counts = ixorg_app::stats::counts(ctx).await?;
     let logins = logins();
     if counts.staff_users > 0 {
         return Ok(DemoSummary {
@@ -107,7 +118,8 @@ pub async fn seed(
     }
     for login in &logins {
         let name = format!("Demo {}", login.role.as_str().replace('_', " "));
-        crate::staff::create(ctx, &login.username, &name, &login.password, &[login.role]).await?;
+        ixorg_app::staff::create(ctx, &login.username, &name, &login.password, &[login.role])
+            .await?;
     }
     let payables = seed_parties(ctx).await?;
     let practices: Vec<PracticeId> = payables.iter().map(|(p, _)| *p).collect();
@@ -132,7 +144,7 @@ pub async fn seed(
         run_the_year(ctx, &mut rng, &members, &payables, files).await?;
     look_ups(ctx, &members).await?;
     let (declaration_lines, payouts) = declare_and_pay(ctx, members.len(), files).await?;
-    let api_token = crate::declarations::api::create_client_for_practice(
+    let api_token = ixorg_app::declarations::api::create_client_for_practice(
         ctx,
         &PRACTICES[0].0.parse()?,
         "Demo: billing system of the practice",
@@ -147,7 +159,8 @@ pub async fn seed(
         .map(|(id, ..)| *id)
         .collect();
     let privacy = privacy::tour(ctx, &mains, files).await?;
-    let transfers = usize::try_from(crate::stats::counts(ctx).await?.ledger_transfers).unwrap_or(0);
+    let transfers =
+        usize::try_from(ixorg_app::stats::counts(ctx).await?.ledger_transfers).unwrap_or(0);
     Ok(DemoSummary {
         seeded: true,
         households,
@@ -174,9 +187,9 @@ async fn declare_and_pay(
 ) -> anyhow::Result<(u64, i64)> {
     std::fs::create_dir_all(files)?;
     let mz301 = files.join("declaraties.asc");
-    let lines = (participants * 4).clamp(1, crate::declarations::generate::LINES_MAX);
-    crate::declarations::generate::mz301(ctx, lines, 2026, &mz301).await?;
-    let report = crate::declarations::import::import_mz301(
+    let lines = (participants * 4).clamp(1, crate::declarations::LINES_MAX);
+    crate::declarations::mz301(ctx, lines, 2026, &mz301).await?;
+    let report = ixorg_app::declarations::import::import_mz301(
         ctx,
         &mz301,
         &files.join("declaraties.mz302"),
@@ -186,12 +199,12 @@ async fn declare_and_pay(
     let imported = report.outcomes.iter().map(|(_, n, _)| n).sum();
     let today = ctx.clock.today();
     let pain001 = files.join(format!("payout-{today}.xml"));
-    let payout = crate::payouts::payout(ctx, today, &pain001).await?;
+    let payout = ixorg_app::payouts::payout(ctx, today, &pain001).await?;
     let transfers = payout.run.as_ref().map_or(0, |r| r.transactions);
     if payout.run.is_some() {
         let statement = files.join(format!("payout-{today}-camt053.xml"));
-        crate::generate::camt053_for_payouts(ctx, today, &statement).await?;
-        crate::reconciliation::reconcile(ctx, &std::fs::read(&statement)?).await?;
+        crate::bank::camt053_for_payouts(ctx, today, &statement).await?;
+        ixorg_app::reconciliation::reconcile(ctx, &std::fs::read(&statement)?).await?;
     }
     Ok((imported, transfers))
 }
@@ -226,69 +239,57 @@ async fn apply_once(ctx: &AppContext) -> anyhow::Result<Option<String>> {
         mandate_signed: "yes".into(),
         ..ApplicationForm::default()
     };
-    Ok(match crate::enrollment::apply(ctx, &form).await? {
-        crate::enrollment::ApplicationOutcome::Accepted(a) => {
+    Ok(match ixorg_app::enrollment::apply(ctx, &form).await? {
+        ixorg_app::enrollment::ApplicationOutcome::Accepted(a) => {
             a.members.first().map(|(_, n, _)| n.as_str().to_owned())
         }
-        crate::enrollment::ApplicationOutcome::Rejected(_)
-        | crate::enrollment::ApplicationOutcome::Referred(_) => None,
+        ixorg_app::enrollment::ApplicationOutcome::Rejected(_)
+        | ixorg_app::enrollment::ApplicationOutcome::Referred(_) => None,
     })
 }
 
+/// The demo's practices with their providers, the last one billed for by a billing
+/// intermediary, each registered through the use cases; returns each practice with the
+/// payable account its payments go to (the intermediary's for the last one).
 async fn seed_parties(ctx: &AppContext) -> anyhow::Result<Vec<(PracticeId, LedgerAccountId)>> {
-    let now_ms = ctx.now_ms();
-    let mut tx = ctx.db.begin().await?;
-    let bureau = BillingIntermediary {
-        id: BillingIntermediaryId::from_uuid(ctx.ids.new_uuid()),
-        name: "Declaratieservice Mondzorg B.V.".into(),
-        kvk_number: Some("87654321".into()),
-    };
-    parties::insert_intermediary(&mut tx, &bureau, now_ms).await?;
     let mut rng = Rng::new(12);
     let mut out = Vec::new();
     for (i, (agb, name, city)) in PRACTICES.iter().enumerate() {
-        let practice = Practice {
-            id: PracticeId::from_uuid(ctx.ids.new_uuid()),
+        let mut providers = Vec::new();
+        for n in 0..2u32 {
+            let agb: AgbCode = format!("12{:06}", 100 + i * 10 + n as usize).parse()?;
+            providers.push((agb, format!("Tandarts {} {city}", ["A.", "B."][n as usize])));
+        }
+        // The last practice is paid through the billing intermediary, which bills for it.
+        let last = i + 1 == PRACTICES.len();
+        let iban = synthetic::iban(&mut rng);
+        let practice = NewPractice {
             agb: agb.parse::<AgbCode>()?,
             name: (*name).into(),
             city: (*city).into(),
+            providers,
+            iban: (!last).then(|| iban.clone()),
         };
-        parties::insert_practice(&mut tx, &practice, now_ms).await?;
-        for n in 0..2u32 {
-            let provider = Provider {
-                id: ProviderId::from_uuid(ctx.ids.new_uuid()),
-                practice: practice.id,
-                agb: format!("12{:06}", 100 + i * 10 + n as usize).parse()?,
-                name: format!("Tandarts {} {}", ["A.", "B."][n as usize], practice.city),
-            };
-            parties::insert_provider(&mut tx, &provider, now_ms).await?;
-        }
-        // The last practice is paid through the billing intermediary, which bills for it.
-        let owner = if i + 1 == PRACTICES.len() {
-            parties::link_intermediary_practice(&mut tx, bureau.id, practice.id, now_ms).await?;
-            PayeeOwner::Intermediary(bureau.id)
-        } else {
-            PayeeOwner::Practice(practice.id)
-        };
-        let name = if i + 1 == PRACTICES.len() {
-            bureau.name.clone()
-        } else {
-            practice.name.clone()
-        };
-        let iban = synthetic::iban(&mut rng);
-        // The intermediary is one payee with one payable account, whichever practice it serves.
-        let payable = match out.iter().find(|(_, _, o)| *o == owner) {
-            Some((_, payable, _)) => *payable,
+        let registered = parties::register_practice(ctx, &practice).await?;
+        let payable = match registered.payee {
+            Some((_, payable)) => payable,
             None => {
-                crate::parties::open_payee(ctx, &mut tx, owner, &name, &iban)
-                    .await?
-                    .1
+                let practices = [registered.practice];
+                let (.., payable) = parties::register_intermediary(
+                    ctx,
+                    "Declaratieservice Mondzorg B.V.",
+                    Some("87654321"),
+                    None,
+                    &iban,
+                    &practices,
+                )
+                .await?;
+                payable
             }
         };
-        out.push((practice.id, payable, owner));
+        out.push((registered.practice, payable));
     }
-    tx.commit().await?;
-    Ok(out.into_iter().map(|(p, a, _)| (p, a)).collect())
+    Ok(out)
 }
 
 type Member = (
@@ -308,7 +309,7 @@ async fn run_the_year(
     payables: &[(PracticeId, LedgerAccountId)],
     dir: &Path,
 ) -> anyhow::Result<(usize, u64)> {
-    crate::operator::set(ctx, &crate::operator::demo_profile()).await?;
+    ixorg_app::operator::set(ctx, &operator_profile()).await?;
     std::fs::create_dir_all(dir)?;
     let today = ctx.clock.today();
     let mut runs = 0;
@@ -322,15 +323,15 @@ async fn run_the_year(
         }
         let stem = format!("{}-{:02}", today.year(), u8::from(month));
         let pain008 = dir.join(format!("pain008-{stem}.xml"));
-        let report = crate::collections::collect(ctx, date, &pain008, &|_| {}).await?;
+        let report = ixorg_app::collections::collect(ctx, date, &pain008, &|_| {}).await?;
         if report.file.is_none() {
             continue;
         }
         runs += 1;
         let camt = dir.join(format!("camt053-{stem}.xml"));
-        crate::generate::camt053_for_collection(ctx, date, 3, u64::from(u8::from(month)), &camt)
+        crate::bank::camt053_for_collection(ctx, date, 3, u64::from(u8::from(month)), &camt)
             .await?;
-        let reconciled = crate::reconciliation::reconcile(ctx, &std::fs::read(&camt)?).await?;
+        let reconciled = ixorg_app::reconciliation::reconcile(ctx, &std::fs::read(&camt)?).await?;
         returned += reconciled.returned;
         care_payments(ctx, rng, members, payables, &stem).await?;
     }
@@ -359,7 +360,7 @@ async fn care_payments(
         }
     }
     // A payment that would pass a budget's credit line is refused, as the ledger demands.
-    crate::ledger::post_batch(ctx, &batch).await?;
+    ixorg_app::ledger::post_batch(ctx, &batch).await?;
     Ok(())
 }
 
@@ -382,7 +383,7 @@ fn transfer(
 
 /// A few staff look-ups, so the access log has entries to show (and one refused attempt).
 async fn look_ups(ctx: &AppContext, members: &[Member]) -> anyhow::Result<()> {
-    let support = crate::staff::check_password(ctx, "support", "demo-support-2026")
+    let support = ixorg_app::staff::check_password(ctx, "support", "demo-support-2026")
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo support user cannot log in"))?;
     let viewer = Viewer {

@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use ixorg_app::AppContext;
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{AgbCode, ParticipantNumber};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
@@ -18,7 +19,6 @@ use ixorg_formats::vektis::{self, Accident, FieldText, Line};
 use ixorg_store::declarations::{self as repo, SyntheticSubject};
 use time::{Date, Duration};
 
-use crate::context::AppContext;
 use crate::synthetic::Rng;
 
 /// Lines per verzekerde in generated files.
@@ -53,7 +53,7 @@ pub enum GenerateMz301Error {
     File(String),
     /// The gate refused the job.
     #[error(transparent)]
-    Access(#[from] crate::access::AccessError),
+    Access(#[from] ixorg_app::access::AccessError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] ixorg_store::Error),
@@ -80,7 +80,7 @@ pub async fn mz301(
     }
     let today = ctx.clock.today();
     let mut tx = ctx.db.begin().await?;
-    let grant = crate::access::job_grant(
+    let grant = ixorg_app::access::job_grant(
         ctx,
         &mut tx,
         "generate-mz301",

@@ -1,78 +1,15 @@
-//! Synthetic data through the real use cases: participants for tests, the demo and benchmarks,
-//! and bank files a bank would send for a collection run (the bank simulator).
+//! The bank simulator: the camt.053 statements a bank would send for a collection run (every
+//! direct debit credited, a seeded share returned with reason codes) and for a payout run (every
+//! credit transfer booked), for `ixorg generate camt053 …`, the demo, benchmarks and tests.
+//!
+//! It reads a run as the bank received it through the store (a collection run's direct debits
+//! under the gate's job grant `bank-simulator`) and writes the statement through [`StagedFile`]:
+//! the access-log entry of the read commits only with the file written.
 
-use crate::context::AppContext;
-use crate::output::StagedFile;
-use crate::participants::{RegisterError, register_households};
-use crate::synthetic::{self, Rng};
+use ixorg_app::AppContext;
+use ixorg_app::output::StagedFile;
 
-/// Households registered per transaction.
-const HOUSEHOLDS_PER_BATCH: usize = 1_000;
-
-/// What `generate participants` made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Generated {
-    /// Households (contracts).
-    pub households: u64,
-    /// Participants.
-    pub participants: u64,
-}
-
-/// Registers synthetic households until at least `count` participants exist among them (the
-/// last household may take it a little over), through [`register_households`]: the same
-/// checks, encryption, budgets and mandates as real ones. `seed` makes it reproducible;
-/// `progress` is told the participants made so far.
-pub async fn participants(
-    ctx: &AppContext,
-    count: u64,
-    seed: u64,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Generated, RegisterError> {
-    let mut rng = Rng::new(seed);
-    // Each seed draws its BSNs from its own stretch of numbers.
-    let offset = u32::try_from(seed.wrapping_mul(7_919) % 800_000_000).unwrap_or(0);
-    let mut bsns = synthetic::BsnSequence::new(offset);
-    let today = ctx.clock.today();
-    let practices = practice_ids(ctx).await?;
-    let mut made = Generated {
-        households: 0,
-        participants: 0,
-    };
-    while made.participants < count {
-        let mut batch = Vec::with_capacity(HOUSEHOLDS_PER_BATCH);
-        let mut in_batch = 0u64;
-        while batch.len() < HOUSEHOLDS_PER_BATCH && made.participants + in_batch < count {
-            let mut household = synthetic::household(&mut rng, today, &practices, 30);
-            // Start this month or earlier, so the household is due in the next collection.
-            household.start_date = household
-                .start_date
-                .min(today.replace_day(1).unwrap_or(today));
-            for member in &mut household.members {
-                if member.bsn.is_some() {
-                    member.bsn = bsns.next_bsn();
-                }
-            }
-            in_batch += household.members.len() as u64;
-            batch.push(household);
-        }
-        let households = batch.len() as u64;
-        let actor = ixorg_domain::privacy::Actor::System("generate".into());
-        register_households(ctx, actor, batch).await?;
-        made.households += households;
-        made.participants += in_batch;
-        progress(made.participants);
-    }
-    Ok(made)
-}
-
-async fn practice_ids(
-    ctx: &AppContext,
-) -> Result<Vec<ixorg_domain::ids::PracticeId>, ixorg_store::Error> {
-    let mut tx = ctx.db.begin_read().await?;
-    let practices = ixorg_store::parties::practices(&mut tx).await?;
-    tx.commit().await?;
-    Ok(practices.into_iter().map(|p| p.id).collect())
-}
+use crate::synthetic::Rng;
 
 /// What the bank simulator wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +74,7 @@ pub async fn camt053_for_collection(
     let run = ixorg_store::collections::run_by_date(&mut tx, date)
         .await?
         .ok_or(SimulateError::NoRun)?;
-    let grant = crate::access::job_grant(
+    let grant = ixorg_app::access::job_grant(
         ctx,
         &mut tx,
         "bank-simulator",
@@ -154,7 +91,7 @@ pub async fn camt053_for_collection(
     };
     let totals = ixorg_store::collections::run_totals(&mut tx, run.id).await?;
     let mut debits = Vec::new();
-    let (first, before) = crate::collections::end_to_end_range(date);
+    let (first, before) = ixorg_app::bank_files::collection_end_to_end_range(date);
     for (sequence, ..) in &totals {
         let mut after = first.clone();
         loop {
@@ -182,7 +119,7 @@ pub async fn camt053_for_collection(
             closing = closing.checked_sub(*amount).unwrap_or(closing);
         }
     }
-    let created = crate::collections::created_at_of(ctx.now_ms());
+    let created = ixorg_app::bank_files::file_created_at(ctx.now_ms());
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-{date}"),
@@ -240,7 +177,7 @@ pub async fn camt053_for_collection(
     std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
     drop(inner);
     staged.sync().map_err(|e| file_err(&e))?;
-    // The access-log entry of the read commits only with the file written (crate::output).
+    // The access-log entry of the read commits only with the file written (ixorg_app::output).
     tx.commit().await?;
     staged.publish().map_err(|e| file_err(&e))?;
     Ok(made)
@@ -271,7 +208,7 @@ pub async fn camt053_for_payouts(
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-PAY-{date}"),
-        created_at: crate::collections::created_at_of(ctx.now_ms()),
+        created_at: ixorg_app::bank_files::file_created_at(ctx.now_ms()),
         account_iban: operator.iban.clone(),
         opening_balance: SignedAmount {
             amount: run.control_sum,
@@ -322,11 +259,11 @@ fn fxhash(text: &str) -> u64 {
     })
 }
 
-impl From<crate::access::AccessError> for SimulateError {
-    fn from(e: crate::access::AccessError) -> Self {
+impl From<ixorg_app::access::AccessError> for SimulateError {
+    fn from(e: ixorg_app::access::AccessError) -> Self {
         match e {
-            crate::access::AccessError::Refused(r) => SimulateError::Refused(r),
-            crate::access::AccessError::Store(s) => SimulateError::Store(s),
+            ixorg_app::access::AccessError::Refused(r) => SimulateError::Refused(r),
+            ixorg_app::access::AccessError::Store(s) => SimulateError::Store(s),
         }
     }
 }

@@ -1,14 +1,13 @@
 //! Realistic synthetic data (names, addresses, IBANs, BSNs, households) from a seeded,
 //! deterministic generator: for the demo, tests and benchmarks. No real person's data.
 
+use ixorg_app::participants::{NewHousehold, NewMember};
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{Bsn, Iban, Postcode};
 use ixorg_domain::ids::PracticeId;
 use ixorg_domain::person::Gender;
 use ixorg_domain::terms::HouseholdRole;
 use time::{Date, Duration, Month};
-
-use crate::participants::{NewHousehold, NewMember};
 
 /// `SplitMix64`: a tiny, fast, well-distributed deterministic generator (not for secrets).
 #[derive(Debug, Clone)]

@@ -2,12 +2,14 @@
 
 use std::time::{Duration, Instant};
 
+use ixorg_app::AppContext;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::LedgerAccountId;
 use ixorg_domain::ledger::{AccountKind, Transfer};
 
-use crate::context::AppContext;
 use crate::synthetic::Rng;
+
+pub mod api;
 
 /// What the ledger benchmark measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,7 +32,7 @@ impl LedgerBench {
     }
 }
 
-/// Posts `transfers` transfers in batches of `batch_size` through [`crate::ledger::post_batch`]:
+/// Posts `transfers` transfers in batches of `batch_size` through [`ixorg_app::ledger::post_batch`]:
 /// contributions from the bank into `accounts` budgets, and payments from those budgets to a
 /// payable, some of which hit a credit line and are refused. `progress` is called after each
 /// batch with the number done.
@@ -43,7 +45,7 @@ pub async fn ledger(
 ) -> anyhow::Result<LedgerBench> {
     anyhow::ensure!(batch_size > 0, "the batch size must be positive");
     anyhow::ensure!(accounts > 0, "at least one account is needed");
-    let bank = crate::ledger::operator_account(ctx, "bank_receivable")
+    let bank = ixorg_app::ledger::operator_account(ctx, "bank_receivable")
         .await?
         .id;
     let (budgets, payable) = open_bench_accounts(ctx, accounts).await?;
@@ -73,7 +75,7 @@ pub async fn ledger(
                 }
             })
             .collect();
-        let outcomes = crate::ledger::post_batch(ctx, &batch).await?;
+        let outcomes = ixorg_app::ledger::post_batch(ctx, &batch).await?;
         applied += outcomes.iter().filter(|o| o.is_ok()).count() as u64;
         done += n as u64;
         progress(done);
@@ -162,7 +164,7 @@ pub async fn collect(
     dir: &std::path::Path,
     progress: &(dyn Fn(&str, u64) + Sync),
 ) -> anyhow::Result<CollectBench> {
-    crate::operator::set(ctx, &crate::operator::demo_profile()).await?;
+    ixorg_app::operator::set(ctx, &crate::demo::operator_profile()).await?;
     let started = Instant::now();
     let made =
         crate::generate::participants(ctx, participants, 7, &|n| progress("generate", n)).await?;
@@ -175,15 +177,16 @@ pub async fn collect(
     let file = dir.join("pain008.xml");
     let measured = reset_peak_rss();
     let started = Instant::now();
-    let report = crate::collections::collect(ctx, date, &file, &|n| progress("collect", n)).await?;
+    let report =
+        ixorg_app::collections::collect(ctx, date, &file, &|n| progress("collect", n)).await?;
     let collect = started.elapsed();
     let collect_peak_rss_bytes = if measured { peak_rss_bytes() } else { None };
     let file_bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let statement = dir.join("camt053.xml");
-    crate::generate::camt053_for_collection(ctx, date, 2, 7, &statement).await?;
+    crate::bank::camt053_for_collection(ctx, date, 2, 7, &statement).await?;
     let bytes = std::fs::read(&statement)?;
     let started = Instant::now();
-    let reconciled = crate::reconciliation::reconcile(ctx, &bytes).await?;
+    let reconciled = ixorg_app::reconciliation::reconcile(ctx, &bytes).await?;
     let reconcile = started.elapsed();
     Ok(CollectBench {
         participants: made.participants,
@@ -285,10 +288,10 @@ pub async fn import(
     dir: &std::path::Path,
     progress: &(dyn Fn(&str, u64) + Sync),
 ) -> anyhow::Result<ImportBench> {
-    crate::operator::set(ctx, &crate::operator::demo_profile()).await?;
+    ixorg_app::operator::set(ctx, &crate::demo::operator_profile()).await?;
     let made =
         crate::generate::participants(ctx, participants, 11, &|n| progress("generate", n)).await?;
-    let practice = crate::parties::NewPractice {
+    let practice = ixorg_app::parties::NewPractice {
         agb: "12002242".parse()?,
         name: "Bench Tandartsen".to_owned(),
         city: "Utrecht".to_owned(),
@@ -298,14 +301,14 @@ pub async fn import(
         ],
         iban: Some("NL91ABNA0417164300".parse()?),
     };
-    crate::parties::register_practice(ctx, &practice).await?;
+    ixorg_app::parties::register_practice(ctx, &practice).await?;
     let file = dir.join("bench.asc");
     let lines_usize = usize::try_from(lines)?;
-    let generated = crate::declarations::generate::mz301(ctx, lines_usize, 11, &file).await?;
+    let generated = crate::declarations::mz301(ctx, lines_usize, 11, &file).await?;
     let out = dir.join("bench.mz302");
     let measured = reset_peak_rss();
     let started = Instant::now();
-    let report = crate::declarations::import::import_mz301(ctx, &file, &out, &|n| {
+    let report = ixorg_app::declarations::import::import_mz301(ctx, &file, &out, &|n| {
         progress("import", n);
     })
     .await?;

@@ -4,13 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use ixorg_app::AppContext;
+use ixorg_app::privacy::requests::{self, NewRequest};
+use ixorg_app::privacy::{Staff, consent, export};
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::Role;
 use ixorg_domain::privacy::request::{CheckedField, ContactField};
-
-use crate::context::AppContext;
-use crate::privacy::requests::{self, NewRequest};
-use crate::privacy::{Staff, consent, export};
 
 /// What the tour left for a visitor to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,15 +64,16 @@ pub async fn tour(
     requests::approve(ctx, po, new_account).await?;
     requests::file(ctx, *fourth, *fourth, NewRequest::Access).await?;
     let doc = export::export(ctx, *first, *first).await?;
-    let (export_json, export_html) = doc.write_to(&files.join("privacy"))?;
+    let (export_json, export_html) =
+        doc.write_to(&files.join("privacy"), ixorg_web::export_page::render)?;
     let pending_requests = requests::pending(ctx, po).await?.len();
     recipients(ctx, po, *fourth).await?;
     let statistics = files.join("privacy").join("statistics.md");
     std::fs::write(
         &statistics,
-        crate::statistics::statistics(ctx).await?.to_markdown(),
+        ixorg_app::statistics::statistics(ctx).await?.to_markdown(),
     )?;
-    let retention_due = crate::retention::run(ctx, ctx.clock.today(), true)
+    let retention_due = ixorg_app::retention::run(ctx, ctx.clock.today(), true)
         .await?
         .total();
     Ok(Some(PrivacyTour {
@@ -91,7 +91,7 @@ async fn recipients(ctx: &AppContext, po: Staff, subject: ParticipantId) -> anyh
     use ixorg_domain::privacy::{Actor, DataCategory, Purpose};
     use ixorg_domain::recipients::ProcessorAgreement;
 
-    use crate::processors::{self, DisclosureRequest};
+    use ixorg_app::processors::{self, DisclosureRequest};
     let today = ctx.clock.today();
     processors::register(
         ctx,
