@@ -11,12 +11,30 @@ use ixorg_app::{AppContext, SystemClock};
 /// The default database: an SQLite file in the working directory.
 pub const DATABASE_URL_DEFAULT: &str = "sqlite://ixorg.db";
 
-/// Where the data lives.
+/// Where the data lives: `--database URL`, before or after the subcommand (`ixorg --database
+/// URL collect …`, as git and cargo take their global options).
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// Database URL: `sqlite://PATH` (created and migrated on first use) or `postgres://…`.
-    #[arg(long = "database", env = "IXORG_DATABASE_URL", default_value = DATABASE_URL_DEFAULT)]
-    pub url: String,
+    /// Without it, `IXORG_DATABASE_URL`, else `sqlite://ixorg.db` (the benchmarks use a fresh
+    /// SQLite file of their own instead).
+    #[arg(long = "database", value_name = "URL", global = true)]
+    pub given: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The database to use: `--database`, else `IXORG_DATABASE_URL`, else
+    /// [`DATABASE_URL_DEFAULT`].
+    pub fn url(&self) -> String {
+        self.given
+            .clone()
+            .or_else(|| {
+                std::env::var("IXORG_DATABASE_URL")
+                    .ok()
+                    .filter(|u| !u.trim().is_empty())
+            })
+            .unwrap_or_else(|| DATABASE_URL_DEFAULT.to_owned())
+    }
 }
 
 /// The data key from `IXORG_DATA_KEY` (64 hex characters), if set.

@@ -3,7 +3,7 @@
 use crate::settings::{DatabaseArgs, data_key_from_env, open_app_keyless};
 
 pub async fn verify(database: &DatabaseArgs) -> anyhow::Result<()> {
-    let ctx = open_app_keyless(&database.url, data_key_from_env()).await?;
+    let ctx = open_app_keyless(&database.url(), data_key_from_env()).await?;
     let report = ixorg_app::audit::verify(&ctx).await?;
     ctx.db_close().await;
     match &report.ledger {

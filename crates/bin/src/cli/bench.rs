@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ixorg_tools::bench::api::ApiConfig;
 
-use crate::settings::{data_key_from_env, open_app};
+use crate::settings::{DatabaseArgs, data_key_from_env, open_app};
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -20,9 +20,10 @@ pub enum BenchCommand {
         /// Number of budget accounts the transfers spread over.
         #[arg(long, default_value_t = 1_000)]
         accounts: usize,
-        /// Database URL; default a fresh SQLite file in the temp directory, removed afterwards.
-        #[arg(long)]
-        database: Option<String>,
+        /// `--database URL` (on the command line only, never from the environment); default a
+        /// fresh SQLite file in the temp directory, removed afterwards.
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
     /// Parse and validate a synthetic MZ301 file of about N declaration lines.
     Mz301Parse {
@@ -44,9 +45,10 @@ pub enum BenchCommand {
         /// verzekerden).
         #[arg(long)]
         participants: Option<u64>,
-        /// Database URL; default a fresh SQLite file in the temp directory, removed afterwards.
-        #[arg(long)]
-        database: Option<String>,
+        /// `--database URL` (on the command line only, never from the environment); default a
+        /// fresh SQLite file in the temp directory, removed afterwards.
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
     /// Generate N participants, then time one collection run (pain.008) and the
     /// reconciliation of its camt.053.
@@ -54,9 +56,10 @@ pub enum BenchCommand {
         /// Number of participants.
         #[arg(long, default_value_t = 100_000)]
         participants: u64,
-        /// Database URL; default a fresh SQLite file in the temp directory, removed afterwards.
-        #[arg(long)]
-        database: Option<String>,
+        /// `--database URL` (on the command line only, never from the environment); default a
+        /// fresh SQLite file in the temp directory, removed afterwards.
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
     /// Set up participants, a practice and an API client, start the server on a loopback
     /// port, and time N concurrent clients posting declaration batches to the JSON API.
@@ -71,16 +74,16 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             batch_size,
             accounts,
             database,
-        } => ledger(transfers, batch_size, accounts, database).await,
+        } => ledger(transfers, batch_size, accounts, database.given).await,
         BenchCommand::Collect {
             participants,
             database,
-        } => collect(participants, database).await,
+        } => collect(participants, database.given).await,
         BenchCommand::Import {
             lines,
             participants,
             database,
-        } => import(lines, participants, database).await,
+        } => import(lines, participants, database.given).await,
         BenchCommand::Mz301Parse { lines, runs } => {
             anyhow::ensure!(
                 (1..=20_000_000).contains(&lines),
@@ -291,10 +294,10 @@ pub struct ApiArgs {
     /// Number of participants generated before the run.
     #[arg(long, default_value_t = 20_000)]
     participants: u64,
-    /// Database URL of an empty database; default a fresh SQLite file in the temp directory,
-    /// removed afterwards.
-    #[arg(long)]
-    database: Option<String>,
+    /// `--database URL` of an empty database (on the command line only, never from the
+    /// environment); default a fresh SQLite file in the temp directory, removed afterwards.
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 /// Runs the benchmark and prints its result line.
@@ -304,6 +307,7 @@ async fn api(args: ApiArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir).context("Failed to create the temp directory")?;
     let url = args
         .database
+        .given
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
     let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());

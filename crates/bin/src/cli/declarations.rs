@@ -89,7 +89,7 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
         database,
     } = command;
     let return_file = return_file.unwrap_or_else(|| file.with_extension("mz302"));
-    let ctx = open_app(&database.url, data_key_from_env()).await?;
+    let ctx = open_app(&database.url(), data_key_from_env()).await?;
     let bar = ProgressBar::no_length();
     bar.set_style(
         ProgressStyle::with_template("{spinner} {pos} lines adjudicated {per_sec}")
@@ -134,7 +134,7 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
 }
 
 pub async fn payout(args: PayoutArgs) -> anyhow::Result<()> {
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let report = ixorg_app::payouts::payout(&ctx, args.date, &args.out).await;
     ctx.db_close().await;
     let report = report?;
@@ -186,7 +186,7 @@ pub async fn practice(command: PracticeCommand) -> anyhow::Result<()> {
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
-    let ctx = open_app(&database.url, data_key_from_env()).await?;
+    let ctx = open_app(&database.url(), data_key_from_env()).await?;
     let new = ixorg_app::parties::NewPractice {
         agb,
         name: name.trim().to_owned(),
@@ -210,7 +210,7 @@ pub async fn api_client(command: ApiClientCommand) -> anyhow::Result<()> {
     let agb: AgbCode = practice
         .parse()
         .context("--practice is not an 8-digit AGB code")?;
-    let ctx = open_app(&database.url, data_key_from_env()).await?;
+    let ctx = open_app(&database.url(), data_key_from_env()).await?;
     let made = ixorg_app::declarations::api::create_client_for_practice(&ctx, &agb, &label).await;
     ctx.db_close().await;
     let (client, token) = made.context("no API client was created")?;

@@ -79,7 +79,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             out,
             database,
         } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let made = ixorg_tools::declarations::mz301(&ctx, lines, seed, &out).await;
             ctx.db_close().await;
             let made = made.context("no MZ301 file was generated")?;
@@ -96,7 +96,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             out,
             database,
         } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let made = ixorg_tools::bank::camt053_for_payouts(&ctx, date, &out).await;
             ctx.db_close().await;
             let made = made.context("no statement was written")?;
@@ -113,7 +113,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             database,
         } => {
             anyhow::ensure!(count <= 10_000_000, "--count is at most 10,000,000");
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let bar = ProgressBar::new(count);
             bar.set_style(
                 ProgressStyle::with_template(
@@ -140,7 +140,7 @@ pub async fn run(command: GenerateCommand) -> anyhow::Result<()> {
             out,
             database,
         } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let made =
                 ixorg_tools::bank::camt053_for_collection(&ctx, collection, returns, seed, &out)
                     .await;

@@ -19,6 +19,10 @@ use crate::settings::{DatabaseArgs, data_key_from_env, open_app_keyless};
 #[derive(Debug, Parser)]
 #[command(name = "ixorg", version, about, propagate_version = true)]
 pub struct Cli {
+    /// `--database` before the subcommand; each command reads it from its own arguments, where
+    /// clap passes it down.
+    #[command(flatten)]
+    _database: DatabaseArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -172,10 +176,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn migrate(database: &DatabaseArgs) -> anyhow::Result<()> {
-    let ctx = open_app_keyless(&database.url, data_key_from_env()).await?;
+    let ctx = open_app_keyless(&database.url(), data_key_from_env()).await?;
     let migrations = ixorg_app::setup::migrations(&ctx);
     tracing::info!(
-        database = crate::settings::scheme(&database.url),
+        database = crate::settings::scheme(&database.url()),
         migrations = migrations.len(),
         "Database is migrated"
     );

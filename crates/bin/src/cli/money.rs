@@ -79,7 +79,7 @@ pub async fn operator(command: OperatorCommand) -> anyhow::Result<()> {
                 .parse()
                 .context("--creditor-id is not a valid SEPA creditor identifier")?;
             anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let profile = ixorg_app::operator::OperatorProfile {
                 legal_name: name.trim().to_owned(),
                 iban,
@@ -92,7 +92,7 @@ pub async fn operator(command: OperatorCommand) -> anyhow::Result<()> {
             Ok(())
         }
         OperatorCommand::Show { database } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let profile = ixorg_app::operator::get(&ctx).await?;
             ctx.db_close().await;
             match profile {
@@ -111,7 +111,7 @@ pub async fn operator(command: OperatorCommand) -> anyhow::Result<()> {
 }
 
 pub async fn collect(args: CollectArgs) -> anyhow::Result<()> {
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let bar = ProgressBar::no_length();
     bar.set_style(
         ProgressStyle::with_template("{spinner} {pos} contracts collected {per_sec}")
@@ -156,7 +156,7 @@ pub async fn collect(args: CollectArgs) -> anyhow::Result<()> {
 pub async fn reconcile(args: ReconcileArgs) -> anyhow::Result<()> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("Failed to read {}", args.file.display()))?;
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let report = ixorg_app::reconciliation::reconcile(&ctx, &bytes).await;
     ctx.db_close().await;
     let r = report.with_context(|| format!("{} was not reconciled", args.file.display()))?;
@@ -215,7 +215,7 @@ pub struct YearEndArgs {
 }
 
 pub async fn terminate(args: TerminateArgs) -> anyhow::Result<()> {
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let result =
         ixorg_app::contracts::give_notice(&ctx, args.participant_number.trim(), args.notice_date)
             .await;
@@ -226,7 +226,7 @@ pub async fn terminate(args: TerminateArgs) -> anyhow::Result<()> {
 }
 
 pub async fn settle(args: SettleArgs) -> anyhow::Result<()> {
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let result =
         ixorg_app::contracts::settle(&ctx, args.date, &args.payouts, &args.collections).await;
     ctx.db_close().await;
@@ -257,7 +257,7 @@ pub async fn yearend(args: YearEndArgs) -> anyhow::Result<()> {
         (2000..=2100).contains(&args.year),
         "--year must be between 2000 and 2100"
     );
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let result = ixorg_app::contracts::yearend(&ctx, args.year).await;
     ctx.db_close().await;
     let r = result?;
@@ -303,7 +303,7 @@ pub async fn change_iban(args: ChangeIbanArgs) -> anyhow::Result<()> {
         !args.account_holder.trim().is_empty(),
         "--account-holder must not be empty"
     );
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let result = ixorg_app::contracts::change_iban(
         &ctx,
         args.participant_number.trim(),
@@ -322,7 +322,7 @@ pub async fn change_iban(args: ChangeIbanArgs) -> anyhow::Result<()> {
 
 pub async fn unmatched(args: UnmatchedArgs) -> anyhow::Result<()> {
     anyhow::ensure!((1..=10_000).contains(&args.limit), "--limit is 1 to 10000");
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let entries = ixorg_app::reconciliation::unmatched(&ctx, args.limit).await;
     ctx.db_close().await;
     let entries = entries?;
@@ -358,7 +358,7 @@ pub struct ChangeBudgetArgs {
 pub async fn change_budget(args: ChangeBudgetArgs) -> anyhow::Result<()> {
     let annual = ixorg_app::domain::Cents::parse_eur(&args.annual)
         .map_err(|e| anyhow::anyhow!("--annual is not a euro amount: {e}"))?;
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let result =
         ixorg_app::contracts::change_annual_budget(&ctx, args.participant_number.trim(), annual)
             .await;

@@ -33,7 +33,7 @@ pub struct StaffArgs {
 impl StaffArgs {
     /// Opens the platform and logs the staff user in.
     async fn open(&self) -> anyhow::Result<(AppContext, Staff)> {
-        let ctx = open_app(&self.database.url, data_key_from_env()).await?;
+        let ctx = open_app(&self.database.url(), data_key_from_env()).await?;
         let staff = privacy_officer(&ctx, &self.staff).await?;
         Ok((ctx, staff))
     }
@@ -209,7 +209,7 @@ async fn decide(command: PrivacyCommand) -> anyhow::Result<()> {
                 .map_err(|_| anyhow::anyhow!("--kind: use privacy_statement or cookie_policy"))?;
             let body = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let version = consent::publish_document(&ctx, kind, from, &summary, &body).await?;
             println!("{kind} version {version}, in force from {from}");
             Ok(())

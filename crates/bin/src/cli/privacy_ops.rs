@@ -139,7 +139,7 @@ fn parse_instant(text: &str) -> Result<i64, String> {
 }
 
 pub async fn stats(args: StatsArgs) -> anyhow::Result<()> {
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let result = ixorg_app::statistics::statistics(&ctx).await;
     ctx.db_close().await;
     let stats = result.context("Statistics failed")?;
@@ -174,7 +174,7 @@ pub async fn breach(command: BreachCommand) -> anyhow::Result<()> {
         ),
         (None, None) => BreachFilter::All,
     };
-    let ctx = open_app(&database.url, data_key_from_env()).await?;
+    let ctx = open_app(&database.url(), data_key_from_env()).await?;
     let result = async {
         let by = acting(&ctx, by.as_deref()).await?;
         let query = BreachQuery {
@@ -199,7 +199,7 @@ pub async fn keys(command: KeysCommand) -> anyhow::Result<()> {
             Ok(())
         }
         KeysCommand::Rotate { chunk, database } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let bar = ProgressBar::no_length();
             bar.set_style(
                 ProgressStyle::with_template("{spinner} {msg}")
@@ -248,7 +248,7 @@ pub async fn processor(command: ProcessorCommand) -> anyhow::Result<()> {
                 categories,
                 purposes,
             };
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let result = processors::register(&ctx, &agreement).await;
             ctx.db_close().await;
             result?;
@@ -256,7 +256,7 @@ pub async fn processor(command: ProcessorCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ProcessorCommand::List { database } => {
-            let ctx = open_app(&database.url, data_key_from_env()).await?;
+            let ctx = open_app(&database.url(), data_key_from_env()).await?;
             let result = processors::list(&ctx).await;
             ctx.db_close().await;
             println!("| processor | agreement | signed on | ends on | categories | purposes |");
@@ -286,7 +286,7 @@ pub async fn disclose(args: DiscloseArgs) -> anyhow::Result<()> {
         .map_err(|_| anyhow::anyhow!("not a participant number"))?;
     let categories: Vec<DataCategory> =
         parse_list(&args.categories).map_err(|bad| anyhow::anyhow!("unknown category {bad:?}"))?;
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     let result = async {
         let by = privacy_officer(&ctx, &args.by).await?.acting();
         let participant = processors::participant_of_number(&ctx, &number)

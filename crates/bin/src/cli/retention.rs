@@ -37,7 +37,7 @@ pub async fn run(command: RetentionCommand) -> anyhow::Result<()> {
 
 async fn run_job(args: RunArgs) -> anyhow::Result<()> {
     // The job never decrypts: it empties encrypted columns without reading them.
-    let ctx = open_app_keyless(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app_keyless(&args.database.url(), data_key_from_env()).await?;
     let today = args.date.unwrap_or_else(|| ctx.clock.today());
     let steps = u64::try_from(ixorg_app::retention::RUN_ORDER.len()).unwrap_or(u64::MAX);
     let bar = ProgressBar::new(steps);

@@ -97,7 +97,7 @@ fn default_public_url(local: SocketAddr) -> anyhow::Result<PublicUrl> {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // Settings first, so a bad token is reported before the database is opened.
     args.web.metrics_token()?;
-    let ctx = open_app(&args.database.url, data_key_from_env()).await?;
+    let ctx = open_app(&args.database.url(), data_key_from_env()).await?;
     serve(ctx, args.addr, &args.web, |url| {
         println!("ixorg is listening on {url}");
     })

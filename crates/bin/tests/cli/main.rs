@@ -11,6 +11,7 @@ use ixorg_domain::ledger::Transfer;
 use ixorg_testkit::{TEST_DATA_KEY, TestDb, db_test, raw, test_app};
 
 mod errors;
+mod global;
 
 pub(crate) fn ixorg() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ixorg"));
