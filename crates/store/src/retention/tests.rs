@@ -1,4 +1,3 @@
-
 use super::*;
 use ixorg_domain::privacy::{DataCategory, retention};
 
