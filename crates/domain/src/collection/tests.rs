@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::terms::initial;
 use proptest::prelude::*;

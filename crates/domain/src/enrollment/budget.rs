@@ -1,9 +1,10 @@
 //! A later change of the annual budget ([`check_budget_change`]).
 
+use time::{Date, Month};
+
 use crate::money::Cents;
 use crate::termination::first_of_next_month;
 use crate::terms::ProductTerms;
-use time::{Date, Month};
 
 /// An accepted change of the annual budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,7 @@
 //! [`check_application`]: the form's fields, parsed one by one, every broken rule reported.
 
+use time::{Date, Month};
+
 use super::form::{Application, ApplicationForm};
 use super::members::check_members;
 use super::rules::{
@@ -10,7 +12,6 @@ use crate::identifiers::{AgbCode, AgbError, Bsn, BsnError, Iban, IbanError, Post
 use crate::person::Gender;
 use crate::termination::add_months_clamped;
 use crate::terms::ProductTerms;
-use time::{Date, Month};
 
 /// Checks an application form against every rule that needs no database, and parses it.
 ///

@@ -1,5 +1,9 @@
 //! A member's field corrected after enrollment, checked by the rules of the application form.
 
+use std::fmt;
+
+use time::Date;
+
 use super::checks::{
     longer_than, parse_bsn, parse_date, parse_gender, parse_house_number, parse_iban, parse_phone,
     parse_postcode,
@@ -11,8 +15,6 @@ use super::rules::{
 };
 use crate::identifiers::{Bsn, Iban};
 use crate::privacy::request::{CheckedField, ContactField};
-use std::fmt;
-use time::Date;
 
 /// A member's field as corrected after enrollment (self-service or a rectification request),
 /// checked by the same rules as on the application form. `Debug` shows the kind only.

@@ -1,5 +1,9 @@
 //! The application form as typed, and the [`Application`] it parses into.
 
+use std::fmt;
+
+use time::Date;
+
 use super::checks::longer_than;
 use super::history::PersonKey;
 use super::rules::{AcceptanceRule, EMAIL_CHARS_MAX};
@@ -7,8 +11,6 @@ use crate::identifiers::{AgbCode, Bsn, Iban, Postcode};
 use crate::money::Cents;
 use crate::person::Gender;
 use crate::terms::HouseholdRole;
-use std::fmt;
-use time::Date;
 
 /// One participant on the application form, as typed. Empty text means "not given".
 #[derive(Clone, Default, PartialEq, Eq)]

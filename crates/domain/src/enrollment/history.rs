@@ -1,12 +1,14 @@
 //! The rules that need the database: a person's other contracts, found by [`PersonKey`] or
 //! BSN, handed to [`check_history`].
 
+use std::fmt;
+
+use time::Date;
+
 use super::checks::{At, Errors};
 use super::form::Application;
 use super::rules::{AcceptanceRule, FIELD_ERRORS_MAX, FieldError};
 use crate::identifiers::Postcode;
-use std::fmt;
-use time::Date;
 
 /// Identifies a person without a BSN: normalised surname + date of birth + postcode
 /// (`PRODUCT.md`: "same surname + date of birth + postcode").

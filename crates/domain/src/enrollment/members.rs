@@ -1,5 +1,7 @@
 //! The household on the form: its count and main participant, and each member's fields.
 
+use time::Date;
+
 use super::checks::{
     At, Errors, non_empty, optional, parse_bsn, parse_choice, parse_date, parse_gender,
     parse_house_number, parse_phone, parse_postcode, required, text,
@@ -13,7 +15,6 @@ use crate::identifiers::Bsn;
 use crate::money::Cents;
 use crate::person::Gender;
 use crate::terms::{HouseholdRole, ProductTerms, age_on};
-use time::Date;
 
 /// The household: count and main-participant rules, then each member. `None` when any member
 /// failed (the errors are reported).

@@ -1,12 +1,12 @@
-use super::*;
-use crate::identifiers::AgbCode;
-use crate::money::Cents;
-
-use crate::privacy::request::{CheckedField, ContactField};
-use crate::terms::{HouseholdRole, initial};
 use proptest::prelude::*;
 use time::macros::date;
 use time::{Date, Month};
+
+use super::*;
+use crate::identifiers::AgbCode;
+use crate::money::Cents;
+use crate::privacy::request::{CheckedField, ContactField};
+use crate::terms::{HouseholdRole, initial};
 
 const TODAY: Date = date!(2026 - 03 - 15);
 

@@ -1,12 +1,14 @@
 //! An erasure request: one participant's data of the categories no law obliges us to keep.
 
-use super::expiry::{Counted, renumber};
-use crate::gate::Grant;
-use crate::{Error, Tx, on_tx};
-use DataCategory::{Account, Consent, Contact, NationalId, PrivacyRecord, ProviderLink, Technical};
 use ixorg_domain::ids::{ParticipantId, PrivacyRequestId};
 use ixorg_domain::privacy::{Action, DataCategory};
 use uuid::Uuid;
+
+use super::expiry::{Counted, renumber};
+use crate::gate::Grant;
+use crate::{Error, Tx, on_tx};
+
+use DataCategory::{Account, Consent, Contact, NationalId, PrivacyRecord, ProviderLink, Technical};
 
 /// An erasure's statements: `$1` is the participant. Each removes one category from one
 /// table; the account's number has a function of its own ([`erase`]).

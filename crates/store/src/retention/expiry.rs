@@ -1,16 +1,18 @@
 //! The retention job's bulk expiry: per category, what its rule says has expired on a day.
 
-use super::statements::{Bound, EXPIRE};
-use crate::error::corrupt;
-use crate::gate::Grant;
-use crate::sql::value_rows;
-use crate::{Backend, Error, Tx, on_tx};
-use DataCategory::Account;
 use ixorg_domain::identifiers::ParticipantNumber;
 use ixorg_domain::privacy::retention::{self, RetentionRule, Start};
 use ixorg_domain::privacy::{Action, DataCategory};
 use time::Date;
 use uuid::Uuid;
+
+use super::statements::{Bound, EXPIRE};
+use crate::error::corrupt;
+use crate::gate::Grant;
+use crate::sql::value_rows;
+use crate::{Backend, Error, Tx, on_tx};
+
+use DataCategory::Account;
 
 /// Rows changed in one table for one category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,9 @@
 //! The log of retention runs.
 
-use crate::{Error, Tx, on_tx};
 use time::Date;
 use uuid::Uuid;
+
+use crate::{Error, Tx, on_tx};
 
 /// One retention run as logged (counts only, never data).
 #[derive(Clone, Debug, PartialEq, Eq)]

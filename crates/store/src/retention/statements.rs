@@ -1,11 +1,12 @@
 //! The retention job's statements, one per (table, category), and what it deliberately keeps.
 //! A declarative table: the SQL next to the (table, category) it handles.
 
+use ixorg_domain::privacy::DataCategory;
+
 use DataCategory::{
     Account, Care, Consent, Contact, Financial, Identity, NationalId, PrivacyRecord, ProviderLink,
     Technical,
 };
-use ixorg_domain::privacy::DataCategory;
 
 /// How the `$1` of an expiry statement is chosen from the category's rule and the day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

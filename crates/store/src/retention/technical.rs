@@ -1,15 +1,17 @@
 //! Technical data: site visits recorded, folded into daily counts, and the access log pruned.
 
+use ixorg_domain::ids::ParticipantId;
+use ixorg_domain::privacy::{Action, DataCategory};
+use time::Date;
+
 use super::expiry::{midnight_ms, rule_of};
 use crate::chain::{self, Chain, Head};
 use crate::error::corrupt;
 use crate::gate::Grant;
 use crate::sql::value_rows;
 use crate::{Error, Tx, on_tx};
+
 use DataCategory::{PrivacyRecord, Technical};
-use ixorg_domain::ids::ParticipantId;
-use ixorg_domain::privacy::{Action, DataCategory};
-use time::Date;
 
 /// What folding the expired site visits did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

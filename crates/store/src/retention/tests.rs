@@ -1,9 +1,9 @@
-use super::*;
+use ixorg_domain::privacy::registry::{ColumnClass, TABLES};
+use ixorg_domain::privacy::retention::erasure_plan;
 use ixorg_domain::privacy::{DataCategory, retention};
 
 use super::expiry::bound_for;
-use ixorg_domain::privacy::registry::{ColumnClass, TABLES};
-use ixorg_domain::privacy::retention::erasure_plan;
+use super::*;
 
 /// Every (table, category) of personal data in the registry.
 fn personal_pairs() -> Vec<(&'static str, DataCategory)> {

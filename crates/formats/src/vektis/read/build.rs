@@ -1,12 +1,13 @@
 //! Typed values built from records that passed their checks.
 
+use ixorg_domain::Cents;
+use ixorg_domain::identifiers::{Bsn, Uzovi};
+
 use super::reader::{Reader, Record, cached_agb, reuse, uzovi};
 use crate::vektis::error::Problem;
 use crate::vektis::fields::{self, agb, date, digits, name, signed, slice, start, text};
 use crate::vektis::model::{Accident, FieldText, Header, Line, MessageKind, Patient, Totals};
 use crate::vektis::spec::RecordSpec;
-use ixorg_domain::Cents;
-use ixorg_domain::identifiers::{Bsn, Uzovi};
 
 impl Reader {
     pub(super) fn build_patient(&mut self, record: &Record<'_>) -> Option<Patient> {

@@ -1,6 +1,8 @@
 //! The record-by-record reader: the record order, the field and id checks, the sluit-record
 //! totals.
 
+use ixorg_domain::identifiers::{AgbCode, Bsn, Uzovi};
+
 use super::build::{build_header, build_totals};
 use crate::vektis::error::{Mz301Error, Mz301Errors, Problem};
 use crate::vektis::fields::{self, agb, digits, name, signed, slice, start, text};
@@ -9,7 +11,6 @@ use crate::vektis::spec::{
     RECORD_COMMENT, RECORD_DEBTOR, RECORD_HEADER, RECORD_INSURED, RECORD_LINE, RECORD_TRAILER,
     RecordSpec, VersionSpec,
 };
-use ixorg_domain::identifiers::{AgbCode, Bsn, Uzovi};
 
 /// Most verzekerden a valid file holds: AANTAL VERZEKERDENRECORDS in the sluit record has six
 /// digits.
