@@ -18,8 +18,9 @@ use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
 use time::Date;
 
-use crate::collections::{CollectError, created_at_of, date_code, post_all};
+use crate::collections::{CollectError, created_at_of, date_code};
 use crate::context::AppContext;
+use crate::ledger::post_all;
 use crate::output::{OutputError, StagedFile};
 
 /// Why a contract change could not be made.

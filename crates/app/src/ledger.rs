@@ -3,6 +3,9 @@
 use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId};
 use ixorg_domain::ledger::{LedgerError, PostOutcome, Transfer};
 use ixorg_store::ledger::{self as repo, Account};
+use ixorg_store::{Tx, ledger};
+
+use crate::collections::CollectError;
 
 use crate::context::AppContext;
 
@@ -119,4 +122,42 @@ pub(crate) async fn own_payment_account(
     };
     ixorg_store::ledger::open_account(tx, &account, ctx.now_ms()).await?;
     Ok(id)
+}
+
+/// Posts transfers that must all apply (nothing in them can hit a credit line).
+pub(crate) async fn post_all(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    transfers: &[Transfer],
+) -> Result<(), CollectError> {
+    for chunk in transfers.chunks(crate::ledger::BATCH_TRANSFERS_MAX) {
+        let ids: Vec<_> = chunk
+            .iter()
+            .map(|_| LedgerTransferId::from_uuid(ctx.ids.new_uuid()))
+            .collect();
+        let outcomes = ledger::post_batch(tx, chunk, &ids, ctx.now_ms()).await?;
+        if let Some(Err(e)) = outcomes.into_iter().find(Result::is_err) {
+            return Err(CollectError::Posting(e));
+        }
+    }
+    Ok(())
+}
+
+/// Posts a new run's savings, whose keys are new by construction: they hold the run's
+/// end-to-end ids, and the run did not exist. The ledger's unique key index still guards
+/// against posting twice.
+pub(crate) async fn post_new(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    transfers: &[Transfer],
+) -> Result<(), CollectError> {
+    let ids: Vec<_> = (ctx.ids.new_uuids(transfers.len()).into_iter())
+        .map(LedgerTransferId::from_uuid)
+        .collect();
+    ledger::post_new_batch(tx, transfers, &ids, ctx.now_ms())
+        .await
+        .map_err(|e| match e {
+            ixorg_store::Error::Ledger(e) => CollectError::Posting(e),
+            other => CollectError::Store(other),
+        })
 }

@@ -16,8 +16,9 @@ use ixorg_store::enrollment as mandates;
 use ixorg_store::{Tx, ledger};
 use sha2::{Digest, Sha256};
 
-use crate::collections::{CollectError, batch_grants, post_all};
+use crate::collections::{CollectError, batch_grants};
 use crate::context::AppContext;
+use crate::ledger::post_all;
 
 mod status_report;
 

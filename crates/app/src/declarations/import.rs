@@ -6,26 +6,28 @@
 //! earlier batch and its return file named.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, BufWriter, Read as _};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use ixorg_domain::Cents;
-use ixorg_domain::declaration::{CostKind, Decision, DeclarationLine, Outcome, Sender, Who};
-use ixorg_domain::identifiers::{AgbCode, ParticipantNumber};
-use ixorg_domain::ids::PracticeId;
+use ixorg_domain::declaration::{Decision, Outcome};
 use ixorg_formats::vektis::{
-    self, Header, Line, Mz301Errors, Mz301Stream, Mz302Writer, Patient, RecordReturn, ReturnCode,
-    ReturnHeader,
+    self, Mz301Errors, Mz302Writer, Patient, RecordReturn, ReturnCode, ReturnHeader,
 };
 use ixorg_store::Tx;
-use ixorg_store::declarations::{self as repo, Channel, PayeeAccount};
-use ixorg_store::parties;
-use sha2::{Digest, Sha256};
+use ixorg_store::declarations::{self as repo, Channel};
 use time::Date;
 use uuid::Uuid;
 
 use super::{BatchMeta, DecideError, Decider, Item};
 use crate::context::AppContext;
+use files::{Files, READ_BUFFER_BYTES, hash_file};
+use sender::{declaration_line, payee_of, sender_of};
+use threads::{ReadChunk, WriteBlock, spawn_reader, spawn_writer};
+
+mod files;
+mod sender;
+mod threads;
 
 /// The largest MZ301 file accepted (about 4.5 million records).
 pub const MZ301_BYTES_MAX: u64 = 1_400_000_000;
@@ -162,92 +164,6 @@ pub async fn import_mz301_in_chunks(
     }
 }
 
-/// The files of an import.
-#[derive(Clone, Copy)]
-struct Files<'a> {
-    path: &'a Path,
-    return_file: &'a Path,
-    temp: &'a Path,
-}
-
-/// The longest record kept; a longer one is reported as too long and the rest of its line
-/// skipped.
-const RECORD_BYTES_MAX: u64 = 4_096;
-
-/// Reads the next record into `buf` (line ending removed), hashing every byte read; `false`
-/// at the end of the file.
-fn read_record(
-    reader: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    hasher: &mut Sha256,
-) -> Result<bool, ImportError> {
-    let io = |e: std::io::Error| ImportError::Read(e.to_string());
-    buf.clear();
-    let n = reader
-        .by_ref()
-        .take(RECORD_BYTES_MAX)
-        .read_until(b'\n', buf)
-        .map_err(io)?;
-    if n == 0 {
-        return Ok(false);
-    }
-    hasher.update(&buf[..]);
-    if buf.last() != Some(&b'\n') && n as u64 == RECORD_BYTES_MAX {
-        let mut rest = Vec::new();
-        loop {
-            rest.clear();
-            let m = reader
-                .by_ref()
-                .take(RECORD_BYTES_MAX)
-                .read_until(b'\n', &mut rest)
-                .map_err(io)?;
-            hasher.update(&rest[..]);
-            if m == 0 || rest.last() == Some(&b'\n') {
-                break;
-            }
-        }
-    }
-    if buf.last() == Some(&b'\n') {
-        buf.pop();
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-    }
-    Ok(true)
-}
-
-fn open(path: &Path) -> Result<BufReader<std::fs::File>, ImportError> {
-    let file = std::fs::File::open(path).map_err(|e| ImportError::Read(e.to_string()))?;
-    let size = file
-        .metadata()
-        .map_err(|e| ImportError::Read(e.to_string()))?
-        .len();
-    if size > MZ301_BYTES_MAX {
-        return Err(ImportError::TooLarge);
-    }
-    Ok(BufReader::with_capacity(READ_BUFFER_BYTES, file))
-}
-
-/// Bytes read from the file at a time.
-const READ_BUFFER_BYTES: usize = 1 << 20;
-
-/// The first pass: the file's SHA-256, so a file imported before is refused before any work.
-fn hash_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let mut reader = open(path)?;
-    let mut hasher = Sha256::new();
-    loop {
-        let block = reader
-            .fill_buf()
-            .map_err(|e| ImportError::Read(e.to_string()))?;
-        if block.is_empty() {
-            return Ok(hasher.finalize().to_vec());
-        }
-        hasher.update(block);
-        let read = block.len();
-        reader.consume(read);
-    }
-}
-
 /// Lines decided per chunk.
 const CHUNK_LINES: usize = 10_000;
 
@@ -336,175 +252,6 @@ async fn decide_file(
     })
 }
 
-/// What the reading thread sends: the complete verzekerden of a chunk with their raw records
-/// (consecutive, from where the previous chunk ended), and at the end the totals and the hash.
-enum ReadChunk {
-    /// The voorloop record, sent once it is read without problems.
-    Header(Header),
-    Patients {
-        patients: Vec<Patient>,
-        records: Vec<u8>,
-    },
-    End(Result<(vektis::Totals, Vec<u8>), ImportError>),
-}
-
-/// Chunks read ahead of the decider (each at most `chunk_lines` lines and its records).
-const CHUNKS_AHEAD: usize = 1;
-
-/// Reads and parses the file on its own thread while the decider works, chunk by chunk.
-fn spawn_reader(
-    path: PathBuf,
-    chunk_lines: usize,
-    take_every: usize,
-) -> Result<tokio::sync::mpsc::Receiver<ReadChunk>, ImportError> {
-    let (send, receive) = tokio::sync::mpsc::channel(CHUNKS_AHEAD);
-    let mut reader = open(&path)?;
-    std::thread::Builder::new()
-        .name("mz301-reader".to_owned())
-        .spawn(move || {
-            let end = read_chunks(&mut reader, chunk_lines, take_every, &send);
-            let _ = send.blocking_send(ReadChunk::End(end));
-        })
-        .map_err(|e| ImportError::Read(e.to_string()))?;
-    Ok(receive)
-}
-
-/// The reading thread's loop; returns the totals and the hash, or stops when the decider is
-/// gone.
-fn read_chunks(
-    reader: &mut BufReader<std::fs::File>,
-    chunk_lines: usize,
-    take_every: usize,
-    send: &tokio::sync::mpsc::Sender<ReadChunk>,
-) -> Result<(vektis::Totals, Vec<u8>), ImportError> {
-    let length = vektis::MZ301_V1_3.record_length;
-    let mut hasher = Sha256::new();
-    let mut stream = Mz301Stream::new();
-    let mut buf = Vec::with_capacity(512);
-    let mut pending: Vec<u8> = Vec::new();
-    let mut pending_first = 1;
-    let mut chunk: Vec<Patient> = Vec::new();
-    let mut lines_waiting = 0;
-    let mut header_sent = false;
-    while read_record(reader, &mut buf, &mut hasher)? {
-        stream.record(&buf);
-        if stream.has_errors() {
-            // Keep reading for every problem; nothing more is decided (the caller rolls back).
-            pending.clear();
-            chunk.clear();
-            let _ = stream.take_complete();
-            continue;
-        }
-        if !header_sent && let Some(header) = stream.header() {
-            header_sent = true;
-            if send
-                .blocking_send(ReadChunk::Header(header.clone()))
-                .is_err()
-            {
-                return Err(ImportError::Read("the import stopped".to_owned()));
-            }
-        }
-        if !buf.starts_with(b"99") {
-            pending.extend_from_slice(&buf);
-        }
-        if stream.records().is_multiple_of(take_every) {
-            let taken = stream.take_complete();
-            lines_waiting += taken.iter().map(|p| p.lines.len()).sum::<usize>();
-            chunk.extend(taken);
-        }
-        if lines_waiting >= chunk_lines {
-            let upto = stream.open_from().unwrap_or(stream.records() + 1);
-            let count = upto
-                .saturating_sub(pending_first)
-                .min(pending.len() / length);
-            let rest = pending.split_off(count * length);
-            let records = std::mem::replace(&mut pending, rest);
-            pending_first += count;
-            let patients = std::mem::take(&mut chunk);
-            lines_waiting = 0;
-            if send
-                .blocking_send(ReadChunk::Patients { patients, records })
-                .is_err()
-            {
-                return Err(ImportError::Read("the import stopped".to_owned()));
-            }
-        }
-    }
-    let file = stream.finish().map_err(ImportError::Malformed)?;
-    chunk.extend(file.patients);
-    let records = std::mem::take(&mut pending);
-    if send
-        .blocking_send(ReadChunk::Patients {
-            patients: chunk,
-            records,
-        })
-        .is_err()
-    {
-        return Err(ImportError::Read("the import stopped".to_owned()));
-    }
-    Ok((file.totals, hasher.finalize().to_vec()))
-}
-
-/// What the writing thread receives: records with the returns of their lines, then the end.
-enum WriteBlock {
-    Records {
-        records: Vec<u8>,
-        returns: HashMap<usize, RecordReturn>,
-    },
-    End(vektis::Totals),
-}
-
-type Mz302Out = Mz302Writer<BufWriter<std::fs::File>>;
-
-/// Writes the MZ302 on its own thread as blocks of decided records arrive.
-fn spawn_writer(
-    writer: Mz302Out,
-) -> (
-    std::sync::mpsc::SyncSender<WriteBlock>,
-    std::thread::JoinHandle<Result<(), ImportError>>,
-) {
-    let (send, receive) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
-    let handle = std::thread::spawn(move || write_blocks(writer, &receive));
-    (send, handle)
-}
-
-fn write_blocks(
-    mut writer: Mz302Out,
-    blocks: &std::sync::mpsc::Receiver<WriteBlock>,
-) -> Result<(), ImportError> {
-    let length = vektis::MZ301_V1_3.record_length;
-    let processed = ReturnCode::parse(MZ302_FILE_PROCESSED).ok();
-    let failed = |e: vektis::WriteError| ImportError::Return(e.to_string());
-    while let Ok(block) = blocks.recv() {
-        match block {
-            WriteBlock::Records {
-                records,
-                mut returns,
-            } => {
-                for raw in records.chunks_exact(length) {
-                    let record = writer.records() + 1;
-                    let outcome = if record == 1 {
-                        RecordReturn {
-                            codes: [processed.clone(), None, None],
-                            ..RecordReturn::default()
-                        }
-                    } else {
-                        returns.remove(&record).unwrap_or_default()
-                    };
-                    writer.record(raw, &outcome).map_err(failed)?;
-                }
-            }
-            WriteBlock::End(totals) => {
-                writer.finish(&totals).map_err(failed)?;
-                return Ok(());
-            }
-        }
-    }
-    Err(ImportError::Return(
-        "the import stopped before the end".to_owned(),
-    ))
-}
-
 /// The decider's side of the second pass: the header of the file and what was decided.
 struct Pass {
     header: vektis::Header,
@@ -526,113 +273,6 @@ async fn refuse_repeat(tx: &mut Tx, hash: &[u8]) -> Result<(), ImportError> {
             return_file: earlier.return_file_name,
         }),
         None => Ok(()),
-    }
-}
-
-/// IDENTIFICATIECODE BETALING AAN: 01 service bureau, 02 provider, 03 practice, 04 institution.
-const PAYMENT_TO_SERVICE_BUREAU: u8 = 1;
-
-/// Who is paid for the file's lines: the service bureau when the file says so, else the
-/// practice (or institution) of the 01 record.
-async fn payee_of(tx: &mut Tx, header: &Header) -> Result<PayeeAccount, ImportError> {
-    if header.payment_to == PAYMENT_TO_SERVICE_BUREAU {
-        let bureau = header
-            .service_bureau
-            .as_ref()
-            .ok_or_else(|| ImportError::UnknownPayee("the file pays the service bureau but names none (record 1, field Code servicebureau)".to_owned()))?;
-        let id = repo::intermediary_by_agb(tx, bureau.as_str())
-            .await?
-            .ok_or_else(|| {
-                ImportError::UnknownPayee(format!("service bureau {bureau} is not registered"))
-            })?;
-        return repo::payee_account(tx, None, Some(id))
-            .await?
-            .ok_or_else(|| {
-                ImportError::UnknownPayee(format!("service bureau {bureau} has no payee account"))
-            });
-    }
-    let (id, practice) = file_practice(tx, header)
-        .await?
-        .map_err(ImportError::UnknownPayee)?;
-    repo::payee_account(tx, Some(id), None)
-        .await?
-        .ok_or_else(|| {
-            ImportError::UnknownPayee(format!("practice {practice} has no payee account"))
-        })
-}
-
-/// Who sent the file: the service bureau it names (which must be registered, and declares
-/// only for the practices it bills for), or else the practice (or institution) of the 01
-/// record, which declares for its own providers.
-async fn sender_of(tx: &mut Tx, header: &Header) -> Result<Sender, ImportError> {
-    if let Some(bureau) = &header.service_bureau {
-        let id = repo::intermediary_by_agb(tx, bureau.as_str())
-            .await?
-            .ok_or_else(|| {
-                ImportError::UnknownSender(format!(
-                    "the file comes from service bureau {bureau} (record 1, field Code \
-                     servicebureau), which is not registered"
-                ))
-            })?;
-        return Ok(Sender::Intermediary(id));
-    }
-    let (id, _) = file_practice(tx, header)
-        .await?
-        .map_err(ImportError::UnknownSender)?;
-    Ok(Sender::Practice(id))
-}
-
-/// The registered practice (or institution) of the 01 record, with its code; `Ok(Err(…))`
-/// says what is missing.
-async fn file_practice<'h>(
-    tx: &mut Tx,
-    header: &'h Header,
-) -> Result<Result<(PracticeId, &'h AgbCode), String>, ImportError> {
-    let Some(practice) = header.practice.as_ref().or(header.institution.as_ref()) else {
-        return Ok(Err(
-            "the file names no practice (record 1, field Praktijkcode)".to_owned(),
-        ));
-    };
-    Ok(parties::practice_by_agb(tx, practice)
-        .await?
-        .map(|id| (id, practice))
-        .ok_or_else(|| format!("practice {practice} is not registered")))
-}
-
-fn non_empty(text: &str) -> Option<String> {
-    (!text.is_empty()).then(|| text.to_owned())
-}
-
-/// One 04 record as a declaration line. The participant is named by our participant number
-/// in VERZEKERDENNUMMER, or else by BSN with the 02 record's date of birth.
-fn declaration_line(header: &Header, patient: &Patient, line: &Line) -> DeclarationLine {
-    let who = match (ParticipantNumber::parse(&line.insured_number), &line.bsn) {
-        (Ok(number), _) => Who::Number(number),
-        (Err(_), Some(bsn)) => Who::Bsn {
-            bsn: bsn.clone(),
-            birth_date: patient.birth_date,
-        },
-        (Err(_), None) => Who::Unidentified,
-    };
-    DeclarationLine {
-        reference: line.reference.to_string(),
-        previous_reference: non_empty(&line.previous_reference),
-        who,
-        provider: line.provider.clone(),
-        practice: header.practice.clone(),
-        treatment_date: line.treatment_date,
-        code: line.code.to_string(),
-        element: non_empty(&line.element),
-        surface: non_empty(&line.surface),
-        cost: if line.is_honorarium() {
-            CostKind::Honorarium
-        } else {
-            CostKind::MaterialOrTechnician
-        },
-        quantity: line.quantity,
-        unit_tariff: line.tariff,
-        amount: line.declared,
-        accident: line.accident == Some(vektis::Accident::Yes),
     }
 }
 

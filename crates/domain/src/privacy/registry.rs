@@ -1,3 +1,6 @@
+//! One declarative table (a row per stored column), kept whole in one file on purpose: it is
+//! read and reviewed as a table, so it is over the usual file size.
+//!
 //! The one registry of stored fields: every column of every table, and what kind of data it is.
 //!
 //! Access rules, masking, export and retention are derived from this list. A store test compares

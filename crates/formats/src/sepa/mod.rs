@@ -13,6 +13,7 @@
 
 pub mod camt053;
 pub mod charset;
+mod document;
 mod error;
 pub mod pain001;
 pub mod pain002;

@@ -10,8 +10,9 @@ use ixorg_domain::Cents;
 use ixorg_domain::identifiers::Iban;
 use time::Date;
 
-use super::error::{SepaWriteError, WriteScope};
-use super::xml_out::{Tally, XmlOut, checked_amount, checked_bic, failed, iso_date, required_text};
+use super::document::Document;
+use super::error::SepaWriteError;
+use super::xml_out::{Tally, checked_amount, checked_bic, iso_date, required_text};
 use super::{GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
 
 /// The XML namespace of pain.001.001.03.
@@ -51,26 +52,12 @@ pub struct CreditTransfer {
     pub remittance: String,
 }
 
-/// Where the writer is in the document.
-#[derive(Debug)]
-enum State {
-    /// After the group header or a closed block.
-    BetweenPayments,
-    /// Inside a block.
-    InPayment(Tally),
-    /// An earlier error made the output unusable.
-    Failed,
-}
-
 /// Streams a pain.001.001.03 file: `new`, then per block `begin_payment`, `transfer`…,
 /// `end_payment`, and finally `finish`. Counts and sums are checked like
 /// [`Pain008Writer`](super::Pain008Writer) does.
 #[derive(Debug)]
 pub struct Pain001Writer<W: Write> {
-    out: XmlOut<W>,
-    group: Tally,
-    payments_written: u64,
-    state: State,
+    doc: Document<W>,
 }
 
 impl<W: Write> Pain001Writer<W> {
@@ -84,16 +71,15 @@ impl<W: Write> Pain001Writer<W> {
         number_of_transactions: u64,
         control_sum: Cents,
     ) -> Result<Self, SepaWriteError> {
-        let group = Tally::new(number_of_transactions, control_sum, "GrpHdr")?;
-        let mut out = XmlOut::start_document(w, PAIN001_NAMESPACE)?;
-        out.open("CstmrCdtTrfInitn")?;
-        super::write_group_header(&mut out, header, &group)?;
-        Ok(Pain001Writer {
-            out,
-            group,
-            payments_written: 0,
-            state: State::BetweenPayments,
-        })
+        let doc = Document::start(
+            w,
+            PAIN001_NAMESPACE,
+            "CstmrCdtTrfInitn",
+            header,
+            number_of_transactions,
+            control_sum,
+        )?;
+        Ok(Pain001Writer { doc })
     }
 
     /// Opens a payment information block.
@@ -107,15 +93,7 @@ impl<W: Write> Pain001Writer<W> {
         number_of_transactions: u64,
         control_sum: Cents,
     ) -> Result<(), SepaWriteError> {
-        match self.state {
-            State::BetweenPayments => {}
-            State::InPayment(_) => {
-                return Err(SepaWriteError::OutOfOrder(
-                    "begin_payment inside an open block",
-                ));
-            }
-            State::Failed => return Err(failed()),
-        }
+        self.doc.check_between_payments()?;
         let tally = Tally::new(number_of_transactions, control_sum, "PmtInf")?;
         let id = required_text(&info.payment_info_id, ID_CHARS_MAX, "PmtInf/PmtInfId", None)?;
         let date = iso_date(info.execution_date, "PmtInf/ReqdExctnDt", None)?;
@@ -125,28 +103,25 @@ impl<W: Write> Pain001Writer<W> {
             "PmtInf/DbtrAgt/FinInstnId/BIC",
             None,
         )?;
-        self.state = State::Failed;
-        let out = &mut self.out;
-        out.open("PmtInf")?;
-        out.leaf("PmtInfId", &id)?;
-        out.leaf("PmtMtd", "TRF")?;
-        out.leaf(
-            "BtchBookg",
-            if info.batch_booking { "true" } else { "false" },
-        )?;
-        out.leaf("NbOfTxs", &number_of_transactions.to_string())?;
-        out.leaf("CtrlSum", &control_sum.to_string())?;
-        out.open("PmtTpInf")?;
-        out.nested(&["SvcLvl", "Cd"], "SEPA")?;
-        out.close("PmtTpInf")?;
-        out.leaf("ReqdExctnDt", &date)?;
-        out.nested(&["Dbtr", "Nm"], &name)?;
-        out.nested(&["DbtrAcct", "Id", "IBAN"], info.debtor_iban.expose())?;
-        out.agent("DbtrAgt", bic)?;
-        out.leaf("ChrgBr", "SLEV")?;
-        self.payments_written += 1;
-        self.state = State::InPayment(tally);
-        Ok(())
+        self.doc.begin_payment(tally, |out| {
+            out.open("PmtInf")?;
+            out.leaf("PmtInfId", &id)?;
+            out.leaf("PmtMtd", "TRF")?;
+            out.leaf(
+                "BtchBookg",
+                if info.batch_booking { "true" } else { "false" },
+            )?;
+            out.leaf("NbOfTxs", &number_of_transactions.to_string())?;
+            out.leaf("CtrlSum", &control_sum.to_string())?;
+            out.open("PmtTpInf")?;
+            out.nested(&["SvcLvl", "Cd"], "SEPA")?;
+            out.close("PmtTpInf")?;
+            out.leaf("ReqdExctnDt", &date)?;
+            out.nested(&["Dbtr", "Nm"], &name)?;
+            out.nested(&["DbtrAcct", "Id", "IBAN"], info.debtor_iban.expose())?;
+            out.agent("DbtrAgt", bic)?;
+            out.leaf("ChrgBr", "SLEV")
+        })
     }
 
     /// Writes one transfer into the open block.
@@ -156,39 +131,31 @@ impl<W: Write> Pain001Writer<W> {
     /// and leave the writer usable; [`SepaWriteError::OutOfOrder`];
     /// [`SepaWriteError::Overflow`]; [`SepaWriteError::Io`].
     pub fn transfer(&mut self, tx: &CreditTransfer) -> Result<(), SepaWriteError> {
-        let State::InPayment(mut tally) = self.state else {
-            return Err(match self.state {
-                State::Failed => failed(),
-                _ => SepaWriteError::OutOfOrder("transfer outside a payment block"),
-            });
-        };
-        let number = self.group.written_count().saturating_add(1);
+        let (tally, number) = self
+            .doc
+            .next_transaction("transfer outside a payment block")?;
         let n = Some(number);
         let amount = checked_amount(tx.amount, "Amt/InstdAmt", number)?;
         let e2e = required_text(&tx.end_to_end_id, ID_CHARS_MAX, "PmtId/EndToEndId", n)?;
         let name = required_text(&tx.creditor_name, NAME_CHARS_MAX, "Cdtr/Nm", n)?;
         let bic = checked_bic(tx.creditor_bic.as_deref(), "CdtrAgt/FinInstnId/BIC", n)?;
         let remittance = super::to_sepa_text(&tx.remittance, REMITTANCE_CHARS_MAX);
-        tally.add(amount)?;
-        self.group.add(amount)?;
-        self.state = State::Failed;
-        let out = &mut self.out;
-        out.open("CdtTrfTxInf")?;
-        out.nested(&["PmtId", "EndToEndId"], &e2e)?;
-        out.open("Amt")?;
-        out.amount("InstdAmt", amount)?;
-        out.close("Amt")?;
-        if let Some(bic) = bic {
-            out.agent("CdtrAgt", Some(bic))?;
-        }
-        out.nested(&["Cdtr", "Nm"], &name)?;
-        out.nested(&["CdtrAcct", "Id", "IBAN"], tx.creditor_iban.expose())?;
-        if !remittance.is_empty() {
-            out.nested(&["RmtInf", "Ustrd"], &remittance)?;
-        }
-        out.close("CdtTrfTxInf")?;
-        self.state = State::InPayment(tally);
-        Ok(())
+        self.doc.write_transaction(tally, amount, |out| {
+            out.open("CdtTrfTxInf")?;
+            out.nested(&["PmtId", "EndToEndId"], &e2e)?;
+            out.open("Amt")?;
+            out.amount("InstdAmt", amount)?;
+            out.close("Amt")?;
+            if let Some(bic) = bic {
+                out.agent("CdtrAgt", Some(bic))?;
+            }
+            out.nested(&["Cdtr", "Nm"], &name)?;
+            out.nested(&["CdtrAcct", "Id", "IBAN"], tx.creditor_iban.expose())?;
+            if !remittance.is_empty() {
+                out.nested(&["RmtInf", "Ustrd"], &remittance)?;
+            }
+            out.close("CdtTrfTxInf")
+        })
     }
 
     /// Closes the open block after checking its count and control sum.
@@ -197,22 +164,7 @@ impl<W: Write> Pain001Writer<W> {
     /// [`SepaWriteError::CountMismatch`] / [`SepaWriteError::SumMismatch`];
     /// [`SepaWriteError::OutOfOrder`]; [`SepaWriteError::Io`].
     pub fn end_payment(&mut self) -> Result<(), SepaWriteError> {
-        let tally = match std::mem::replace(&mut self.state, State::Failed) {
-            State::InPayment(tally) => tally,
-            State::BetweenPayments => {
-                self.state = State::BetweenPayments;
-                return Err(SepaWriteError::OutOfOrder(
-                    "end_payment without an open block",
-                ));
-            }
-            State::Failed => return Err(failed()),
-        };
-        tally.check(WriteScope::Payment {
-            number: self.payments_written,
-        })?;
-        self.out.close("PmtInf")?;
-        self.state = State::BetweenPayments;
-        Ok(())
+        self.doc.end_payment()
     }
 
     /// Checks the group's count and control sum, closes the document and returns the output.
@@ -220,16 +172,7 @@ impl<W: Write> Pain001Writer<W> {
     /// # Errors
     /// [`SepaWriteError::CountMismatch`] / [`SepaWriteError::SumMismatch`];
     /// [`SepaWriteError::OutOfOrder`]; [`SepaWriteError::Io`].
-    pub fn finish(mut self) -> Result<W, SepaWriteError> {
-        match self.state {
-            State::BetweenPayments => {}
-            State::InPayment(_) => {
-                return Err(SepaWriteError::OutOfOrder("finish with an open block"));
-            }
-            State::Failed => return Err(failed()),
-        }
-        self.group.check(WriteScope::Group)?;
-        self.out.close("CstmrCdtTrfInitn")?;
-        Ok(self.out.end_document()?)
+    pub fn finish(self) -> Result<W, SepaWriteError> {
+        self.doc.finish()
     }
 }

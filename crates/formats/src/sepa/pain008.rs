@@ -10,7 +10,8 @@ use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{CreditorId, Iban, MandateId};
 use time::Date;
 
-use super::error::{FieldProblem, SepaWriteError, WriteScope};
+use super::document::Document;
+use super::error::{FieldProblem, SepaWriteError};
 use super::xml_out::{
     Tally, XmlOut, checked_amount, checked_bic, failed, invalid, iso_date, required_text,
 };
@@ -98,17 +99,6 @@ pub struct DirectDebit {
     pub remittance: String,
 }
 
-/// Where the writer is in the document.
-#[derive(Debug)]
-enum State {
-    /// After the group header or a closed block: a block may begin, or the file may finish.
-    BetweenPayments,
-    /// Inside a block: debits may follow.
-    InPayment(Tally),
-    /// An earlier error made the output unusable.
-    Failed,
-}
-
 /// Streams a pain.008.001.02 file: `new`, then per block `begin_payment`, `debit`…,
 /// `end_payment`, and finally `finish`.
 ///
@@ -118,10 +108,7 @@ enum State {
 /// the writer usable; any other error makes the output unusable.
 #[derive(Debug)]
 pub struct Pain008Writer<W: Write> {
-    out: XmlOut<W>,
-    group: Tally,
-    payments_written: u64,
-    state: State,
+    doc: Document<W>,
 }
 
 impl<W: Write> Pain008Writer<W> {
@@ -136,16 +123,15 @@ impl<W: Write> Pain008Writer<W> {
         number_of_transactions: u64,
         control_sum: Cents,
     ) -> Result<Self, SepaWriteError> {
-        let group = Tally::new(number_of_transactions, control_sum, "GrpHdr")?;
-        let mut out = XmlOut::start_document(w, PAIN008_NAMESPACE)?;
-        out.open("CstmrDrctDbtInitn")?;
-        super::write_group_header(&mut out, header, &group)?;
-        Ok(Pain008Writer {
-            out,
-            group,
-            payments_written: 0,
-            state: State::BetweenPayments,
-        })
+        let doc = Document::start(
+            w,
+            PAIN008_NAMESPACE,
+            "CstmrDrctDbtInitn",
+            header,
+            number_of_transactions,
+            control_sum,
+        )?;
+        Ok(Pain008Writer { doc })
     }
 
     /// Opens a payment information block of `number_of_transactions` collections adding up to
@@ -160,15 +146,7 @@ impl<W: Write> Pain008Writer<W> {
         number_of_transactions: u64,
         control_sum: Cents,
     ) -> Result<(), SepaWriteError> {
-        match self.state {
-            State::BetweenPayments => {}
-            State::InPayment(_) => {
-                return Err(SepaWriteError::OutOfOrder(
-                    "begin_payment inside an open block",
-                ));
-            }
-            State::Failed => return Err(failed()),
-        }
+        self.doc.check_between_payments()?;
         let tally = Tally::new(number_of_transactions, control_sum, "PmtInf")?;
         let id = required_text(&info.payment_info_id, ID_CHARS_MAX, "PmtInf/PmtInfId", None)?;
         let date = iso_date(info.collection_date, "PmtInf/ReqdColltnDt", None)?;
@@ -178,40 +156,37 @@ impl<W: Write> Pain008Writer<W> {
             "PmtInf/CdtrAgt/FinInstnId/BIC",
             None,
         )?;
-        self.state = State::Failed;
-        let out = &mut self.out;
-        out.open("PmtInf")?;
-        out.leaf("PmtInfId", &id)?;
-        out.leaf("PmtMtd", "DD")?;
-        out.leaf(
-            "BtchBookg",
-            if info.batch_booking { "true" } else { "false" },
-        )?;
-        out.leaf("NbOfTxs", &number_of_transactions.to_string())?;
-        out.leaf("CtrlSum", &control_sum.to_string())?;
-        out.open("PmtTpInf")?;
-        out.nested(&["SvcLvl", "Cd"], "SEPA")?;
-        out.nested(&["LclInstrm", "Cd"], "CORE")?;
-        out.leaf("SeqTp", info.sequence.code())?;
-        out.close("PmtTpInf")?;
-        out.leaf("ReqdColltnDt", &date)?;
-        out.nested(&["Cdtr", "Nm"], &name)?;
-        out.nested(&["CdtrAcct", "Id", "IBAN"], info.creditor_iban.expose())?;
-        out.agent("CdtrAgt", bic)?;
-        out.leaf("ChrgBr", "SLEV")?;
-        out.open("CdtrSchmeId")?;
-        out.open("Id")?;
-        out.open("PrvtId")?;
-        out.open("Othr")?;
-        out.leaf("Id", info.creditor_id.as_str())?;
-        out.nested(&["SchmeNm", "Prtry"], "SEPA")?;
-        out.close("Othr")?;
-        out.close("PrvtId")?;
-        out.close("Id")?;
-        out.close("CdtrSchmeId")?;
-        self.payments_written += 1;
-        self.state = State::InPayment(tally);
-        Ok(())
+        self.doc.begin_payment(tally, |out| {
+            out.open("PmtInf")?;
+            out.leaf("PmtInfId", &id)?;
+            out.leaf("PmtMtd", "DD")?;
+            out.leaf(
+                "BtchBookg",
+                if info.batch_booking { "true" } else { "false" },
+            )?;
+            out.leaf("NbOfTxs", &number_of_transactions.to_string())?;
+            out.leaf("CtrlSum", &control_sum.to_string())?;
+            out.open("PmtTpInf")?;
+            out.nested(&["SvcLvl", "Cd"], "SEPA")?;
+            out.nested(&["LclInstrm", "Cd"], "CORE")?;
+            out.leaf("SeqTp", info.sequence.code())?;
+            out.close("PmtTpInf")?;
+            out.leaf("ReqdColltnDt", &date)?;
+            out.nested(&["Cdtr", "Nm"], &name)?;
+            out.nested(&["CdtrAcct", "Id", "IBAN"], info.creditor_iban.expose())?;
+            out.agent("CdtrAgt", bic)?;
+            out.leaf("ChrgBr", "SLEV")?;
+            out.open("CdtrSchmeId")?;
+            out.open("Id")?;
+            out.open("PrvtId")?;
+            out.open("Othr")?;
+            out.leaf("Id", info.creditor_id.as_str())?;
+            out.nested(&["SchmeNm", "Prtry"], "SEPA")?;
+            out.close("Othr")?;
+            out.close("PrvtId")?;
+            out.close("Id")?;
+            out.close("CdtrSchmeId")
+        })
     }
 
     /// Writes one collection into the open block.
@@ -221,20 +196,10 @@ impl<W: Write> Pain008Writer<W> {
     /// and leave the writer usable; [`SepaWriteError::OutOfOrder`] outside a block;
     /// [`SepaWriteError::Overflow`]; [`SepaWriteError::Io`].
     pub fn debit(&mut self, tx: &DirectDebit) -> Result<(), SepaWriteError> {
-        let State::InPayment(mut tally) = self.state else {
-            return Err(match self.state {
-                State::Failed => failed(),
-                _ => SepaWriteError::OutOfOrder("debit outside a payment block"),
-            });
-        };
-        let number = self.group.written_count().saturating_add(1);
+        let (tally, number) = self.doc.next_transaction("debit outside a payment block")?;
         let checked = CheckedDebit::new(tx, number)?;
-        tally.add(checked.amount)?;
-        self.group.add(checked.amount)?;
-        self.state = State::Failed;
-        checked.write(&mut self.out)?;
-        self.state = State::InPayment(tally);
-        Ok(())
+        self.doc
+            .write_transaction(tally, checked.amount, |out| checked.write(out))
     }
 
     /// Places collections written ahead by a [`Pain008DebitSpool`] into the open block:
@@ -250,16 +215,13 @@ impl<W: Write> Pain008Writer<W> {
         spooled: SpooledDebits,
         bytes: &mut R,
     ) -> Result<(), SepaWriteError> {
-        let State::InPayment(mut tally) = std::mem::replace(&mut self.state, State::Failed) else {
-            return Err(SepaWriteError::OutOfOrder(
-                "spooled debits outside a payment block",
-            ));
-        };
-        tally.add_many(spooled.count, spooled.sum)?;
-        self.group.add_many(spooled.count, spooled.sum)?;
-        self.out.copy_fragment(bytes, PAYMENT_CHILD_DEPTH)?;
-        self.state = State::InPayment(tally);
-        Ok(())
+        self.doc.append_fragment(
+            spooled.count,
+            spooled.sum,
+            bytes,
+            PAYMENT_CHILD_DEPTH,
+            "spooled debits outside a payment block",
+        )
     }
 
     /// Closes the open block after checking its count and control sum.
@@ -268,22 +230,7 @@ impl<W: Write> Pain008Writer<W> {
     /// [`SepaWriteError::CountMismatch`] / [`SepaWriteError::SumMismatch`] (the output is then
     /// unusable); [`SepaWriteError::OutOfOrder`]; [`SepaWriteError::Io`].
     pub fn end_payment(&mut self) -> Result<(), SepaWriteError> {
-        let tally = match std::mem::replace(&mut self.state, State::Failed) {
-            State::InPayment(tally) => tally,
-            State::BetweenPayments => {
-                self.state = State::BetweenPayments;
-                return Err(SepaWriteError::OutOfOrder(
-                    "end_payment without an open block",
-                ));
-            }
-            State::Failed => return Err(failed()),
-        };
-        tally.check(WriteScope::Payment {
-            number: self.payments_written,
-        })?;
-        self.out.close("PmtInf")?;
-        self.state = State::BetweenPayments;
-        Ok(())
+        self.doc.end_payment()
     }
 
     /// Checks the group's count and control sum, closes the document and returns the output.
@@ -292,17 +239,8 @@ impl<W: Write> Pain008Writer<W> {
     /// [`SepaWriteError::CountMismatch`] / [`SepaWriteError::SumMismatch`];
     /// [`SepaWriteError::OutOfOrder`] with an open block or after an error;
     /// [`SepaWriteError::Io`].
-    pub fn finish(mut self) -> Result<W, SepaWriteError> {
-        match self.state {
-            State::BetweenPayments => {}
-            State::InPayment(_) => {
-                return Err(SepaWriteError::OutOfOrder("finish with an open block"));
-            }
-            State::Failed => return Err(failed()),
-        }
-        self.group.check(WriteScope::Group)?;
-        self.out.close("CstmrDrctDbtInitn")?;
-        Ok(self.out.end_document()?)
+    pub fn finish(self) -> Result<W, SepaWriteError> {
+        self.doc.finish()
     }
 }
 
