@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use ixorg_domain::Cents;
 use ixorg_domain::ids::LedgerAccountId;
 use ixorg_domain::ledger::Transfer;
+use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
 use ixorg_store::collections::{self as repo, CollectionRun, DueContract, NewContribution};
 use ixorg_store::enrollment as mandates;
@@ -280,9 +281,15 @@ impl<'a> RunBuilder<'a> {
             run: run.id,
             month_first: date.replace_day(1).map_err(|_| CollectError::NoTerms)?,
             end_to_end_prefix: end_to_end_prefix(date),
-            bank: ledger::account_by_code(tx, "bank_receivable").await?.id,
-            fee_income: ledger::account_by_code(tx, "fee_income").await?.id,
-            premium_payable: ledger::account_by_code(tx, "premium_payable").await?.id,
+            bank: ledger::account_by_code(tx, OperatorAccount::BankReceivable)
+                .await?
+                .id,
+            fee_income: ledger::account_by_code(tx, OperatorAccount::FeeIncome)
+                .await?
+                .id,
+            premium_payable: ledger::account_by_code(tx, OperatorAccount::PremiumPayable)
+                .await?
+                .id,
             now_ms: run.created_at_ms,
             counter: 0,
             participants: 0,
@@ -368,13 +375,13 @@ impl<'a> RunBuilder<'a> {
                 format!("col-{date}-fee"),
                 self.fee_income,
                 self.fee_total,
-                "service_fee",
+                TransferKind::ServiceFee,
             ),
             (
                 format!("col-{date}-premium"),
                 self.premium_payable,
                 self.premium_total,
-                "premium",
+                TransferKind::Premium,
             ),
         ];
         let fees: Vec<Transfer> = run_fees
@@ -385,7 +392,7 @@ impl<'a> RunBuilder<'a> {
                 debit: self.bank,
                 credit,
                 amount,
-                kind: kind.to_owned(),
+                kind,
                 reverses: None,
             })
             .collect();

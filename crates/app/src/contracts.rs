@@ -6,6 +6,7 @@ use std::path::Path;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{ContractId, LedgerAccountId};
 use ixorg_domain::ledger::Transfer;
+use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose, Refusal};
 use ixorg_domain::termination::{Settlement, end_date};
 use ixorg_domain::terms::age_on;
@@ -170,8 +171,10 @@ pub async fn settle(
     )
     .await?;
     let contracts = repo::to_settle(&mut tx, &read, date).await?;
-    let bank = ledger::account_by_code(&mut tx, "operator_bank").await?.id;
-    let receivable = ledger::account_by_code(&mut tx, "bank_receivable")
+    let bank = ledger::account_by_code(&mut tx, OperatorAccount::OperatorBank)
+        .await?
+        .id;
+    let receivable = ledger::account_by_code(&mut tx, OperatorAccount::BankReceivable)
         .await?
         .id;
     let mut report = SettleReport::default();
@@ -287,7 +290,7 @@ fn zero_budget(
             debit: budget,
             credit: bank,
             amount: balance,
-            kind: "settlement_payout".to_owned(),
+            kind: TransferKind::SettlementPayout,
             reverses: None,
         })
     } else if balance.is_negative() {
@@ -296,7 +299,7 @@ fn zero_budget(
             debit: receivable,
             credit: budget,
             amount: balance.abs()?,
-            kind: "settlement_collection".to_owned(),
+            kind: TransferKind::SettlementCollection,
             reverses: None,
         })
     } else {
@@ -448,7 +451,9 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
     )
     .await?;
     let candidates = repo::yearend_candidates(&mut tx, &read, first, last, year).await?;
-    let fees = ledger::account_by_code(&mut tx, "fee_income").await?.id;
+    let fees = ledger::account_by_code(&mut tx, OperatorAccount::FeeIncome)
+        .await?
+        .id;
     let mut report = YearEndReport::default();
     let reason = format!(
         "Geen periodieke controle ({}) gedeclareerd in {year}: de standaardprijs is van het \
@@ -479,7 +484,7 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
                 debit: c.budget,
                 credit: fees,
                 amount: from_budget,
-                kind: "checkup_deduction".to_owned(),
+                kind: TransferKind::CheckupDeduction,
                 reverses: None,
             });
         }
@@ -490,7 +495,7 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
                 debit: debt,
                 credit: fees,
                 amount: short,
-                kind: "checkup_deduction".to_owned(),
+                kind: TransferKind::CheckupDeduction,
                 reverses: None,
             });
         }

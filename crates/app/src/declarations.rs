@@ -18,11 +18,6 @@ pub mod import;
 pub use decider::{BatchMeta, Decided, Item};
 pub(crate) use decider::{Decider, decide_batch};
 
-/// Ledger transfer kind of what budgets pay for declarations.
-pub const TRANSFER_KIND_DECLARATION: &str = "declaration";
-/// Ledger transfer kind of what credit lines give back to budgets.
-pub const TRANSFER_KIND_DECLARATION_CREDIT: &str = "declaration_credit";
-
 /// Why a batch could not be decided and stored.
 #[derive(Debug, thiserror::Error)]
 pub enum DecideError {

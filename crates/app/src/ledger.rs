@@ -1,6 +1,7 @@
 //! Posting to the ledger and reading balances.
 
 use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId};
+use ixorg_domain::ledger::OperatorAccount;
 use ixorg_domain::ledger::{LedgerError, PostOutcome, Transfer};
 use ixorg_store::ledger::{self as repo, Account};
 use ixorg_store::{Tx, ledger};
@@ -69,9 +70,12 @@ pub enum PostOneError {
 }
 
 /// One of the operator's accounts by code (`operator_bank`, `fee_income`, …).
-pub async fn operator_account(ctx: &AppContext, code: &str) -> Result<Account, ixorg_store::Error> {
+pub async fn operator_account(
+    ctx: &AppContext,
+    account: OperatorAccount,
+) -> Result<Account, ixorg_store::Error> {
     let mut tx = ctx.db.begin_read().await?;
-    let a = repo::account_by_code(&mut tx, code).await?;
+    let a = repo::account_by_code(&mut tx, account).await?;
     tx.commit().await?;
     Ok(a)
 }

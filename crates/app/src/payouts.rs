@@ -15,6 +15,7 @@ use std::path::Path;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::LedgerTransferId;
 use ixorg_domain::ledger::Transfer;
+use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use ixorg_formats::sepa::GroupHeader;
 use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
 use ixorg_store::enrollment::OperatorProfile;
@@ -25,9 +26,6 @@ use time::Date;
 use crate::collections::{created_at_of, date_code};
 use crate::context::AppContext;
 use crate::output::{OutputError, StagedFile};
-
-/// Ledger transfer kind of a payout to a payee.
-pub const TRANSFER_KIND_PAYOUT: &str = "payout";
 
 /// Most batch references named in one remittance text.
 const REFERENCES_MAX: i64 = 20;
@@ -90,7 +88,9 @@ pub async fn payout(ctx: &AppContext, date: Date, out: &Path) -> Result<PayoutRe
     let code = date_code(date);
     let mut payouts = Vec::with_capacity(owed.len());
     let mut transfers = Vec::with_capacity(owed.len());
-    let bank = ledger::account_by_code(&mut tx, "operator_bank").await?.id;
+    let bank = ledger::account_by_code(&mut tx, OperatorAccount::OperatorBank)
+        .await?
+        .id;
     for (n, o) in owed.iter().enumerate() {
         let references = repo::unpaid_batch_references(&mut tx, o.payee, REFERENCES_MAX).await?;
         payouts.push(Payout {
@@ -108,7 +108,7 @@ pub async fn payout(ctx: &AppContext, date: Date, out: &Path) -> Result<PayoutRe
             debit: o.payable,
             credit: bank,
             amount: o.amount,
-            kind: TRANSFER_KIND_PAYOUT.to_owned(),
+            kind: TransferKind::Payout,
             reverses: None,
         });
     }

@@ -9,6 +9,7 @@
 use ixorg_domain::Cents;
 use ixorg_domain::collection::{ReminderStep, ReturnReason, reminder_step};
 use ixorg_domain::ledger::Transfer;
+use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use ixorg_domain::privacy::DataCategory;
 use ixorg_formats::sepa::camt053::{Camt053Event, Camt053Reader};
 use ixorg_store::collections::{self as repo, BankEntry, ContributionRef};
@@ -331,14 +332,16 @@ async fn confirm_payout(
             Ok("settled")
         }
         (true, "sent" | "settled") => {
-            let bank = ledger::account_by_code(tx, "operator_bank").await?.id;
+            let bank = ledger::account_by_code(tx, OperatorAccount::OperatorBank)
+                .await?
+                .id;
             let payable = ixorg_store::payouts::payable_of(tx, payout.payee).await?;
             let back = Transfer {
                 idempotency_key: format!("payout-return.{}", payout.end_to_end_id),
                 debit: bank,
                 credit: payable,
                 amount: payout.amount,
-                kind: "payout_return".to_owned(),
+                kind: TransferKind::PayoutReturn,
                 reverses: None,
             };
             post_all(ctx, tx, &[back]).await?;
@@ -408,16 +411,22 @@ async fn apply_one(
 /// cannot carry within its credit line becomes a debt of the participant), the fee out of fee
 /// income and the premium out of premium payable.
 async fn reverse(ctx: &AppContext, tx: &mut Tx, c: &ContributionRef) -> Result<(), ReconcileError> {
-    let bank = ledger::account_by_code(tx, "bank_receivable").await?.id;
-    let fee_income = ledger::account_by_code(tx, "fee_income").await?.id;
-    let premium_payable = ledger::account_by_code(tx, "premium_payable").await?.id;
+    let bank = ledger::account_by_code(tx, OperatorAccount::BankReceivable)
+        .await?
+        .id;
+    let fee_income = ledger::account_by_code(tx, OperatorAccount::FeeIncome)
+        .await?
+        .id;
+    let premium_payable = ledger::account_by_code(tx, OperatorAccount::PremiumPayable)
+        .await?
+        .id;
     let key = |what: &str| format!("ret-{}-{what}", c.id.simple());
-    let transfer = |key: String, debit, amount, kind: &str| Transfer {
+    let transfer = |key: String, debit, amount, kind: TransferKind| Transfer {
         idempotency_key: key,
         debit,
         credit: bank,
         amount,
-        kind: kind.to_owned(),
+        kind,
         reverses: None,
     };
     let mut transfers = Vec::new();
@@ -445,7 +454,7 @@ async fn reverse(ctx: &AppContext, tx: &mut Tx, c: &ContributionRef) -> Result<(
                 key(&format!("saving-{tag}")),
                 *budget,
                 from_budget,
-                "collection_return",
+                TransferKind::CollectionReturn,
             ));
         }
         if short.is_positive() {
@@ -454,19 +463,24 @@ async fn reverse(ctx: &AppContext, tx: &mut Tx, c: &ContributionRef) -> Result<(
                 key(&format!("debt-{tag}")),
                 debt,
                 short,
-                "collection_return",
+                TransferKind::CollectionReturn,
             ));
         }
     }
     if fee.is_positive() {
-        transfers.push(transfer(key("fee"), fee_income, fee, "collection_return"));
+        transfers.push(transfer(
+            key("fee"),
+            fee_income,
+            fee,
+            TransferKind::CollectionReturn,
+        ));
     }
     if premium.is_positive() {
         transfers.push(transfer(
             key("premium"),
             premium_payable,
             premium,
-            "collection_return",
+            TransferKind::CollectionReturn,
         ));
     }
     post_all(ctx, tx, &transfers).await?;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use ixorg_domain::ledger::AccountKind;
+use ixorg_domain::ledger::OperatorAccount;
 use ixorg_domain::privacy::Policy;
 use ixorg_domain::privacy::consent::DocumentKind;
 use ixorg_domain::terms::TermsVersion;
@@ -11,15 +11,6 @@ use ixorg_store::{ConnectOptions, Db, ledger, participants, reference};
 
 use crate::context::{AppContext, Clock, Ids};
 use crate::crypto::Crypto;
-
-/// The operator's own ledger accounts, by code, that every installation has.
-pub const OPERATOR_ACCOUNTS: &[(&str, AccountKind)] = &[
-    ("operator_bank", AccountKind::OperatorBank),
-    ("bank_receivable", AccountKind::BankReceivable),
-    ("fee_income", AccountKind::FeeIncome),
-    ("premium_payable", AccountKind::PremiumPayable),
-    ("equity", AccountKind::Equity),
-];
 
 /// How to open the platform.
 #[derive(Debug)]
@@ -95,14 +86,14 @@ async fn seed_reference_data(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<()
     reference::upsert_tariffs(tx, table.tariffs(), &points).await?;
     ixorg_store::gate::seed_policy(tx, &Policy::defaults()).await?;
     seed_privacy_documents(tx, now_ms).await?;
-    for (code, kind) in OPERATOR_ACCOUNTS {
-        match ledger::account_by_code(tx, code).await {
+    for account in OperatorAccount::ALL {
+        match ledger::account_by_code(tx, *account).await {
             Ok(_) => {}
             Err(ixorg_store::Error::NotFound) => {
                 let account = ledger::NewAccount {
                     id: ixorg_domain::ids::LedgerAccountId::from_uuid(Ids.new_uuid()),
-                    kind: *kind,
-                    code: Some((*code).to_owned()),
+                    kind: account.kind(),
+                    code: Some(account.code().to_owned()),
                     participant: None,
                     payee: None,
                     credit_line: ixorg_domain::Cents::ZERO,

@@ -94,6 +94,133 @@ impl FromStr for AccountKind {
     }
 }
 
+/// What kind of movement a transfer is. Stored by name (`ledger_transfer.transfer_kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TransferKind {
+    /// A collected contribution's saving, into the budget.
+    Contribution,
+    /// A collection run's service fees, into fee income.
+    ServiceFee,
+    /// A collection run's premium share, owed to the insurer.
+    Premium,
+    /// A returned or rejected collection: its saving, fee and premium taken back.
+    CollectionReturn,
+    /// What a budget pays for declarations, to the payee's payable account.
+    Declaration,
+    /// What a credit line gives back to a budget.
+    DeclarationCredit,
+    /// A payout of what is owed to a payee.
+    Payout,
+    /// A payout the bank returned or rejected: owed to the payee again.
+    PayoutReturn,
+    /// A positive balance paid out when a contract ends.
+    SettlementPayout,
+    /// A negative balance collected when a contract ends.
+    SettlementCollection,
+    /// The yearly check-up price deducted from a budget without a check-up.
+    CheckupDeduction,
+    /// The correction that undoes an earlier transfer.
+    Reversal,
+}
+
+impl TransferKind {
+    /// Every kind.
+    pub const ALL: &'static [TransferKind] = &[
+        TransferKind::Contribution,
+        TransferKind::ServiceFee,
+        TransferKind::Premium,
+        TransferKind::CollectionReturn,
+        TransferKind::Declaration,
+        TransferKind::DeclarationCredit,
+        TransferKind::Payout,
+        TransferKind::PayoutReturn,
+        TransferKind::SettlementPayout,
+        TransferKind::SettlementCollection,
+        TransferKind::CheckupDeduction,
+        TransferKind::Reversal,
+    ];
+
+    /// The stable name stored in the database.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TransferKind::Contribution => "contribution",
+            TransferKind::ServiceFee => "service_fee",
+            TransferKind::Premium => "premium",
+            TransferKind::CollectionReturn => "collection_return",
+            TransferKind::Declaration => "declaration",
+            TransferKind::DeclarationCredit => "declaration_credit",
+            TransferKind::Payout => "payout",
+            TransferKind::PayoutReturn => "payout_return",
+            TransferKind::SettlementPayout => "settlement_payout",
+            TransferKind::SettlementCollection => "settlement_collection",
+            TransferKind::CheckupDeduction => "checkup_deduction",
+            TransferKind::Reversal => "reversal",
+        }
+    }
+}
+
+impl fmt::Display for TransferKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TransferKind {
+    type Err = LedgerError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TransferKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or(LedgerError::UnknownTransferKind)
+    }
+}
+
+/// The operator's own ledger accounts that every installation has, found by their code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperatorAccount {
+    /// The operator's bank account (payouts leave it).
+    OperatorBank,
+    /// Collections sent to the bank and not yet settled.
+    BankReceivable,
+    /// Service-fee income.
+    FeeIncome,
+    /// The premium share of the fees, owed to the insurer.
+    PremiumPayable,
+    /// Opening balances and other equity movements.
+    Equity,
+}
+
+impl OperatorAccount {
+    /// Every operator account.
+    pub const ALL: &'static [OperatorAccount] = &[
+        OperatorAccount::OperatorBank,
+        OperatorAccount::BankReceivable,
+        OperatorAccount::FeeIncome,
+        OperatorAccount::PremiumPayable,
+        OperatorAccount::Equity,
+    ];
+
+    /// The stable code stored in `ledger_account.account_code`.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind of the account.
+    #[must_use]
+    pub const fn kind(self) -> AccountKind {
+        match self {
+            OperatorAccount::OperatorBank => AccountKind::OperatorBank,
+            OperatorAccount::BankReceivable => AccountKind::BankReceivable,
+            OperatorAccount::FeeIncome => AccountKind::FeeIncome,
+            OperatorAccount::PremiumPayable => AccountKind::PremiumPayable,
+            OperatorAccount::Equity => AccountKind::Equity,
+        }
+    }
+}
+
 /// A transfer to be posted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transfer {
@@ -105,8 +232,8 @@ pub struct Transfer {
     pub credit: LedgerAccountId,
     /// Strictly positive.
     pub amount: Cents,
-    /// What kind of movement this is (`contribution`, `declaration`, `reversal`, …).
-    pub kind: String,
+    /// What kind of movement this is.
+    pub kind: TransferKind,
     /// The transfer this one reverses, if it is a correction.
     pub reverses: Option<LedgerTransferId>,
 }
@@ -126,15 +253,6 @@ impl Transfer {
         if !key_ok {
             return Err(LedgerError::BadIdempotencyKey);
         }
-        let kind_ok = !self.kind.is_empty()
-            && self.kind.len() <= 40
-            && self
-                .kind
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '_');
-        if !kind_ok {
-            return Err(LedgerError::BadKind);
-        }
         Ok(())
     }
 
@@ -149,7 +267,7 @@ impl Transfer {
             debit: original.credit,
             credit: original.debit,
             amount: original.amount,
-            kind: "reversal".to_owned(),
+            kind: TransferKind::Reversal,
             reverses: Some(original_id),
         }
     }
@@ -207,9 +325,9 @@ pub enum LedgerError {
     /// The idempotency key is empty, too long or has characters other than printable ASCII.
     #[error("the idempotency key must be 1 to 120 printable ASCII characters")]
     BadIdempotencyKey,
-    /// The kind is not a short `snake_case` word.
-    #[error("the transfer kind must be a short snake_case word")]
-    BadKind,
+    /// The stored transfer kind is unknown.
+    #[error("unknown transfer kind")]
+    UnknownTransferKind,
     /// One of the accounts does not exist.
     #[error("unknown ledger account {0}")]
     UnknownAccount(LedgerAccountId),
@@ -464,6 +582,24 @@ impl Book {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_transfer_kind_and_operator_account_has_a_distinct_stored_name_that_reads_back() {
+        let mut names: Vec<&str> = TransferKind::ALL.iter().map(|k| k.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TransferKind::ALL.len());
+        for kind in TransferKind::ALL {
+            assert_eq!(kind.as_str().parse::<TransferKind>(), Ok(*kind));
+        }
+        assert_eq!(
+            "test".parse::<TransferKind>(),
+            Err(LedgerError::UnknownTransferKind)
+        );
+        for account in OperatorAccount::ALL {
+            assert_eq!(account.code().parse::<AccountKind>(), Ok(account.kind()));
+        }
+    }
     use proptest::prelude::*;
     use uuid::Uuid;
 
@@ -479,7 +615,7 @@ mod tests {
             debit: account(debit),
             credit: account(credit),
             amount: Cents::new(cents),
-            kind: "test".to_owned(),
+            kind: TransferKind::Contribution,
             reverses: None,
         }
     }

@@ -6,6 +6,7 @@ use ixorg_app::AppContext;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::LedgerAccountId;
 use ixorg_domain::ledger::{AccountKind, Transfer};
+use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 
 use crate::synthetic::Rng;
 
@@ -45,7 +46,7 @@ pub async fn ledger(
 ) -> anyhow::Result<LedgerBench> {
     anyhow::ensure!(batch_size > 0, "the batch size must be positive");
     anyhow::ensure!(accounts > 0, "at least one account is needed");
-    let bank = ixorg_app::ledger::operator_account(ctx, "bank_receivable")
+    let bank = ixorg_app::ledger::operator_account(ctx, OperatorAccount::BankReceivable)
         .await?
         .id;
     let (budgets, payable) = open_bench_accounts(ctx, accounts).await?;
@@ -61,16 +62,16 @@ pub async fn ledger(
                 let budget = *rng.pick(&budgets);
                 let amount = Cents::new(500 + i64::try_from(rng.below(5_000)).unwrap_or(0));
                 let (debit, credit, kind) = if rng.chance(55) {
-                    (bank, budget, "contribution")
+                    (bank, budget, TransferKind::Contribution)
                 } else {
-                    (budget, payable, "declaration")
+                    (budget, payable, TransferKind::Declaration)
                 };
                 Transfer {
                     idempotency_key: format!("bench-{run}-{}", done + i as u64),
                     debit,
                     credit,
                     amount,
-                    kind: kind.to_owned(),
+                    kind,
                     reverses: None,
                 }
             })

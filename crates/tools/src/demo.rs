@@ -11,7 +11,7 @@ use ixorg_app::parties::{self, NewPractice};
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::AgbCode;
 use ixorg_domain::ids::{LedgerAccountId, ParticipantId, PracticeId};
-use ixorg_domain::ledger::Transfer;
+use ixorg_domain::ledger::{Transfer, TransferKind};
 use ixorg_domain::privacy::{Actor, DataCategory, Purpose, Role};
 use time::{Date, Month};
 
@@ -356,7 +356,13 @@ async fn care_payments(
             let (_, payable) = *rng.pick(payables);
             let amount = Cents::new(2_000 + i64::try_from(rng.below(12_000)).unwrap_or(0));
             let key = format!("demo-care-{}-{stem}", id.uuid().simple());
-            batch.push(transfer(key, *budget, payable, amount, "declaration"));
+            batch.push(transfer(
+                key,
+                *budget,
+                payable,
+                amount,
+                TransferKind::Declaration,
+            ));
         }
     }
     // A payment that would pass a budget's credit line is refused, as the ledger demands.
@@ -369,14 +375,14 @@ fn transfer(
     debit: LedgerAccountId,
     credit: LedgerAccountId,
     amount: Cents,
-    kind: &str,
+    kind: TransferKind,
 ) -> Transfer {
     Transfer {
         idempotency_key: key,
         debit,
         credit,
         amount,
-        kind: kind.to_owned(),
+        kind,
         reverses: None,
     }
 }

@@ -5,6 +5,7 @@ use ixorg_domain::Cents;
 use ixorg_domain::collection::{MandateHistory, contribution, sequence_type};
 use ixorg_domain::ids::LedgerAccountId;
 use ixorg_domain::ledger::Transfer;
+use ixorg_domain::ledger::TransferKind;
 use ixorg_store::collections::{DueContract, NewContribution};
 use time::Date;
 use uuid::Uuid;
@@ -129,7 +130,7 @@ pub(super) fn saving_transfer(
         debit: bank,
         credit: budget,
         amount: saving,
-        kind: "contribution".to_owned(),
+        kind: TransferKind::Contribution,
         reverses: None,
     }
 }

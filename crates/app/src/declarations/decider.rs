@@ -19,6 +19,7 @@ use ixorg_domain::adjudication::{
 use ixorg_domain::declaration::{Decision, DeclarationLine, LinePosition, Outcome, Sender, Who};
 use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId, PracticeId};
 use ixorg_domain::ledger::Transfer;
+use ixorg_domain::ledger::TransferKind;
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
 use ixorg_domain::tariff::TariffTable;
 use ixorg_domain::terms::ProductTerms;
@@ -30,7 +31,7 @@ use ixorg_store::reference;
 use time::Date;
 use uuid::Uuid;
 
-use super::{DecideError, TRANSFER_KIND_DECLARATION, TRANSFER_KIND_DECLARATION_CREDIT};
+use super::DecideError;
 use crate::context::AppContext;
 
 /// Most positions a refusal for amounts above the maximum lists.
@@ -567,7 +568,7 @@ impl<'c> Decider<'c> {
                     debit: r.budget_account,
                     credit: payable,
                     amount: r.net,
-                    kind: TRANSFER_KIND_DECLARATION.to_owned(),
+                    kind: TransferKind::Declaration,
                     reverses: None,
                 });
             } else if let Some(back) = r.net.checked_neg().filter(|b| b.is_positive()) {
@@ -576,7 +577,7 @@ impl<'c> Decider<'c> {
                     debit: payable,
                     credit: r.budget_account,
                     amount: back,
-                    kind: TRANSFER_KIND_DECLARATION_CREDIT.to_owned(),
+                    kind: TransferKind::DeclarationCredit,
                     reverses: None,
                 });
             }

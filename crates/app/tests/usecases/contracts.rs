@@ -47,18 +47,24 @@ db_test!(
         )
         .await
         .expect("second household");
-        let bank = ixorg_app::ledger::operator_account(&ctx, "bank_receivable")
-            .await
-            .expect("b");
-        let payable = ixorg_app::ledger::operator_account(&ctx, "fee_income")
-            .await
-            .expect("f");
+        let bank = ixorg_app::ledger::operator_account(
+            &ctx,
+            ixorg_domain::ledger::OperatorAccount::BankReceivable,
+        )
+        .await
+        .expect("b");
+        let payable = ixorg_app::ledger::operator_account(
+            &ctx,
+            ixorg_domain::ledger::OperatorAccount::FeeIncome,
+        )
+        .await
+        .expect("f");
         let move_money = |key: &str, debit, credit, cents| Transfer {
             idempotency_key: key.to_owned(),
             debit,
             credit,
             amount: Cents::new(cents),
-            kind: "test".to_owned(),
+            kind: ixorg_domain::ledger::TransferKind::Contribution,
             reverses: None,
         };
         ixorg_app::ledger::post_batch(

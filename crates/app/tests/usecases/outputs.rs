@@ -56,15 +56,18 @@ pub(crate) async fn payee_owed(ctx: &AppContext) {
     .await
     .expect("practice");
     let (_, payable) = practice.payee.expect("a payee");
-    let bank = ixorg_app::ledger::operator_account(ctx, "bank_receivable")
-        .await
-        .expect("bank");
+    let bank = ixorg_app::ledger::operator_account(
+        ctx,
+        ixorg_domain::ledger::OperatorAccount::BankReceivable,
+    )
+    .await
+    .expect("bank");
     let owed = Transfer {
         idempotency_key: "owed".into(),
         debit: bank.id,
         credit: payable,
         amount: Cents::new(4_851),
-        kind: "test".into(),
+        kind: ixorg_domain::ledger::TransferKind::Contribution,
         reverses: None,
     };
     ixorg_app::ledger::post_batch(ctx, &[owed])
@@ -148,18 +151,22 @@ pub(crate) async fn ended_households(ctx: &AppContext) {
     )
     .await
     .expect("second household");
-    let bank = ixorg_app::ledger::operator_account(ctx, "bank_receivable")
-        .await
-        .expect("b");
-    let fees = ixorg_app::ledger::operator_account(ctx, "fee_income")
-        .await
-        .expect("f");
+    let bank = ixorg_app::ledger::operator_account(
+        ctx,
+        ixorg_domain::ledger::OperatorAccount::BankReceivable,
+    )
+    .await
+    .expect("b");
+    let fees =
+        ixorg_app::ledger::operator_account(ctx, ixorg_domain::ledger::OperatorAccount::FeeIncome)
+            .await
+            .expect("f");
     let move_money = |key: &str, debit, credit, cents| Transfer {
         idempotency_key: key.to_owned(),
         debit,
         credit,
         amount: Cents::new(cents),
-        kind: "test".to_owned(),
+        kind: ixorg_domain::ledger::TransferKind::Contribution,
         reverses: None,
     };
     ixorg_app::ledger::post_batch(

@@ -99,10 +99,11 @@ db_test!(
     async |t: TestDb| {
         let ctx = test_app(&t).await;
         let (_, _, budget) = register(&ctx).await.members[1].clone(); // credit line EUR 120
-        let bank = ledger::operator_account(&ctx, "bank_receivable")
-            .await
-            .expect("bank");
-        let fees = ledger::operator_account(&ctx, "fee_income")
+        let bank =
+            ledger::operator_account(&ctx, ixorg_domain::ledger::OperatorAccount::BankReceivable)
+                .await
+                .expect("bank");
+        let fees = ledger::operator_account(&ctx, ixorg_domain::ledger::OperatorAccount::FeeIncome)
             .await
             .expect("fees");
         let pay = |key: &str, cents| Transfer {
@@ -110,7 +111,7 @@ db_test!(
             debit: budget,
             credit: fees.id,
             amount: Cents::new(cents),
-            kind: "declaration".to_owned(),
+            kind: ixorg_domain::ledger::TransferKind::Declaration,
             reverses: None,
         };
         let top_up = Transfer {
@@ -118,7 +119,7 @@ db_test!(
             debit: bank.id,
             credit: budget,
             amount: Cents::new(1_000),
-            kind: "contribution".into(),
+            kind: ixorg_domain::ledger::TransferKind::Contribution,
             reverses: None,
         };
         assert_eq!(

@@ -209,19 +209,25 @@ db_test!(
         ixorg_tools::demo::seed(&ctx, 3, &files)
             .await
             .expect("demo data");
-        let bank = ixorg_app::ledger::operator_account(&ctx, "bank_receivable")
-            .await
-            .expect("bank");
-        let fees = ixorg_app::ledger::operator_account(&ctx, "fee_income")
-            .await
-            .expect("fees");
+        let bank = ixorg_app::ledger::operator_account(
+            &ctx,
+            ixorg_domain::ledger::OperatorAccount::BankReceivable,
+        )
+        .await
+        .expect("bank");
+        let fees = ixorg_app::ledger::operator_account(
+            &ctx,
+            ixorg_domain::ledger::OperatorAccount::FeeIncome,
+        )
+        .await
+        .expect("fees");
         let transfers: Vec<Transfer> = (0..3)
             .map(|i| Transfer {
                 idempotency_key: format!("cli-{i}"),
                 debit: bank.id,
                 credit: fees.id,
                 amount: Cents::new(100),
-                kind: "service_fee".into(),
+                kind: ixorg_domain::ledger::TransferKind::ServiceFee,
                 reverses: None,
             })
             .collect();

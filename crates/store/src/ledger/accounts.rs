@@ -2,7 +2,7 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{LedgerAccountId, ParticipantId, PayeeId};
-use ixorg_domain::ledger::{AccountKind, AccountState, LedgerError};
+use ixorg_domain::ledger::{AccountKind, AccountState, LedgerError, OperatorAccount};
 use uuid::Uuid;
 
 use crate::error::corrupt;
@@ -111,12 +111,12 @@ pub async fn account(tx: &mut Tx, id: LedgerAccountId) -> Result<Account, Error>
     row.try_into()
 }
 
-/// One of the operator's own accounts by its code.
-pub async fn account_by_code(tx: &mut Tx, code: &str) -> Result<Account, Error> {
+/// One of the operator's own accounts.
+pub async fn account_by_code(tx: &mut Tx, account: OperatorAccount) -> Result<Account, Error> {
     const SQL: &str = "SELECT ledger_account_id, account_kind, account_code, credit_line_cents, \
          balance_cents FROM ledger_account WHERE account_code = $1";
     let row: AccountRow = on_tx!(tx, c => sqlx::query_as(SQL)
-        .bind(code)
+        .bind(account.code())
         .fetch_one(&mut *c)
         .await)?;
     row.try_into()

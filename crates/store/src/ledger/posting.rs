@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::accounts::{ACCOUNT_COLUMNS, Account, AccountRow};
 use crate::chain::{self, Canonical, Chain, Hash, Head};
+use crate::error::corrupt;
 use crate::sql::{in_list, value_rows};
 use crate::{Backend, Error, Tx, on_tx};
 
@@ -151,7 +152,10 @@ async fn load_existing_keys(
                     debit: LedgerAccountId::from_uuid(r.debit_account_id),
                     credit: LedgerAccountId::from_uuid(r.credit_account_id),
                     amount: Cents::new(r.amount_cents),
-                    kind: r.transfer_kind,
+                    kind: r
+                        .transfer_kind
+                        .parse()
+                        .map_err(|_| corrupt("ledger_transfer", "transfer_kind"))?,
                     reverses: r.reverses_transfer_id.map(LedgerTransferId::from_uuid),
                 },
             );
@@ -251,7 +255,7 @@ async fn insert_transfers<'a>(
             t.debit.uuid(),
             t.credit.uuid(),
             t.amount.get(),
-            &t.kind,
+            t.kind.as_str(),
             t.reverses.map(|r| r.uuid()),
             now_ms,
         );

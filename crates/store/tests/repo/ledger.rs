@@ -50,9 +50,10 @@ db_test!(
         assert_eq!(balance(db, a.budget).await, 6_000);
         assert_eq!(balance(db, a.payable).await, 0);
         let mut tx = db.begin_read().await.expect("begin a read");
-        let bank = ledger::account_by_code(&mut tx, "operator_bank")
-            .await
-            .expect("the bank account by its code");
+        let bank =
+            ledger::account_by_code(&mut tx, ixorg_domain::ledger::OperatorAccount::OperatorBank)
+                .await
+                .expect("the bank account by its code");
         assert_eq!(bank.id, a.bank);
         assert_eq!(bank.kind, AccountKind::OperatorBank);
         let budget = ledger::account(&mut tx, a.budget)

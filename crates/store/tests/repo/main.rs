@@ -58,7 +58,7 @@ pub fn transfer(
         debit,
         credit,
         amount: Cents::new(cents),
-        kind: "test".to_owned(),
+        kind: ixorg_domain::ledger::TransferKind::Contribution,
         reverses: None,
     }
 }
