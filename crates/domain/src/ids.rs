@@ -131,6 +131,21 @@ decl_id!(
     ConsentEventId
 );
 
+decl_id!(
+    /// A batch of declaration lines: one MZ301 file, JSON API call or FHIR claim.
+    DeclarationBatchId
+);
+
+decl_id!(
+    /// A collection run: one pain.008 file for one collection date.
+    CollectionRunId
+);
+
+decl_id!(
+    /// A payout run: one pain.001 file.
+    PayoutRunId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

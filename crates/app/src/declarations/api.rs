@@ -6,12 +6,11 @@
 //! it sent.
 
 use ixorg_domain::declaration::{Decision, DeclarationLine, Sender, Who};
-use ixorg_domain::ids::{BillingIntermediaryId, PracticeId};
+use ixorg_domain::ids::{BillingIntermediaryId, DeclarationBatchId, PracticeId};
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Role};
 use ixorg_store::declarations::{self as repo, ApiClient, Batch, Channel, LineAnswer};
 use ixorg_store::gate::{self, AccessRequest};
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 use super::{BatchMeta, DecideError, Item, decide_batch};
 use crate::access::AccessError;
@@ -308,7 +307,7 @@ pub async fn submit(
 pub async fn batch_status(
     ctx: &AppContext,
     client: &ApiClient,
-    batch: Uuid,
+    batch: DeclarationBatchId,
 ) -> Result<BatchAnswers, ApiError> {
     let (mut tx, grant) = crate::access::begin(ctx, request(client, Action::Read)).await?;
     let found = repo::batch(&mut tx, batch)

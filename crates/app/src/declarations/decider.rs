@@ -17,7 +17,9 @@ use ixorg_domain::adjudication::{
     self, BudgetState, Context, History, ParticipantFacts, ProviderStanding,
 };
 use ixorg_domain::declaration::{Decision, DeclarationLine, LinePosition, Outcome, Sender, Who};
-use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId, ParticipantId, PracticeId};
+use ixorg_domain::ids::{
+    DeclarationBatchId, LedgerAccountId, LedgerTransferId, ParticipantId, PracticeId,
+};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::ledger::TransferKind;
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
@@ -199,7 +201,7 @@ impl<'c> Decider<'c> {
             }
         };
         let batch = Batch {
-            id: ctx.ids.new_uuid(),
+            id: DeclarationBatchId::from_uuid(ctx.ids.new_uuid()),
             channel: meta.channel,
             content_hash: meta.content_hash,
             api_client: meta.api_client,
@@ -236,7 +238,7 @@ impl<'c> Decider<'c> {
     }
 
     /// The batch's id.
-    pub(crate) fn batch_id(&self) -> Uuid {
+    pub(crate) fn batch_id(&self) -> DeclarationBatchId {
         self.batch.id
     }
 
@@ -557,7 +559,7 @@ impl<'c> Decider<'c> {
     /// Adjudication kept each running balance within its credit line line by line, so the net
     /// stays within it too.
     pub(crate) async fn finish(self, tx: &mut Tx) -> Result<Batch, DecideError> {
-        let batch_key = self.batch.id.simple();
+        let batch_key = self.batch.id.uuid().simple();
         let payable = self.payee.payable;
         let mut transfers = Vec::new();
         for r in &self.found {

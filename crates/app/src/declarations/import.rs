@@ -11,13 +11,13 @@ use std::path::{Path, PathBuf};
 
 use ixorg_domain::Cents;
 use ixorg_domain::declaration::{Decision, Outcome};
+use ixorg_domain::ids::DeclarationBatchId;
 use ixorg_formats::vektis::{
     self, Mz301Errors, Mz302Writer, Patient, RecordReturn, ReturnCode, ReturnHeader,
 };
 use ixorg_store::Tx;
 use ixorg_store::declarations::{self as repo, Channel};
 use time::Date;
-use uuid::Uuid;
 
 use super::{BatchMeta, DecideError, Decider, Item};
 use crate::context::AppContext;
@@ -56,7 +56,7 @@ pub enum ImportError {
     )]
     AlreadyImported {
         /// The earlier batch.
-        batch: Uuid,
+        batch: DeclarationBatchId,
         /// When it came in.
         received_on: Date,
         /// Where its return file was written.
@@ -89,7 +89,7 @@ pub enum ImportError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportReport {
     /// The new batch.
-    pub batch: Uuid,
+    pub batch: DeclarationBatchId,
     /// Lines per outcome, with what budgets paid for them.
     pub outcomes: Vec<(Outcome, u64, Cents)>,
     /// Sum of the declared amounts.
@@ -204,7 +204,7 @@ async fn decide_file(
     };
     let mut decider = Decider::start(ctx, tx, "import-mz301", meta).await?;
     let return_header = ReturnHeader {
-        insurer_reference: decider.batch_id().simple().to_string()[..24].to_owned(),
+        insurer_reference: decider.batch_id().uuid().simple().to_string()[..24].to_owned(),
         return_date: ctx.clock.today(),
     };
     let out = std::fs::File::create(temp).map_err(|e| ImportError::Return(e.to_string()))?;

@@ -2,7 +2,7 @@
 //! idempotency key, with their totals.
 
 use ixorg_domain::Cents;
-use ixorg_domain::ids::PayeeId;
+use ixorg_domain::ids::{DeclarationBatchId, PayeeId};
 use ixorg_domain::privacy::{Action, DataCategory};
 use sqlx::AssertSqlSafe;
 use time::Date;
@@ -58,7 +58,7 @@ impl Channel {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Batch {
     /// Its id.
-    pub id: Uuid,
+    pub id: DeclarationBatchId,
     /// The channel.
     pub channel: Channel,
     /// The SHA-256 of a file's content.
@@ -110,7 +110,7 @@ impl TryFrom<BatchRow> for Batch {
     type Error = Error;
     fn try_from(r: BatchRow) -> Result<Self, Error> {
         Ok(Batch {
-            id: r.declaration_batch_id,
+            id: DeclarationBatchId::from_uuid(r.declaration_batch_id),
             channel: Channel::from_name(&r.channel)
                 .ok_or_else(|| corrupt("declaration_batch", "channel"))?,
             content_hash: r.content_hash,
@@ -159,10 +159,10 @@ pub async fn batch_by_idempotency_key(
 }
 
 /// A batch by id.
-pub async fn batch(tx: &mut Tx, id: Uuid) -> Result<Option<Batch>, Error> {
+pub async fn batch(tx: &mut Tx, id: DeclarationBatchId) -> Result<Option<Batch>, Error> {
     let sql = format!("{BATCH_SELECT} WHERE declaration_batch_id = $1");
     let row: Option<BatchRow> = on_tx!(tx, c => sqlx::query_as(AssertSqlSafe(sql.clone()))
-        .bind(id)
+        .bind(id.uuid())
         .fetch_optional(&mut *c)
         .await)?;
     row.map(Batch::try_from).transpose()
@@ -176,7 +176,7 @@ pub async fn insert_batch(tx: &mut Tx, b: &Batch) -> Result<(), Error> {
          line_count, declared_cents, assigned_cents, return_file_name, created_at_ms, \
          request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
     on_tx!(tx, c => sqlx::query(SQL)
-        .bind(b.id)
+        .bind(b.id.uuid())
         .bind(b.channel.as_str())
         .bind(b.content_hash.as_deref())
         .bind(b.api_client)
@@ -204,7 +204,7 @@ pub async fn set_batch_totals(tx: &mut Tx, b: &Batch) -> Result<(), Error> {
         .bind(b.line_count)
         .bind(b.declared.get())
         .bind(b.assigned.get())
-        .bind(b.id)
+        .bind(b.id.uuid())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -2,7 +2,7 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::declaration::{Decision, DeclarationLine, Outcome, Reason};
-use ixorg_domain::ids::{ParticipantId, PayeeId};
+use ixorg_domain::ids::{DeclarationBatchId, ParticipantId, PayeeId};
 use ixorg_domain::privacy::{Action, DataCategory};
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
@@ -48,7 +48,7 @@ pub fn reasons_text(reasons: &[Reason]) -> String {
 pub async fn insert_lines(
     tx: &mut Tx,
     grant: &Grant,
-    batch: Uuid,
+    batch: DeclarationBatchId,
     payee: PayeeId,
     lines: &[NewLine<'_>],
     now_ms: i64,
@@ -74,7 +74,7 @@ pub async fn insert_lines(
                 let l = n.line;
                 q = q
                     .bind(n.id)
-                    .bind(batch)
+                    .bind(batch.uuid())
                     .bind(n.line_number)
                     .bind(n.record_number)
                     .bind(n.participant.map(|p| p.uuid()))
@@ -174,14 +174,14 @@ struct AnswerRow {
 pub async fn batch_answers(
     tx: &mut Tx,
     grant: &Grant,
-    batch: Uuid,
+    batch: DeclarationBatchId,
 ) -> Result<Vec<LineAnswer>, Error> {
     const SQL: &str = "SELECT line_number, reference, outcome, reasons, amount_cents, \
          budget_paid_cents, own_payment_cents FROM declaration_line \
          WHERE declaration_batch_id = $1 ORDER BY line_number";
     grant.require(None, &[DataCategory::Care], Action::Read)?;
     let rows: Vec<AnswerRow> = on_tx!(tx, c => sqlx::query_as(SQL)
-        .bind(batch)
+        .bind(batch.uuid())
         .fetch_all(&mut *c)
         .await)?;
     rows.into_iter()

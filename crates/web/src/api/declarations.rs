@@ -47,7 +47,7 @@ use ixorg_app::declarations::api::{
     ApiError, BatchAnswers, IDEMPOTENCY_KEY_CHARS_MAX, batch_status, submit,
 };
 use ixorg_app::declarations::fhir::Channel;
-use ixorg_app::domain::ids::Uuid;
+use ixorg_app::domain::ids::DeclarationBatchId;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -349,7 +349,7 @@ impl From<&BatchAnswers> for BatchBody {
 }
 
 /// The path of a batch.
-fn batch_path(id: Uuid) -> String {
+fn batch_path(id: DeclarationBatchId) -> String {
     format!("/api/v1/declarations/{id}")
 }
 
@@ -450,7 +450,7 @@ pub async fn show(
     let Ok(Path(id)) = path else {
         return crate::api::problem::bad_path().into_response();
     };
-    let Ok(id) = Uuid::parse_str(&id) else {
+    let Ok(id) = id.parse::<DeclarationBatchId>() else {
         return failure(&ApiError::NotFound).into_response();
     };
     match batch_status(&state.ctx, &client, id).await {

@@ -168,7 +168,7 @@ pub(super) async fn stored_lines(
 ) -> anyhow::Result<u64> {
     let mut lines = 0u64;
     for (n, id) in batches.iter().enumerate() {
-        let answers = ixorg_app::declarations::api::batch_status(ctx, client, *id)
+        let answers = ixorg_app::declarations::api::batch_status(ctx, client, (*id).into())
             .await
             .context("Failed to read back a batch")?;
         lines += answers.lines.len() as u64;
