@@ -19,10 +19,9 @@ use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
 use time::Date;
 
-use crate::collections::{CollectError, created_at_of, date_code};
 use crate::context::AppContext;
-use crate::ledger::post_all;
-use crate::output::{OutputError, StagedFile};
+use crate::ledger::{PostAllError, post_all};
+use crate::output::{OutputError, StagedFile, created_at_of, date_code};
 
 /// Why a contract change could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +52,7 @@ pub enum ContractError {
     File(String),
     /// Posting failed.
     #[error(transparent)]
-    Collect(#[from] CollectError),
+    Posting(#[from] PostAllError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] ixorg_store::Error),
@@ -184,7 +183,7 @@ pub async fn settle(
             .budgets
             .iter()
             .try_fold(Cents::ZERO, |sum, (_, b)| sum.checked_add(*b))
-            .ok_or(CollectError::Posting(
+            .ok_or(PostAllError::Refused(
                 ixorg_domain::ledger::LedgerError::Overflow,
             ))?;
         let e2e = format!("S{}{:09}", date_code(date), i + 1);

@@ -22,9 +22,8 @@ use ixorg_store::ledger;
 use ixorg_store::payouts::{self as repo, Payout, PayoutRun};
 use time::Date;
 
-use crate::collections::{created_at_of, date_code};
 use crate::context::AppContext;
-use crate::output::{OutputError, StagedFile};
+use crate::output::{OutputError, StagedFile, created_at_of, date_code};
 
 /// Ledger transfer kind of a payout to a payee.
 pub const TRANSFER_KIND_PAYOUT: &str = "payout";

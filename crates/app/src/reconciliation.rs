@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::collections::{CollectError, batch_grants};
 use crate::context::AppContext;
-use crate::ledger::post_all;
+use crate::ledger::{PostAllError, post_all};
 
 mod status_report;
 
@@ -86,6 +86,12 @@ pub enum ReconcileError {
     /// The run or the database failed.
     #[error(transparent)]
     Collect(#[from] CollectError),
+}
+
+impl From<PostAllError> for ReconcileError {
+    fn from(e: PostAllError) -> Self {
+        ReconcileError::Collect(CollectError::from(e))
+    }
 }
 
 impl From<ixorg_store::Error> for ReconcileError {

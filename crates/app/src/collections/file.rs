@@ -11,13 +11,13 @@ use ixorg_formats::sepa::pain008::{
 };
 use ixorg_store::collections::{self as repo, CollectionRun};
 use ixorg_store::enrollment::OperatorProfile;
-use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use time::{Date, PrimitiveDateTime};
 
 use super::CollectError;
 use super::contribution::end_to_end_range;
 use super::spool::{Spooled, spool_path};
 use crate::context::AppContext;
-use crate::output::{OutputError, StagedFile};
+use crate::output::{OutputError, StagedFile, created_at_of};
 
 fn created_at(run: &CollectionRun) -> PrimitiveDateTime {
     created_at_of(run.created_at_ms)
@@ -25,14 +25,6 @@ fn created_at(run: &CollectionRun) -> PrimitiveDateTime {
 
 /// Direct debits read per page while writing the file.
 const PAGE_DEBITS: i64 = 5_000;
-
-/// A unix-millisecond instant as a file timestamp (UTC, whole seconds).
-pub(crate) fn created_at_of(ms: i64) -> PrimitiveDateTime {
-    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let at = at.replace_nanosecond(0).unwrap_or(at);
-    PrimitiveDateTime::new(at.date(), at.time())
-}
 
 /// Writes an existing run's pain.008, read back from its contributions, into the staged file
 /// and syncs it; the caller renames it into place, so the output is never half-written.
