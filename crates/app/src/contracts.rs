@@ -365,7 +365,7 @@ fn write_final_debits(
                 .try_fold(Cents::ZERO, |s, (_, a, _)| s.checked_add(*a))
                 .unwrap_or(Cents::ZERO);
             let batch = DirectDebitBatch {
-                payment_info_id: format!("{}-{}", header.message_id, sequence.code()),
+                payment_info_id: format!("{}-{}", header.message_id, sequence.as_str()),
                 sequence,
                 collection_date: date,
                 creditor_name: operator.legal_name.clone(),

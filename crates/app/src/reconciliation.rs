@@ -7,6 +7,7 @@
 //! id and account (`status_report`).
 
 use ixorg_domain::Cents;
+use ixorg_domain::collection::SequenceType;
 use ixorg_domain::collection::{ReminderStep, ReturnReason, reminder_step};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::privacy::DataCategory;
@@ -389,7 +390,7 @@ async fn apply_one(
         return Ok(("unmatched", None));
     }
     let now_ms = ctx.now_ms();
-    let first = c.sequence_type == "FRST";
+    let first = c.sequence_type == SequenceType::Frst;
     match (failed, c.status.as_str()) {
         (false, "sent") => {
             repo::set_contribution_status(tx, c.id, "settled", None, now_ms).await?;

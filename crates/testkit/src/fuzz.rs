@@ -9,7 +9,10 @@ use std::path::PathBuf;
 /// that panicked. A missing or empty directory fails too: a corpus that silently vanished
 /// must not look like a passing test. Dot files are skipped: they are libFuzzer work files,
 /// which `.gitignore` keeps out of the repository.
-#[expect(clippy::missing_panics_doc, reason = "a test helper: it fails the test by panicking")]
+#[expect(
+    clippy::missing_panics_doc,
+    reason = "a test helper: it fails the test by panicking"
+)]
 pub fn replay(dir: &str, body: fn(&[u8])) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|error| panic!("corpus directory {dir} is readable: {error}"))

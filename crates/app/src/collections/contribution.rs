@@ -62,7 +62,7 @@ pub(super) fn one_contribution(
         contract: due.contract,
         mandate: due.mandate.clone(),
         end_to_end_id: e2e.to_owned(),
-        sequence_type: sequence.as_str(),
+        sequence_type: sequence,
         amount,
         amendment_from_iban: due.amended_from_iban.clone(),
         debtor_iban: due.iban.clone(),

@@ -51,7 +51,7 @@ pub(super) async fn write_file(
     let remittance = remittance(run.collection_date);
     let (first, before) = end_to_end_range(run.collection_date);
     for (sequence, n, sum) in &totals {
-        let block = payment_block(run, operator, sequence);
+        let block = payment_block(run, operator, *sequence);
         let n = u64::try_from(*n).unwrap_or(0);
         writer
             .begin_payment(&block, n, *sum)
@@ -101,11 +101,12 @@ pub(super) fn write_spooled_file(
 ) -> Result<(), CollectError> {
     let mut writer = file_writer(staged, run, operator)?;
     for (sequence, written) in &spooled.blocks {
-        let block = payment_block(run, operator, sequence);
+        let block = payment_block(run, operator, *sequence);
         writer
             .begin_payment(&block, written.count(), written.sum())
             .map_err(|e| file_err(&e))?;
-        let mut bytes = std::fs::File::open(spool_path(out, sequence)).map_err(|e| file_err(&e))?;
+        let mut bytes =
+            std::fs::File::open(spool_path(out, *sequence)).map_err(|e| file_err(&e))?;
         writer
             .append_spooled(*written, &mut bytes)
             .map_err(|e| file_err(&e))?;
@@ -156,17 +157,11 @@ impl From<OutputError> for CollectError {
 fn payment_block(
     run: &CollectionRun,
     operator: &OperatorProfile,
-    sequence: &str,
+    sequence: SequenceType,
 ) -> DirectDebitBatch {
-    let seq = match sequence {
-        "FRST" => SequenceType::Frst,
-        "OOFF" => SequenceType::Ooff,
-        "FNAL" => SequenceType::Fnal,
-        _ => SequenceType::Rcur,
-    };
     DirectDebitBatch {
         payment_info_id: format!("{}-{sequence}", run.message_id),
-        sequence: seq,
+        sequence,
         collection_date: run.collection_date,
         creditor_name: operator.legal_name.clone(),
         creditor_iban: operator.iban.clone(),
