@@ -17,7 +17,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::context::AppContext;
-use crate::ledger::{post_all, post_new};
+use crate::ledger::{PostAllError, post_all, post_new};
 use crate::output::StagedFile;
 use contribution::{
     OVERFLOW, add, add_retries, end_to_end_prefix, one_contribution, saving_transfer,
@@ -29,8 +29,9 @@ mod contribution;
 mod file;
 mod spool;
 
-pub(crate) use contribution::{date_code, end_to_end_range};
-pub(crate) use file::created_at_of;
+pub(crate) use contribution::end_to_end_range;
+// Re-exported for `generate`, which still names them here.
+pub(crate) use crate::output::{created_at_of, date_code};
 
 /// Contracts read per page while building a run.
 const PAGE_CONTRACTS: i64 = 4_000;
@@ -396,7 +397,16 @@ impl<'a> RunBuilder<'a> {
                 reverses: None,
             })
             .collect();
-        post_all(self.ctx, tx, &fees).await
+        Ok(post_all(self.ctx, tx, &fees).await?)
+    }
+}
+
+impl From<PostAllError> for CollectError {
+    fn from(e: PostAllError) -> Self {
+        match e {
+            PostAllError::Refused(e) => CollectError::Posting(e),
+            PostAllError::Store(e) => CollectError::Store(e),
+        }
     }
 }
 

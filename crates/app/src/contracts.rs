@@ -1,6 +1,7 @@
 //! The end of a contract (notice, end date, final settlement) and the yearly check-up rule.
 
-use std::io::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Write as _};
 use std::path::Path;
 
 use ixorg_domain::Cents;
@@ -11,18 +12,17 @@ use ixorg_domain::privacy::{Action, DataCategory, Purpose, Refusal};
 use ixorg_domain::termination::{Settlement, end_date};
 use ixorg_domain::terms::age_on;
 use ixorg_domain::yearend::checkup_deduction;
-use ixorg_formats::sepa::GroupHeader;
 use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
 use ixorg_formats::sepa::pain008::{DirectDebit, DirectDebitBatch, Pain008Writer, SequenceType};
+use ixorg_formats::sepa::{GroupHeader, SepaWriteError};
 use ixorg_store::contracts::{self as repo, ToSettle};
 use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
 use time::Date;
 
-use crate::collections::{CollectError, created_at_of, date_code};
 use crate::context::AppContext;
-use crate::ledger::post_all;
-use crate::output::{OutputError, StagedFile};
+use crate::ledger::{PostAllError, post_all};
+use crate::output::{OutputError, StagedFile, created_at_of, date_code};
 
 /// Why a contract change could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +53,7 @@ pub enum ContractError {
     File(String),
     /// Posting failed.
     #[error(transparent)]
-    Collect(#[from] CollectError),
+    Posting(#[from] PostAllError),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] ixorg_store::Error),
@@ -186,7 +186,7 @@ pub async fn settle(
             .budgets
             .iter()
             .try_fold(Cents::ZERO, |sum, (_, b)| sum.checked_add(*b))
-            .ok_or(CollectError::Posting(
+            .ok_or(PostAllError::Refused(
                 ixorg_domain::ledger::LedgerError::Overflow,
             ))?;
         let e2e = format!("S{}{:09}", date_code(date), i + 1);
@@ -315,10 +315,9 @@ fn write_payouts(
     items: &[(&ToSettle, Cents, String)],
     sum: Cents,
 ) -> Result<(), ContractError> {
-    let err = |e: &dyn std::fmt::Display| ContractError::from(staged.error(e));
     let count = items.len() as u64;
-    let mut w = Pain001Writer::new(staged.writer()?, header, count, sum).map_err(|e| err(&e))?;
-    {
+    let open = |out| Pain001Writer::new(out, header, count, sum);
+    write_staged(staged, open, Pain001Writer::finish, |w| {
         let batch = CreditTransferBatch {
             payment_info_id: format!("{}-1", header.message_id),
             execution_date: date,
@@ -327,7 +326,7 @@ fn write_payouts(
             debtor_bic: operator.bic.clone(),
             batch_booking: true,
         };
-        w.begin_payment(&batch, count, sum).map_err(|e| err(&e))?;
+        w.begin_payment(&batch, count, sum)?;
         for (c, amount, e2e) in items {
             let t = CreditTransfer {
                 end_to_end_id: e2e.clone(),
@@ -337,14 +336,10 @@ fn write_payouts(
                 creditor_bic: None,
                 remittance: format!("Eindafrekening tandartsbudget {}", c.mandate.as_str()),
             };
-            w.transfer(&t).map_err(|e| err(&e))?;
+            w.transfer(&t)?;
         }
-        w.end_payment().map_err(|e| err(&e))?;
-    }
-    let mut inner = w.finish().map_err(|e| err(&e))?;
-    inner.flush().map_err(|e| err(&e))?;
-    drop(inner);
-    Ok(staged.sync()?)
+        w.end_payment()
+    })
 }
 
 fn write_final_debits(
@@ -355,52 +350,67 @@ fn write_final_debits(
     items: &[(&ToSettle, Cents, String)],
     sum: Cents,
 ) -> Result<(), ContractError> {
-    let err = |e: &dyn std::fmt::Display| ContractError::from(staged.error(e));
     let count = items.len() as u64;
-    let mut w = Pain008Writer::new(staged.writer()?, header, count, sum).map_err(|e| err(&e))?;
-    // A final collection goes as RCUR (FRST when the mandate never had a settled one); see
-    // `domain::collection::sequence_type`.
-    for (sequence, first) in [(SequenceType::Frst, true), (SequenceType::Rcur, false)] {
-        let part: Vec<_> = items
-            .iter()
-            .filter(|(c, ..)| (c.successful_collections == 0) == first)
-            .collect();
-        if part.is_empty() {
-            continue;
-        }
-        let part_sum = part
-            .iter()
-            .try_fold(Cents::ZERO, |s, (_, a, _)| s.checked_add(*a))
-            .unwrap_or(Cents::ZERO);
-        let batch = DirectDebitBatch {
-            payment_info_id: format!("{}-{}", header.message_id, sequence.code()),
-            sequence,
-            collection_date: date,
-            creditor_name: operator.legal_name.clone(),
-            creditor_iban: operator.iban.clone(),
-            creditor_bic: operator.bic.clone(),
-            creditor_id: operator.creditor_id.clone(),
-            batch_booking: true,
-        };
-        w.begin_payment(&batch, part.len() as u64, part_sum)
-            .map_err(|e| err(&e))?;
-        for (c, amount, e2e) in part {
-            let d = DirectDebit {
-                end_to_end_id: e2e.clone(),
-                amount: *amount,
-                mandate_id: c.mandate.clone(),
-                mandate_signed_on: c.mandate_signed_on,
-                amendment: None,
-                debtor_name: c.account_holder.clone(),
-                debtor_iban: c.iban.clone(),
-                debtor_bic: None,
-                remittance: "Eindafrekening tandartsbudget".to_owned(),
+    let open = |out| Pain008Writer::new(out, header, count, sum);
+    write_staged(staged, open, Pain008Writer::finish, |w| {
+        // A final collection goes as RCUR (FRST when the mandate never had a settled one); see
+        // `domain::collection::sequence_type`.
+        for (sequence, first) in [(SequenceType::Frst, true), (SequenceType::Rcur, false)] {
+            let part: Vec<_> = items
+                .iter()
+                .filter(|(c, ..)| (c.successful_collections == 0) == first)
+                .collect();
+            if part.is_empty() {
+                continue;
+            }
+            let part_sum = part
+                .iter()
+                .try_fold(Cents::ZERO, |s, (_, a, _)| s.checked_add(*a))
+                .unwrap_or(Cents::ZERO);
+            let batch = DirectDebitBatch {
+                payment_info_id: format!("{}-{}", header.message_id, sequence.as_str()),
+                sequence,
+                collection_date: date,
+                creditor_name: operator.legal_name.clone(),
+                creditor_iban: operator.iban.clone(),
+                creditor_bic: operator.bic.clone(),
+                creditor_id: operator.creditor_id.clone(),
+                batch_booking: true,
             };
-            w.debit(&d).map_err(|e| err(&e))?;
+            w.begin_payment(&batch, part.len() as u64, part_sum)?;
+            for (c, amount, e2e) in part {
+                let d = DirectDebit {
+                    end_to_end_id: e2e.clone(),
+                    amount: *amount,
+                    mandate_id: c.mandate.clone(),
+                    mandate_signed_on: c.mandate_signed_on,
+                    amendment: None,
+                    debtor_name: c.account_holder.clone(),
+                    debtor_iban: c.iban.clone(),
+                    debtor_bic: None,
+                    remittance: "Eindafrekening tandartsbudget".to_owned(),
+                };
+                w.debit(&d)?;
+            }
+            w.end_payment()?;
         }
-        w.end_payment().map_err(|e| err(&e))?;
-    }
-    let mut inner = w.finish().map_err(|e| err(&e))?;
+        Ok(())
+    })
+}
+
+/// Writes a SEPA document into the staged file: `open` starts it, `body` writes its blocks,
+/// `finish` ends it; then it is flushed and the staged file synced (renamed after the commit).
+/// Any writer error is a file error naming the output.
+fn write_staged<W>(
+    staged: &StagedFile,
+    open: impl FnOnce(BufWriter<File>) -> Result<W, SepaWriteError>,
+    finish: impl FnOnce(W) -> Result<BufWriter<File>, SepaWriteError>,
+    body: impl FnOnce(&mut W) -> Result<(), SepaWriteError>,
+) -> Result<(), ContractError> {
+    let err = |e: &dyn std::fmt::Display| ContractError::from(staged.error(e));
+    let mut w = open(staged.writer()?).map_err(|e| err(&e))?;
+    body(&mut w).map_err(|e| err(&e))?;
+    let mut inner = finish(w).map_err(|e| err(&e))?;
     inner.flush().map_err(|e| err(&e))?;
     drop(inner);
     Ok(staged.sync()?)

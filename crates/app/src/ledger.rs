@@ -6,8 +6,6 @@ use ixorg_domain::ledger::{LedgerError, PostOutcome, Transfer};
 use ixorg_store::ledger::{self as repo, Account};
 use ixorg_store::{Tx, ledger};
 
-use crate::collections::CollectError;
-
 use crate::context::AppContext;
 
 /// The most transfers one call may post (one transaction).
@@ -128,12 +126,23 @@ pub(crate) async fn own_payment_account(
     Ok(id)
 }
 
+/// Why transfers that must all apply were not posted (nothing was committed).
+#[derive(Debug, thiserror::Error)]
+pub enum PostAllError {
+    /// A posting was refused: a bug in the caller's postings.
+    #[error("a collection posting was refused: {0}")]
+    Refused(LedgerError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] ixorg_store::Error),
+}
+
 /// Posts transfers that must all apply (nothing in them can hit a credit line).
 pub(crate) async fn post_all(
     ctx: &AppContext,
     tx: &mut Tx,
     transfers: &[Transfer],
-) -> Result<(), CollectError> {
+) -> Result<(), PostAllError> {
     for chunk in transfers.chunks(crate::ledger::BATCH_TRANSFERS_MAX) {
         let ids: Vec<_> = chunk
             .iter()
@@ -141,7 +150,7 @@ pub(crate) async fn post_all(
             .collect();
         let outcomes = ledger::post_batch(tx, chunk, &ids, ctx.now_ms()).await?;
         if let Some(Err(e)) = outcomes.into_iter().find(Result::is_err) {
-            return Err(CollectError::Posting(e));
+            return Err(PostAllError::Refused(e));
         }
     }
     Ok(())
@@ -154,14 +163,14 @@ pub(crate) async fn post_new(
     ctx: &AppContext,
     tx: &mut Tx,
     transfers: &[Transfer],
-) -> Result<(), CollectError> {
+) -> Result<(), PostAllError> {
     let ids: Vec<_> = (ctx.ids.new_uuids(transfers.len()).into_iter())
         .map(LedgerTransferId::from_uuid)
         .collect();
     ledger::post_new_batch(tx, transfers, &ids, ctx.now_ms())
         .await
         .map_err(|e| match e {
-            ixorg_store::Error::Ledger(e) => CollectError::Posting(e),
-            other => CollectError::Store(other),
+            ixorg_store::Error::Ledger(e) => PostAllError::Refused(e),
+            other => PostAllError::Store(other),
         })
 }

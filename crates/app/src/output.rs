@@ -29,6 +29,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
+
 /// Bytes buffered by the writer of a staged file.
 const BUFFER_BYTES: usize = 256 * 1024;
 
@@ -162,6 +164,24 @@ impl Drop for StagedFile {
             let _ = std::fs::remove_file(&self.temp);
         }
     }
+}
+
+/// A date as `YYYYMMDD`, for message and end-to-end ids.
+pub(crate) fn date_code(date: Date) -> String {
+    format!(
+        "{:04}{:02}{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// A unix-millisecond instant as a file timestamp (UTC, whole seconds).
+pub(crate) fn created_at_of(ms: i64) -> PrimitiveDateTime {
+    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let at = at.replace_nanosecond(0).unwrap_or(at);
+    PrimitiveDateTime::new(at.date(), at.time())
 }
 
 #[cfg(test)]

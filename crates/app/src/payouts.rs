@@ -23,9 +23,8 @@ use ixorg_store::ledger;
 use ixorg_store::payouts::{self as repo, Payout, PayoutRun};
 use time::Date;
 
-use crate::collections::{created_at_of, date_code};
 use crate::context::AppContext;
-use crate::output::{OutputError, StagedFile};
+use crate::output::{OutputError, StagedFile, created_at_of, date_code};
 
 /// Most batch references named in one remittance text.
 const REFERENCES_MAX: i64 = 20;

@@ -7,6 +7,7 @@
 //! id and account (`status_report`).
 
 use ixorg_domain::Cents;
+use ixorg_domain::collection::SequenceType;
 use ixorg_domain::collection::{ReminderStep, ReturnReason, reminder_step};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::ledger::{OperatorAccount, TransferKind};
@@ -19,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::collections::{CollectError, batch_grants};
 use crate::context::AppContext;
-use crate::ledger::post_all;
+use crate::ledger::{PostAllError, post_all};
 
 mod status_report;
 
@@ -87,6 +88,12 @@ pub enum ReconcileError {
     /// The run or the database failed.
     #[error(transparent)]
     Collect(#[from] CollectError),
+}
+
+impl From<PostAllError> for ReconcileError {
+    fn from(e: PostAllError) -> Self {
+        ReconcileError::Collect(CollectError::from(e))
+    }
 }
 
 impl From<ixorg_store::Error> for ReconcileError {
@@ -386,7 +393,7 @@ async fn apply_one(
         return Ok(("unmatched", None));
     }
     let now_ms = ctx.now_ms();
-    let first = c.sequence_type == "FRST";
+    let first = c.sequence_type == SequenceType::Frst;
     match (failed, c.status.as_str()) {
         (false, "sent") => {
             repo::set_contribution_status(tx, c.id, "settled", None, now_ms).await?;

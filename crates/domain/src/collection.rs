@@ -108,6 +108,20 @@ impl SequenceType {
             SequenceType::Fnal => "FNAL",
         }
     }
+
+    /// The sequence type whose code is `code` (exactly as [`SequenceType::as_str`] writes it);
+    /// `None` for any other text, which is never read as some default type.
+    #[must_use]
+    pub fn from_name(code: &str) -> Option<SequenceType> {
+        [
+            SequenceType::Frst,
+            SequenceType::Rcur,
+            SequenceType::Ooff,
+            SequenceType::Fnal,
+        ]
+        .into_iter()
+        .find(|sequence| sequence.as_str() == code)
+    }
 }
 
 impl fmt::Display for SequenceType {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod db;
+pub mod fuzz;
 pub mod raw;
 pub mod strategies;
 

@@ -11,6 +11,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::CollectError;
+use crate::output::date_code;
 
 /// The error of a sum that leaves the range of cents.
 pub(super) const OVERFLOW: CollectError =
@@ -34,16 +35,6 @@ pub(super) fn add(a: Cents, b: Cents) -> Result<Cents, CollectError> {
     a.checked_add(b).ok_or(CollectError::Posting(
         ixorg_domain::ledger::LedgerError::Overflow,
     ))
-}
-
-/// A date as `YYYYMMDD`, for message and end-to-end ids.
-pub(crate) fn date_code(date: Date) -> String {
-    format!(
-        "{:04}{:02}{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
 }
 
 pub(super) fn one_contribution(
@@ -72,7 +63,7 @@ pub(super) fn one_contribution(
         contract: due.contract,
         mandate: due.mandate.clone(),
         end_to_end_id: e2e.to_owned(),
-        sequence_type: sequence.as_str(),
+        sequence_type: sequence,
         amount,
         amendment_from_iban: due.amended_from_iban.clone(),
         debtor_iban: due.iban.clone(),

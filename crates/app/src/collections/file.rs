@@ -11,13 +11,13 @@ use ixorg_formats::sepa::pain008::{
 };
 use ixorg_store::collections::{self as repo, CollectionRun};
 use ixorg_store::enrollment::OperatorProfile;
-use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use time::{Date, PrimitiveDateTime};
 
 use super::CollectError;
 use super::contribution::end_to_end_range;
 use super::spool::{Spooled, spool_path};
 use crate::context::AppContext;
-use crate::output::{OutputError, StagedFile};
+use crate::output::{OutputError, StagedFile, created_at_of};
 
 fn created_at(run: &CollectionRun) -> PrimitiveDateTime {
     created_at_of(run.created_at_ms)
@@ -25,14 +25,6 @@ fn created_at(run: &CollectionRun) -> PrimitiveDateTime {
 
 /// Direct debits read per page while writing the file.
 const PAGE_DEBITS: i64 = 5_000;
-
-/// A unix-millisecond instant as a file timestamp (UTC, whole seconds).
-pub(crate) fn created_at_of(ms: i64) -> PrimitiveDateTime {
-    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let at = at.replace_nanosecond(0).unwrap_or(at);
-    PrimitiveDateTime::new(at.date(), at.time())
-}
 
 /// Writes an existing run's pain.008, read back from its contributions, into the staged file
 /// and syncs it; the caller renames it into place, so the output is never half-written.
@@ -59,7 +51,7 @@ pub(super) async fn write_file(
     let remittance = remittance(run.collection_date);
     let (first, before) = end_to_end_range(run.collection_date);
     for (sequence, n, sum) in &totals {
-        let block = payment_block(run, operator, sequence);
+        let block = payment_block(run, operator, *sequence);
         let n = u64::try_from(*n).unwrap_or(0);
         writer
             .begin_payment(&block, n, *sum)
@@ -109,11 +101,12 @@ pub(super) fn write_spooled_file(
 ) -> Result<(), CollectError> {
     let mut writer = file_writer(staged, run, operator)?;
     for (sequence, written) in &spooled.blocks {
-        let block = payment_block(run, operator, sequence);
+        let block = payment_block(run, operator, *sequence);
         writer
             .begin_payment(&block, written.count(), written.sum())
             .map_err(|e| file_err(&e))?;
-        let mut bytes = std::fs::File::open(spool_path(out, sequence)).map_err(|e| file_err(&e))?;
+        let mut bytes =
+            std::fs::File::open(spool_path(out, *sequence)).map_err(|e| file_err(&e))?;
         writer
             .append_spooled(*written, &mut bytes)
             .map_err(|e| file_err(&e))?;
@@ -164,17 +157,11 @@ impl From<OutputError> for CollectError {
 fn payment_block(
     run: &CollectionRun,
     operator: &OperatorProfile,
-    sequence: &str,
+    sequence: SequenceType,
 ) -> DirectDebitBatch {
-    let seq = match sequence {
-        "FRST" => SequenceType::Frst,
-        "OOFF" => SequenceType::Ooff,
-        "FNAL" => SequenceType::Fnal,
-        _ => SequenceType::Rcur,
-    };
     DirectDebitBatch {
         payment_info_id: format!("{}-{sequence}", run.message_id),
-        sequence: seq,
+        sequence,
         collection_date: run.collection_date,
         creditor_name: operator.legal_name.clone(),
         creditor_iban: operator.iban.clone(),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 
+use ixorg_domain::collection::SequenceType;
 use ixorg_formats::sepa::pain008::{DirectDebit, Pain008DebitSpool, SpooledDebits};
 use ixorg_store::collections::NewContribution;
 use time::Date;
@@ -16,7 +17,7 @@ use super::file::{amendment, file_err, remittance};
 const SPOOL_BUFFER_BYTES: usize = 64 * 1024;
 
 /// Where the direct debits of one sequence type are spooled while a run for `out` is built.
-pub(super) fn spool_path(out: &Path, sequence: &str) -> PathBuf {
+pub(super) fn spool_path(out: &Path, sequence: SequenceType) -> PathBuf {
     out.with_extension(format!("{sequence}.partial"))
 }
 
@@ -26,14 +27,21 @@ pub(super) fn spool_path(out: &Path, sequence: &str) -> PathBuf {
 pub(super) struct Spools {
     out: PathBuf,
     remittance: String,
-    open: BTreeMap<&'static str, Pain008DebitSpool<std::io::BufWriter<std::fs::File>>>,
+    /// Keyed by code, so that the blocks come in the order of the codes.
+    open: BTreeMap<
+        &'static str,
+        (
+            SequenceType,
+            Pain008DebitSpool<std::io::BufWriter<std::fs::File>>,
+        ),
+    >,
     files: SpoolFiles,
 }
 
 /// The spooled debits per sequence type, in file order (the order of the codes), and the
 /// files that hold them.
 pub(super) struct Spooled {
-    pub(super) blocks: Vec<(&'static str, SpooledDebits)>,
+    pub(super) blocks: Vec<(SequenceType, SpooledDebits)>,
     #[expect(dead_code, reason = "held only to remove the files when dropped")]
     files: SpoolFiles,
 }
@@ -63,14 +71,14 @@ impl Spools {
 
     /// Spools the direct debit of a contribution.
     pub(super) fn add(&mut self, c: &NewContribution) -> Result<(), CollectError> {
-        let spool = match self.open.entry(c.sequence_type) {
+        let (_, spool) = match self.open.entry(c.sequence_type.as_str()) {
             Entry::Occupied(open) => open.into_mut(),
             Entry::Vacant(new) => {
                 let path = spool_path(&self.out, c.sequence_type);
                 let file = std::fs::File::create(&path).map_err(|e| file_err(&e))?;
                 self.files.0.push(path);
                 let buffered = std::io::BufWriter::with_capacity(SPOOL_BUFFER_BYTES, file);
-                new.insert(Pain008DebitSpool::new(buffered))
+                new.insert((c.sequence_type, Pain008DebitSpool::new(buffered)))
             }
         };
         let debit = DirectDebit {
@@ -90,7 +98,7 @@ impl Spools {
     /// Flushes every spool.
     pub(super) fn finish(self) -> Result<Spooled, CollectError> {
         let mut blocks = Vec::with_capacity(self.open.len());
-        for (sequence, spool) in self.open {
+        for (sequence, spool) in self.open.into_values() {
             let (_, written) = spool.finish().map_err(|e| file_err(&e))?;
             blocks.push((sequence, written));
         }

@@ -512,3 +512,59 @@ fn pain002_reject(rejects: &[(&str, &str)]) -> String {
         rejects.len()
     )
 }
+
+db_test!(
+    a_stored_contribution_with_an_unknown_sequence_type_is_refused_not_written_as_rcur,
+    async |t: TestDb| {
+        // Arrange: a run, then its contribution's sequence type changed behind the schema's back.
+        let ctx = with_operator(&t).await;
+        register(&ctx).await;
+        let date = date!(2026 - 12 - 01);
+        let out = temp("collect-unknown-sequence");
+        ixorg_app::collections::collect(&ctx, date, &out, &|_| {})
+            .await
+            .expect("collect");
+        match t.db().backend() {
+            ixorg_app::Backend::Sqlite => {
+                raw::execute(
+                    &t,
+                    "PRAGMA ignore_check_constraints = ON; \
+                     UPDATE contribution SET sequence_type = 'XXXX'",
+                )
+                .await;
+            }
+            ixorg_app::Backend::Postgres => {
+                raw::execute(
+                    &t,
+                    "ALTER TABLE contribution DROP CONSTRAINT contribution_sequence_type_check",
+                )
+                .await;
+                raw::execute(&t, "UPDATE contribution SET sequence_type = 'XXXX'").await;
+            }
+        }
+        assert_eq!(
+            raw::scalar(
+                &t,
+                "SELECT COUNT(*) FROM contribution WHERE sequence_type = 'XXXX'"
+            )
+            .await,
+            1
+        );
+        let again = temp("collect-unknown-sequence-again");
+
+        // Act: the run exists, so its file is written again from the stored contributions.
+        let result = ixorg_app::collections::collect(&ctx, date, &again, &|_| {}).await;
+
+        // Assert
+        let error = result.expect_err("an unknown sequence type is refused");
+        assert!(
+            matches!(
+                &error,
+                ixorg_app::collections::CollectError::Store(ixorg_store::Error::Corrupt(at))
+                    if at == "contribution.sequence_type"
+            ),
+            "{error:?}"
+        );
+        assert!(!again.exists(), "no file is written");
+    }
+);

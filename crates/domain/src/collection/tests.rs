@@ -147,6 +147,25 @@ fn every_collection_is_rcur_when_the_terms_switch_frst_off() {
 }
 
 #[test]
+fn a_sequence_type_is_read_back_from_its_file_code_and_no_other_text() {
+    // Arrange
+    let all = [
+        SequenceType::Frst,
+        SequenceType::Rcur,
+        SequenceType::Ooff,
+        SequenceType::Fnal,
+    ];
+
+    // Act & Assert
+    for sequence in all {
+        assert_eq!(SequenceType::from_name(sequence.as_str()), Some(sequence));
+    }
+    for unknown in ["", "rcur", "RCUR ", "XXXX", "FRS"] {
+        assert_eq!(SequenceType::from_name(unknown), None, "{unknown:?}");
+    }
+}
+
+#[test]
 fn sequence_types_have_their_file_codes() {
     let codes: Vec<_> = [
         SequenceType::Frst,

@@ -4,13 +4,11 @@
 //! Messages never repeat the input, so no BSN, name or date of birth reaches a log or a
 //! response through an error.
 
-use std::fmt;
-
 use ixorg_domain::identifiers::{AgbError, BsnError, ParticipantNumberError};
 use ixorg_domain::money::MoneyError;
 
-/// Most problems one read collects; the rest are counted by [`FhirErrors::truncated`].
-pub const ERRORS_MAX: usize = 100;
+pub use crate::bounded::ERRORS_MAX;
+use crate::bounded::{BoundedErrors, ListedError};
 
 /// `OperationOutcome.issue.severity` (R4 value set `issue-severity`, a required binding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -213,32 +211,20 @@ pub struct FhirError {
     pub problem: Problem,
 }
 
-/// Every problem of a refused resource, up to [`ERRORS_MAX`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FhirErrors {
-    /// The problems in document order.
-    pub errors: Vec<FhirError>,
-    /// How many problems were found beyond [`ERRORS_MAX`] and left out.
-    pub truncated: usize,
+/// Every problem of a refused resource, up to [`ERRORS_MAX`], in document order.
+pub type FhirErrors = BoundedErrors<FhirError>;
+
+impl ListedError for FhirError {
+    const SUBJECT: &'static str = "the FHIR resource";
 }
 
 impl FhirErrors {
     /// Adds a problem, or counts it when the list is full.
     pub fn push(&mut self, expression: impl Into<String>, problem: Problem) {
-        if self.errors.len() < ERRORS_MAX {
-            self.errors.push(FhirError {
-                expression: expression.into(),
-                problem,
-            });
-        } else {
-            self.truncated = self.truncated.saturating_add(1);
-        }
-    }
-
-    /// Whether no problem was found.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
+        self.add(FhirError {
+            expression: expression.into(),
+            problem,
+        });
     }
 
     /// The problems as `OperationOutcome` issues (severity `error`), plus one `information`
@@ -266,25 +252,6 @@ impl FhirErrors {
         issues
     }
 }
-
-impl fmt::Display for FhirErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the FHIR resource has {} problem(s)",
-            self.errors.len().saturating_add(self.truncated)
-        )?;
-        for error in &self.errors {
-            write!(f, "\n{error}")?;
-        }
-        if self.truncated > 0 {
-            write!(f, "\n… and {} more", self.truncated)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for FhirErrors {}
 
 /// One `OperationOutcome.issue`.
 #[derive(Clone, Debug, PartialEq, Eq)]

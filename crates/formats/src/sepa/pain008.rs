@@ -20,31 +20,8 @@ use super::{GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
 /// The XML namespace of pain.008.001.02.
 pub const PAIN008_NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02";
 
-/// The sequence type of a collection (`SeqTp`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SequenceType {
-    /// First collection of a recurrent mandate (`FRST`).
-    Frst,
-    /// A following collection of a recurrent mandate (`RCUR`).
-    Rcur,
-    /// A one-off collection (`OOFF`).
-    Ooff,
-    /// The last collection of a recurrent mandate (`FNAL`).
-    Fnal,
-}
-
-impl SequenceType {
-    /// The code written in `SeqTp`.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            SequenceType::Frst => "FRST",
-            SequenceType::Rcur => "RCUR",
-            SequenceType::Ooff => "OOFF",
-            SequenceType::Fnal => "FNAL",
-        }
-    }
-}
+/// The sequence type of a collection (`SeqTp`): the domain's one type.
+pub use ixorg_domain::collection::SequenceType;
 
 /// One payment information block (`PmtInf`): the collections of one sequence type on one date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,7 +146,7 @@ impl<W: Write> Pain008Writer<W> {
             out.open("PmtTpInf")?;
             out.nested(&["SvcLvl", "Cd"], "SEPA")?;
             out.nested(&["LclInstrm", "Cd"], "CORE")?;
-            out.leaf("SeqTp", info.sequence.code())?;
+            out.leaf("SeqTp", info.sequence.as_str())?;
             out.close("PmtTpInf")?;
             out.leaf("ReqdColltnDt", &date)?;
             out.nested(&["Cdtr", "Nm"], &name)?;

@@ -2,10 +2,8 @@
 //!
 //! Messages never repeat a field's content, so no BSN, name or address reaches a log.
 
-use std::fmt;
-
-/// Most problems one read collects; the rest are counted by [`Mz301Errors::truncated`].
-pub const ERRORS_MAX: usize = 100;
+pub use crate::bounded::ERRORS_MAX;
+use crate::bounded::{BoundedErrors, ListedError};
 
 /// What was wrong with a record or field. The messages never repeat the input.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -111,53 +109,17 @@ pub struct Mz301Error {
     pub problem: Problem,
 }
 
-/// Every problem of a rejected file, up to [`ERRORS_MAX`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mz301Errors {
-    /// The problems in file order (structural checks at the end come last).
-    pub errors: Vec<Mz301Error>,
-    /// How many problems were found beyond [`ERRORS_MAX`] and left out.
-    pub truncated: usize,
+/// Every problem of a rejected file, up to [`ERRORS_MAX`], in file order (structural checks
+/// at the end come last).
+pub type Mz301Errors = BoundedErrors<Mz301Error>;
+
+impl ListedError for Mz301Error {
+    const SUBJECT: &'static str = "the MZ301 file";
 }
 
 impl Mz301Errors {
     /// Adds a problem, or counts it when the list is full.
     pub fn push(&mut self, error: Mz301Error) {
-        if self.errors.len() < ERRORS_MAX {
-            self.errors.push(error);
-        } else {
-            self.truncated = self.truncated.saturating_add(1);
-        }
-    }
-
-    /// Whether no problem was found.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
-    }
-
-    /// Whether problems were left out because the list was full.
-    #[must_use]
-    pub fn is_truncated(&self) -> bool {
-        self.truncated > 0
+        self.add(error);
     }
 }
-
-impl fmt::Display for Mz301Errors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the MZ301 file has {} problem(s)",
-            self.errors.len() + self.truncated
-        )?;
-        for error in &self.errors {
-            write!(f, "\n{error}")?;
-        }
-        if self.is_truncated() {
-            write!(f, "\n… and {} more", self.truncated)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Mz301Errors {}

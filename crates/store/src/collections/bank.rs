@@ -6,6 +6,7 @@ use ixorg_domain::ids::ContractId;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
+use super::contributions::stored_sequence_type;
 use super::contributions::{CHUNK_ROWS, ContributionRef};
 use crate::error::corrupt;
 use crate::sql::{in_list, value_rows};
@@ -154,7 +155,7 @@ pub async fn contributions_by_end_to_end(
                     mandate: mandate
                         .parse()
                         .map_err(|_| corrupt("contribution", "mandate_id"))?,
-                    sequence_type,
+                    sequence_type: stored_sequence_type(&sequence_type)?,
                     amount: Cents::new(amount),
                     status,
                     lines: Vec::new(),

@@ -2,6 +2,7 @@
 //! read back for the file and for returns, retried, and reminded.
 
 use ixorg_domain::Cents;
+use ixorg_domain::collection::SequenceType;
 use ixorg_domain::identifiers::{Iban, MandateId};
 use ixorg_domain::ids::{ContractId, LedgerAccountId, ParticipantId};
 use ixorg_domain::privacy::{Action, DataCategory};
@@ -32,8 +33,8 @@ pub struct NewContribution {
     pub mandate: MandateId,
     /// The end-to-end id (unique).
     pub end_to_end_id: String,
-    /// `FRST`, `RCUR`, …
-    pub sequence_type: &'static str,
+    /// The SEPA sequence type.
+    pub sequence_type: SequenceType,
     /// The total debited.
     pub amount: Cents,
     /// The previous IBAN when the debit carries a mandate amendment.
@@ -92,7 +93,7 @@ pub async fn insert_contributions(
                     .bind(x.contract.uuid())
                     .bind(x.mandate.as_str())
                     .bind(x.end_to_end_id.as_str())
-                    .bind(x.sequence_type)
+                    .bind(x.sequence_type.as_str())
                     .bind(x.amount.get())
                     .bind(x.amendment_from_iban.as_ref().map(|i| i.expose().to_owned()))
                     .bind(x.debtor_iban.expose().to_owned())
@@ -182,7 +183,7 @@ pub async fn file_debits_page(
     tx: &mut Tx,
     grant: &Grant,
     run: Uuid,
-    sequence_type: &str,
+    sequence_type: &SequenceType,
     range: (&str, &str),
     limit: i64,
 ) -> Result<Vec<FileDebit>, Error> {
@@ -207,7 +208,7 @@ pub async fn file_debits_page(
     let rows: Vec<FileRow> = on_tx!(tx, c => {
         let rows = sqlx::query(sql)
             .bind(run)
-            .bind(sequence_type)
+            .bind(sequence_type.as_str())
             .bind(range.0)
             .bind(range.1)
             .bind(limit)
@@ -245,8 +246,8 @@ pub struct ContributionRef {
     pub contract: ContractId,
     /// The mandate.
     pub mandate: MandateId,
-    /// `FRST`, `RCUR`, …
-    pub sequence_type: String,
+    /// The SEPA sequence type.
+    pub sequence_type: SequenceType,
     /// Amount.
     pub amount: Cents,
     /// `sent`, `settled`, `returned`, `rejected`.
@@ -275,7 +276,7 @@ pub async fn contribution_by_end_to_end(
         mandate: mandate
             .parse()
             .map_err(|_| corrupt("contribution", "mandate_id"))?,
-        sequence_type,
+        sequence_type: stored_sequence_type(&sequence_type)?,
         amount: Cents::new(amount),
         status,
         lines: Vec::new(),
@@ -417,4 +418,10 @@ pub async fn insert_reminder(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// A stored sequence type: exactly one of the codes [`SequenceType::as_str`] writes; any other
+/// text is a corrupt row, never read as some default type.
+pub(super) fn stored_sequence_type(text: &str) -> Result<SequenceType, Error> {
+    SequenceType::from_name(text).ok_or_else(|| corrupt("contribution", "sequence_type"))
 }

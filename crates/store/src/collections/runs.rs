@@ -1,9 +1,11 @@
 //! Collection runs: one a collection date, with its message id and totals.
 
 use ixorg_domain::Cents;
+use ixorg_domain::collection::SequenceType;
 use time::Date;
 use uuid::Uuid;
 
+use super::contributions::stored_sequence_type;
 use crate::{Error, Tx, on_tx};
 
 /// A collection run.
@@ -108,7 +110,7 @@ pub async fn set_run_totals(
 }
 
 /// Number and sum of a run's direct debits per sequence type, in file order.
-pub async fn run_totals(tx: &mut Tx, run: Uuid) -> Result<Vec<(String, i64, Cents)>, Error> {
+pub async fn run_totals(tx: &mut Tx, run: Uuid) -> Result<Vec<(SequenceType, i64, Cents)>, Error> {
     const SQL: &str = "SELECT sequence_type, COUNT(*), CAST(SUM(amount_cents) AS BIGINT) \
          FROM contribution WHERE collection_run_id = $1 GROUP BY sequence_type \
          ORDER BY sequence_type";
@@ -116,8 +118,7 @@ pub async fn run_totals(tx: &mut Tx, run: Uuid) -> Result<Vec<(String, i64, Cent
         .bind(run)
         .fetch_all(&mut *c)
         .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(s, n, sum)| (s, n, Cents::new(sum)))
-        .collect())
+    rows.into_iter()
+        .map(|(s, n, sum)| Ok((stored_sequence_type(&s)?, n, Cents::new(sum))))
+        .collect()
 }
