@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ixorg_domain::Cents;
+use ixorg_domain::ids::CollectionRunId;
 use ixorg_domain::ids::LedgerAccountId;
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::ledger::{OperatorAccount, TransferKind};
@@ -14,7 +15,6 @@ use ixorg_store::enrollment as mandates;
 use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
 use time::Date;
-use uuid::Uuid;
 
 use crate::context::AppContext;
 use crate::ledger::{PostAllError, post_all, post_new};
@@ -180,7 +180,7 @@ async fn build_run(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(CollectionRun, Built), CollectError> {
     let mut run = CollectionRun {
-        id: ctx.ids.new_uuid(),
+        id: CollectionRunId::from_uuid(ctx.ids.new_uuid()),
         collection_date: date,
         message_id: format!("IXORG-COL-{}", date_code(date)),
         transactions: 0,
@@ -225,7 +225,7 @@ async fn build_run(
 struct RunBuilder<'a> {
     ctx: &'a AppContext,
     terms: ixorg_domain::terms::ProductTerms,
-    run: Uuid,
+    run: CollectionRunId,
     month_first: Date,
     end_to_end_prefix: String,
     bank: LedgerAccountId,
@@ -255,7 +255,7 @@ struct Phases {
 }
 
 impl Phases {
-    fn log(&self, run: Uuid) {
+    fn log(&self, run: CollectionRunId) {
         tracing::debug!(
             run.id = %run,
             read_ms = self.read.as_millis(),

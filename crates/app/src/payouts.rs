@@ -13,7 +13,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use ixorg_domain::Cents;
-use ixorg_domain::ids::LedgerTransferId;
+use ixorg_domain::ids::{LedgerTransferId, PayoutRunId};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use ixorg_formats::sepa::GroupHeader;
@@ -118,7 +118,7 @@ pub async fn payout(ctx: &AppContext, date: Date, out: &Path) -> Result<PayoutRe
             ixorg_domain::ledger::LedgerError::Overflow,
         ))?;
     let run = PayoutRun {
-        id: ctx.ids.new_uuid(),
+        id: PayoutRunId::from_uuid(ctx.ids.new_uuid()),
         date,
         message_id: format!("IXORG-PAY-{code}"),
         transactions: i64::try_from(payouts.len()).unwrap_or(i64::MAX),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::Iban;
-use ixorg_domain::ids::{LedgerAccountId, PayeeId};
+use ixorg_domain::ids::{LedgerAccountId, PayeeId, PayoutRunId};
 use sqlx::AssertSqlSafe;
 use time::Date;
 use uuid::Uuid;
@@ -22,7 +22,7 @@ const CHUNK_ROWS: usize = 400;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayoutRun {
     /// Its id.
-    pub id: Uuid,
+    pub id: PayoutRunId,
     /// The execution date.
     pub date: Date,
     /// The file's message id.
@@ -43,7 +43,7 @@ pub async fn run_by_date(tx: &mut Tx, date: Date) -> Result<Option<PayoutRun>, E
         on_tx!(tx, c => sqlx::query_as(SQL).bind(date).fetch_optional(&mut *c).await)?;
     Ok(
         row.map(|(id, date, message_id, transactions, sum, at)| PayoutRun {
-            id,
+            id: PayoutRunId::from_uuid(id),
             date,
             message_id,
             transactions,
@@ -61,7 +61,7 @@ pub async fn run_by_message_id(tx: &mut Tx, message_id: &str) -> Result<Option<P
         on_tx!(tx, c => sqlx::query_as(SQL).bind(message_id).fetch_optional(&mut *c).await)?;
     Ok(
         row.map(|(id, date, message_id, transactions, sum, at)| PayoutRun {
-            id,
+            id: PayoutRunId::from_uuid(id),
             date,
             message_id,
             transactions,
@@ -76,7 +76,7 @@ pub async fn insert_run(tx: &mut Tx, run: &PayoutRun) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO payout_run (payout_run_id, payout_date, message_id, \
          transactions, control_sum_cents, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
     on_tx!(tx, c => sqlx::query(SQL)
-        .bind(run.id)
+        .bind(run.id.uuid())
         .bind(run.date)
         .bind(run.message_id.as_str())
         .bind(run.transactions)
@@ -174,7 +174,7 @@ pub struct Payout {
 /// Stores the payouts of a run and links each payee's unpaid lines to its payout.
 pub async fn insert_payouts(
     tx: &mut Tx,
-    run: Uuid,
+    run: PayoutRunId,
     payouts: &[Payout],
     now_ms: i64,
 ) -> Result<(), Error> {
@@ -186,7 +186,7 @@ pub async fn insert_payouts(
     for p in payouts {
         on_tx!(tx, c => sqlx::query(SQL)
             .bind(p.id)
-            .bind(run)
+            .bind(run.uuid())
             .bind(p.payee.uuid())
             .bind(p.end_to_end_id.as_str())
             .bind(p.amount.get())
@@ -230,10 +230,10 @@ const PAYOUT_SELECT: &str = "SELECT payout_id, payee_id, end_to_end_id, amount_c
      creditor_iban, creditor_name, remittance, payout_status FROM payout";
 
 /// The payouts of a run, in file order.
-pub async fn payouts_of_run(tx: &mut Tx, run: Uuid) -> Result<Vec<Payout>, Error> {
+pub async fn payouts_of_run(tx: &mut Tx, run: PayoutRunId) -> Result<Vec<Payout>, Error> {
     let sql = format!("{PAYOUT_SELECT} WHERE payout_run_id = $1 ORDER BY end_to_end_id");
     let rows: Vec<PayoutRow> = on_tx!(tx, c => sqlx::query_as(AssertSqlSafe(sql.clone()))
-        .bind(run)
+        .bind(run.uuid())
         .fetch_all(&mut *c)
         .await)?;
     rows.into_iter().map(payout_of).collect()

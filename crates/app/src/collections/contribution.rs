@@ -3,9 +3,8 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::collection::{MandateHistory, contribution, sequence_type};
-use ixorg_domain::ids::LedgerAccountId;
-use ixorg_domain::ledger::Transfer;
-use ixorg_domain::ledger::TransferKind;
+use ixorg_domain::ids::{CollectionRunId, LedgerAccountId};
+use ixorg_domain::ledger::{Transfer, TransferKind};
 use ixorg_store::collections::{DueContract, NewContribution};
 use time::Date;
 use uuid::Uuid;
@@ -41,7 +40,7 @@ pub(super) fn one_contribution(
     terms: &ixorg_domain::terms::ProductTerms,
     due: &DueContract,
     month_first: Date,
-    run: Uuid,
+    run: CollectionRunId,
     e2e: &str,
     id: Uuid,
 ) -> Option<NewContribution> {

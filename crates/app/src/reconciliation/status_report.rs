@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::CreditorId;
+use ixorg_domain::ids::{CollectionRunId, PayoutRunId};
 use ixorg_formats::sepa::pain002::{StatusReport, TransactionStatus, read_pain002};
 use ixorg_store::Tx;
 use ixorg_store::collections::{self as repo, BankEntry};
@@ -25,9 +26,9 @@ const MESSAGE_ID_CHARS_MAX: usize = 35;
 /// The file of ours a status report answers.
 enum Original {
     /// A collection run (pain.008): we are the creditor.
-    Collection(Uuid),
+    Collection(CollectionRunId),
     /// A payout run (pain.001): we are the debtor.
-    Payout(Uuid),
+    Payout(PayoutRunId),
     /// A settlement's final debits (pain.008, `collect`) or payouts (pain.001, `payout`).
     Settlement { direction: &'static str },
 }
@@ -140,7 +141,7 @@ async fn collection(
     ctx: &AppContext,
     tx: &mut Tx,
     status: &StatusReport,
-    run: Uuid,
+    run: CollectionRunId,
     report: &mut ReconcileReport,
     entries: &mut Vec<BankEntry>,
 ) -> Result<(), ReconcileError> {
@@ -172,7 +173,7 @@ async fn payout(
     ctx: &AppContext,
     tx: &mut Tx,
     status: &StatusReport,
-    run: Uuid,
+    run: PayoutRunId,
     report: &mut ReconcileReport,
     entries: &mut Vec<BankEntry>,
 ) -> Result<(), ReconcileError> {

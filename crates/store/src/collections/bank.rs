@@ -2,7 +2,7 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::MandateId;
-use ixorg_domain::ids::ContractId;
+use ixorg_domain::ids::{CollectionRunId, ContractId};
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
@@ -150,7 +150,7 @@ pub async fn contributions_by_end_to_end(
                 e2e,
                 ContributionRef {
                     id,
-                    run,
+                    run: CollectionRunId::from_uuid(run),
                     contract: ContractId::from_uuid(contract),
                     mandate: mandate
                         .parse()

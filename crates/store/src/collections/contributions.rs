@@ -4,7 +4,7 @@
 use ixorg_domain::Cents;
 use ixorg_domain::collection::SequenceType;
 use ixorg_domain::identifiers::{Iban, MandateId};
-use ixorg_domain::ids::{ContractId, LedgerAccountId, ParticipantId};
+use ixorg_domain::ids::{CollectionRunId, ContractId, LedgerAccountId, ParticipantId};
 use ixorg_domain::privacy::{Action, DataCategory};
 use sqlx::AssertSqlSafe;
 use time::Date;
@@ -26,7 +26,7 @@ pub struct NewContribution {
     /// Its id.
     pub id: Uuid,
     /// The run.
-    pub run: Uuid,
+    pub run: CollectionRunId,
     /// The contract.
     pub contract: ContractId,
     /// The mandate.
@@ -89,7 +89,7 @@ pub async fn insert_contributions(
             for x in chunk {
                 q = q
                     .bind(x.id)
-                    .bind(x.run)
+                    .bind(x.run.uuid())
                     .bind(x.contract.uuid())
                     .bind(x.mandate.as_str())
                     .bind(x.end_to_end_id.as_str())
@@ -182,7 +182,7 @@ struct FileRow {
 pub async fn file_debits_page(
     tx: &mut Tx,
     grant: &Grant,
-    run: Uuid,
+    run: CollectionRunId,
     sequence_type: &SequenceType,
     range: (&str, &str),
     limit: i64,
@@ -207,7 +207,7 @@ pub async fn file_debits_page(
     };
     let rows: Vec<FileRow> = on_tx!(tx, c => {
         let rows = sqlx::query(sql)
-            .bind(run)
+            .bind(run.uuid())
             .bind(sequence_type.as_str())
             .bind(range.0)
             .bind(range.1)
@@ -241,7 +241,7 @@ pub struct ContributionRef {
     /// Its id.
     pub id: Uuid,
     /// Its collection run.
-    pub run: Uuid,
+    pub run: CollectionRunId,
     /// The contract.
     pub contract: ContractId,
     /// The mandate.
@@ -271,7 +271,7 @@ pub async fn contribution_by_end_to_end(
     };
     Ok(Some(ContributionRef {
         id,
-        run,
+        run: CollectionRunId::from_uuid(run),
         contract: ContractId::from_uuid(contract),
         mandate: mandate
             .parse()

@@ -2,6 +2,7 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::collection::SequenceType;
+use ixorg_domain::ids::CollectionRunId;
 use time::Date;
 use uuid::Uuid;
 
@@ -12,7 +13,7 @@ use crate::{Error, Tx, on_tx};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CollectionRun {
     /// Its id.
-    pub id: Uuid,
+    pub id: CollectionRunId,
     /// The requested collection date.
     pub collection_date: Date,
     /// The pain.008 message id.
@@ -38,7 +39,7 @@ struct RunRow {
 impl From<RunRow> for CollectionRun {
     fn from(r: RunRow) -> Self {
         CollectionRun {
-            id: r.collection_run_id,
+            id: CollectionRunId::from_uuid(r.collection_run_id),
             collection_date: r.collection_date,
             message_id: r.message_id,
             transactions: r.transactions,
@@ -78,7 +79,7 @@ pub async fn insert_run(tx: &mut Tx, run: &CollectionRun) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO collection_run (collection_run_id, collection_date, message_id, \
          transactions, control_sum_cents, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
     on_tx!(tx, c => sqlx::query(SQL)
-        .bind(run.id)
+        .bind(run.id.uuid())
         .bind(run.collection_date)
         .bind(run.message_id.as_str())
         .bind(run.transactions)
@@ -93,7 +94,7 @@ pub async fn insert_run(tx: &mut Tx, run: &CollectionRun) -> Result<(), Error> {
 /// Sets a run's totals once all its contributions are stored.
 pub async fn set_run_totals(
     tx: &mut Tx,
-    run: Uuid,
+    run: CollectionRunId,
     transactions: i64,
     control_sum: Cents,
 ) -> Result<(), Error> {
@@ -102,7 +103,7 @@ pub async fn set_run_totals(
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(transactions)
         .bind(control_sum.get())
-        .bind(run)
+        .bind(run.uuid())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -110,12 +111,15 @@ pub async fn set_run_totals(
 }
 
 /// Number and sum of a run's direct debits per sequence type, in file order.
-pub async fn run_totals(tx: &mut Tx, run: Uuid) -> Result<Vec<(SequenceType, i64, Cents)>, Error> {
+pub async fn run_totals(
+    tx: &mut Tx,
+    run: CollectionRunId,
+) -> Result<Vec<(SequenceType, i64, Cents)>, Error> {
     const SQL: &str = "SELECT sequence_type, COUNT(*), CAST(SUM(amount_cents) AS BIGINT) \
          FROM contribution WHERE collection_run_id = $1 GROUP BY sequence_type \
          ORDER BY sequence_type";
     let rows: Vec<(String, i64, i64)> = on_tx!(tx, c => sqlx::query_as(SQL)
-        .bind(run)
+        .bind(run.uuid())
         .fetch_all(&mut *c)
         .await)?;
     rows.into_iter()
