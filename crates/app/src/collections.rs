@@ -29,9 +29,9 @@ mod contribution;
 mod file;
 mod spool;
 
-pub(crate) use contribution::end_to_end_range;
+pub use contribution::end_to_end_range;
 // Re-exported for `generate`, which still names them here.
-pub(crate) use crate::output::{created_at_of, date_code};
+pub(crate) use crate::output::date_code;
 
 /// Contracts read per page while building a run.
 const PAGE_CONTRACTS: i64 = 4_000;

@@ -6,7 +6,6 @@
 
 pub mod access;
 pub mod audit;
-pub mod bank_files;
 pub mod breach;
 pub mod collections;
 pub mod context;

@@ -177,7 +177,7 @@ pub(crate) fn date_code(date: Date) -> String {
 }
 
 /// A unix-millisecond instant as a file timestamp (UTC, whole seconds).
-pub(crate) fn created_at_of(ms: i64) -> PrimitiveDateTime {
+pub fn created_at_of(ms: i64) -> PrimitiveDateTime {
     let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let at = at.replace_nanosecond(0).unwrap_or(at);

@@ -91,7 +91,7 @@ pub async fn camt053_for_collection(
     };
     let totals = ixorg_store::collections::run_totals(&mut tx, run.id).await?;
     let mut debits = Vec::new();
-    let (first, before) = ixorg_app::bank_files::collection_end_to_end_range(date);
+    let (first, before) = ixorg_app::collections::end_to_end_range(date);
     for (sequence, ..) in &totals {
         let mut after = first.clone();
         loop {
@@ -119,7 +119,7 @@ pub async fn camt053_for_collection(
             closing = closing.checked_sub(*amount).unwrap_or(closing);
         }
     }
-    let created = ixorg_app::bank_files::file_created_at(ctx.now_ms());
+    let created = ixorg_app::output::created_at_of(ctx.now_ms());
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-{date}"),
@@ -208,7 +208,7 @@ pub async fn camt053_for_payouts(
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-PAY-{date}"),
-        created_at: ixorg_app::bank_files::file_created_at(ctx.now_ms()),
+        created_at: ixorg_app::output::created_at_of(ctx.now_ms()),
         account_iban: operator.iban.clone(),
         opening_balance: SignedAmount {
             amount: run.control_sum,

@@ -24,7 +24,7 @@ pub(super) fn end_to_end_prefix(date: Date) -> String {
 
 /// Bounds that enclose every end-to-end id of the run on `date`: its prefix, which sorts
 /// before each id, and the prefix with `~`, which sorts after (the ids go on in digits).
-pub(crate) fn end_to_end_range(date: Date) -> (String, String) {
+pub fn end_to_end_range(date: Date) -> (String, String) {
     let prefix = end_to_end_prefix(date);
     let before = format!("{prefix}~");
     (prefix, before)
