@@ -46,10 +46,10 @@ pub enum ContractError {
     NoOperatorProfile,
     /// The tariffs do not cover the year.
     #[error("no tariff for the check-up in that year: {0}")]
-    Tariff(String),
+    Tariff(#[source] ixorg_domain::yearend::YearEndError),
     /// Writing a file failed.
     #[error("cannot write {0}")]
-    File(String),
+    File(#[source] OutputError),
     /// Posting failed.
     #[error(transparent)]
     Posting(#[from] PostAllError),
@@ -60,7 +60,7 @@ pub enum ContractError {
 
 impl From<OutputError> for ContractError {
     fn from(e: OutputError) -> Self {
-        ContractError::File(e.to_string())
+        ContractError::File(e)
     }
 }
 
@@ -471,7 +471,7 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
         let had_checkup = false;
         let age = age_on(c.date_of_birth, last);
         let amount = checkup_deduction(&terms, &tariffs, year, age, had_checkup, true)
-            .map_err(|e| ContractError::Tariff(e.to_string()))?;
+            .map_err(ContractError::Tariff)?;
         let Some(amount) = amount else { continue };
         let account = ledger::account(&mut tx, c.budget).await?;
         let room = account
