@@ -67,10 +67,10 @@ pub enum CollectError {
     Posting(ixorg_domain::ledger::LedgerError),
     /// A due budget change could not be applied.
     #[error("a due budget change could not be applied: {0}")]
-    BudgetChange(String),
+    BudgetChange(#[source] crate::contracts::ContractError),
     /// Writing the file failed.
     #[error("cannot write the collection file: {0}")]
-    File(String),
+    File(#[source] crate::ErrorCause),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] ixorg_store::Error),
@@ -193,7 +193,7 @@ async fn build_run(
         .await
         .map_err(|e| match e {
             crate::contracts::ContractError::Store(s) => CollectError::Store(s),
-            other => CollectError::BudgetChange(other.to_string()),
+            other => CollectError::BudgetChange(other),
         })?;
     let mut after = None;
     loop {

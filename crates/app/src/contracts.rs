@@ -47,10 +47,10 @@ pub enum ContractError {
     NoOperatorProfile,
     /// The tariffs do not cover the year.
     #[error("no tariff for the check-up in that year: {0}")]
-    Tariff(String),
+    Tariff(#[source] ixorg_domain::yearend::YearEndError),
     /// Writing a file failed.
     #[error("cannot write {0}")]
-    File(String),
+    File(#[source] OutputError),
     /// Posting failed.
     #[error(transparent)]
     Posting(#[from] PostAllError),
@@ -61,7 +61,7 @@ pub enum ContractError {
 
 impl From<OutputError> for ContractError {
     fn from(e: OutputError) -> Self {
-        ContractError::File(e.to_string())
+        ContractError::File(e)
     }
 }
 
@@ -237,26 +237,25 @@ pub async fn settle(
     // A SEPA file holds at least one transaction: an empty side writes no file.
     let mut written = Vec::new();
     if !outgoing.is_empty() {
-        write_payouts(
-            &payouts,
-            &header("SET"),
-            &operator,
+        write_payouts(&SettlementFile {
+            staged: &payouts,
+            header: header("SET"),
+            operator: &operator,
             date,
-            &outgoing,
-            report.paid_out_sum,
-        )?;
+            items: &outgoing,
+            sum: report.paid_out_sum,
+        })?;
         written.push(payouts);
     }
     if !incoming.is_empty() {
-        let sum = report.collected_sum;
-        write_final_debits(
-            &collections,
-            &header("FIN"),
-            &operator,
+        write_final_debits(&SettlementFile {
+            staged: &collections,
+            header: header("FIN"),
+            operator: &operator,
             date,
-            &incoming,
-            sum,
-        )?;
+            items: &incoming,
+            sum: report.collected_sum,
+        })?;
         written.push(collections);
     }
     tx.commit().await?;
@@ -307,27 +306,31 @@ fn zero_budget(
     }
 }
 
-fn write_payouts(
-    staged: &StagedFile,
-    header: &GroupHeader,
-    operator: &ixorg_store::enrollment::OperatorProfile,
+/// One file of a settlement run: where it goes, its group header, the operator's account, the
+/// date, the contracts with their amount and end-to-end id, and the sum of the amounts.
+struct SettlementFile<'a> {
+    staged: &'a StagedFile,
+    header: GroupHeader,
+    operator: &'a ixorg_store::enrollment::OperatorProfile,
     date: Date,
-    items: &[(&ToSettle, Cents, String)],
+    items: &'a [(&'a ToSettle, Cents, String)],
     sum: Cents,
-) -> Result<(), ContractError> {
-    let count = items.len() as u64;
-    let open = |out| Pain001Writer::new(out, header, count, sum);
-    write_staged(staged, open, Pain001Writer::finish, |w| {
+}
+
+fn write_payouts(file: &SettlementFile<'_>) -> Result<(), ContractError> {
+    let count = file.items.len() as u64;
+    let open = |out| Pain001Writer::new(out, &file.header, count, file.sum);
+    write_staged(file.staged, open, Pain001Writer::finish, |w| {
         let batch = CreditTransferBatch {
-            payment_info_id: format!("{}-1", header.message_id),
-            execution_date: date,
-            debtor_name: operator.legal_name.clone(),
-            debtor_iban: operator.iban.clone(),
-            debtor_bic: operator.bic.clone(),
+            payment_info_id: format!("{}-1", file.header.message_id),
+            execution_date: file.date,
+            debtor_name: file.operator.legal_name.clone(),
+            debtor_iban: file.operator.iban.clone(),
+            debtor_bic: file.operator.bic.clone(),
             batch_booking: true,
         };
-        w.begin_payment(&batch, count, sum)?;
-        for (c, amount, e2e) in items {
+        w.begin_payment(&batch, count, file.sum)?;
+        for (c, amount, e2e) in file.items {
             let t = CreditTransfer {
                 end_to_end_id: e2e.clone(),
                 amount: *amount,
@@ -342,17 +345,10 @@ fn write_payouts(
     })
 }
 
-fn write_final_debits(
-    staged: &StagedFile,
-    header: &GroupHeader,
-    operator: &ixorg_store::enrollment::OperatorProfile,
-    date: Date,
-    items: &[(&ToSettle, Cents, String)],
-    sum: Cents,
-) -> Result<(), ContractError> {
-    let count = items.len() as u64;
-    let open = |out| Pain008Writer::new(out, header, count, sum);
-    write_staged(staged, open, Pain008Writer::finish, |w| {
+fn write_final_debits(file: &SettlementFile<'_>) -> Result<(), ContractError> {
+    let (header, operator, items, date) = (&file.header, file.operator, file.items, file.date);
+    let open = |out| Pain008Writer::new(out, header, items.len() as u64, file.sum);
+    write_staged(file.staged, open, Pain008Writer::finish, |w| {
         // A final collection goes as RCUR (FRST when the mandate never had a settled one); see
         // `domain::collection::sequence_type`.
         for (sequence, first) in [(SequenceType::Frst, true), (SequenceType::Rcur, false)] {
@@ -476,7 +472,7 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
         let had_checkup = false;
         let age = age_on(c.date_of_birth, last);
         let amount = checkup_deduction(&terms, &tariffs, year, age, had_checkup, true)
-            .map_err(|e| ContractError::Tariff(e.to_string()))?;
+            .map_err(ContractError::Tariff)?;
         let Some(amount) = amount else { continue };
         let account = ledger::account(&mut tx, c.budget).await?;
         let room = account

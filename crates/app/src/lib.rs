@@ -31,5 +31,9 @@ pub mod stats;
 pub mod technical;
 
 pub use context::{AppContext, Clock, FixedClock, SystemClock};
+
+/// The cause kept as the source of a use case's error where the causes vary (an I/O error, a
+/// writer's error, or a plain description where nothing lower failed).
+pub type ErrorCause = Box<dyn std::error::Error + Send + Sync>;
 pub use ixorg_domain as domain;
 pub use ixorg_store::Backend;

@@ -40,7 +40,7 @@ pub enum PayoutError {
     NoOperatorProfile,
     /// Writing the file failed (nothing was stored).
     #[error("cannot write the payout file: {0}")]
-    File(String),
+    File(#[source] OutputError),
     /// A ledger rule refused a transfer.
     #[error("a payout could not be posted: {0}")]
     Posting(ixorg_domain::ledger::LedgerError),
@@ -202,6 +202,6 @@ fn write_file(
 
 impl From<OutputError> for PayoutError {
     fn from(e: OutputError) -> Self {
-        PayoutError::File(e.to_string())
+        PayoutError::File(e)
     }
 }

@@ -57,7 +57,7 @@ pub enum ReconcileError {
     UnknownFile,
     /// The file does not parse.
     #[error("malformed bank file: {0}")]
-    Malformed(String),
+    Malformed(#[source] crate::ErrorCause),
     /// The statement is for another account than the operator's.
     #[error("the statement is for another account than the operator's; nothing was changed")]
     OtherAccount,
@@ -193,9 +193,9 @@ async fn camt053(
 ) -> Result<String, ReconcileError> {
     let mut reader = Camt053Reader::new(bytes);
     let mut document_id = String::new();
-    let malformed = |e: &dyn std::fmt::Display| ReconcileError::Malformed(e.to_string());
+    let malformed = |e: ixorg_formats::sepa::SepaReadError| ReconcileError::Malformed(e.into());
     let mut pending: Vec<Fact> = Vec::with_capacity(FACTS_PER_BATCH);
-    while let Some(event) = reader.next_event().map_err(|e| malformed(&e))? {
+    while let Some(event) = reader.next_event().map_err(malformed)? {
         match event {
             Camt053Event::Statement(header) => {
                 if header.account_iban != *operator_iban {

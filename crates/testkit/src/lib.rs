@@ -1,5 +1,6 @@
 //! Test helpers, used only as a dev-dependency: a fresh database per test on SQLite and on
-//! PostgreSQL, the `db_test!` macro that runs one test body on both, and proptest strategies.
+//! PostgreSQL, the `db_test!` macro that runs one test body on both, proptest strategies, and
+//! the replay of the committed fuzz corpora.
 
 pub mod app;
 pub mod db;

@@ -53,9 +53,7 @@ pub(super) async fn write_file(
     for (sequence, n, sum) in &totals {
         let block = payment_block(run, operator, *sequence);
         let n = u64::try_from(*n).unwrap_or(0);
-        writer
-            .begin_payment(&block, n, *sum)
-            .map_err(|e| file_err(&e))?;
+        writer.begin_payment(&block, n, *sum).map_err(file_err)?;
         let mut after = first.clone();
         loop {
             let page = repo::file_debits_page(
@@ -81,10 +79,10 @@ pub(super) async fn write_file(
                     debtor_bic: None,
                     remittance: remittance.clone(),
                 };
-                writer.debit(&debit).map_err(|e| file_err(&e))?;
+                writer.debit(&debit).map_err(file_err)?;
             }
         }
-        writer.end_payment().map_err(|e| file_err(&e))?;
+        writer.end_payment().map_err(file_err)?;
     }
     tx.commit().await?;
     finish_file(writer, staged)
@@ -104,21 +102,20 @@ pub(super) fn write_spooled_file(
         let block = payment_block(run, operator, *sequence);
         writer
             .begin_payment(&block, written.count(), written.sum())
-            .map_err(|e| file_err(&e))?;
-        let mut bytes =
-            std::fs::File::open(spool_path(out, *sequence)).map_err(|e| file_err(&e))?;
+            .map_err(file_err)?;
+        let mut bytes = std::fs::File::open(spool_path(out, *sequence)).map_err(file_err)?;
         writer
             .append_spooled(*written, &mut bytes)
-            .map_err(|e| file_err(&e))?;
-        writer.end_payment().map_err(|e| file_err(&e))?;
+            .map_err(file_err)?;
+        writer.end_payment().map_err(file_err)?;
     }
     finish_file(writer, staged)?;
     drop(spooled);
     Ok(())
 }
 
-pub(super) fn file_err(e: &dyn std::fmt::Display) -> CollectError {
-    CollectError::File(e.to_string())
+pub(super) fn file_err(e: impl Into<crate::ErrorCause>) -> CollectError {
+    CollectError::File(e.into())
 }
 
 /// A pain.008 writer for `run` into the staged file, with the group header written.
@@ -133,7 +130,7 @@ fn file_writer(
         initiating_party: operator.legal_name.clone(),
     };
     let count = u64::try_from(run.transactions).unwrap_or(0);
-    Pain008Writer::new(staged.writer()?, &header, count, run.control_sum).map_err(|e| file_err(&e))
+    Pain008Writer::new(staged.writer()?, &header, count, run.control_sum).map_err(file_err)
 }
 
 /// Ends the document, flushes it and syncs the staged file (renamed after the commit).
@@ -141,15 +138,15 @@ fn finish_file(
     writer: Pain008Writer<std::io::BufWriter<std::fs::File>>,
     staged: &StagedFile,
 ) -> Result<(), CollectError> {
-    let mut inner = writer.finish().map_err(|e| file_err(&e))?;
-    inner.flush().map_err(|e| file_err(&e))?;
+    let mut inner = writer.finish().map_err(file_err)?;
+    inner.flush().map_err(file_err)?;
     drop(inner);
     Ok(staged.sync()?)
 }
 
 impl From<OutputError> for CollectError {
     fn from(e: OutputError) -> Self {
-        CollectError::File(e.to_string())
+        CollectError::File(e.into())
     }
 }
 

@@ -75,7 +75,7 @@ impl Spools {
             Entry::Occupied(open) => open.into_mut(),
             Entry::Vacant(new) => {
                 let path = spool_path(&self.out, c.sequence_type);
-                let file = std::fs::File::create(&path).map_err(|e| file_err(&e))?;
+                let file = std::fs::File::create(&path).map_err(file_err)?;
                 self.files.0.push(path);
                 let buffered = std::io::BufWriter::with_capacity(SPOOL_BUFFER_BYTES, file);
                 new.insert((c.sequence_type, Pain008DebitSpool::new(buffered)))
@@ -92,14 +92,14 @@ impl Spools {
             debtor_bic: None,
             remittance: self.remittance.clone(),
         };
-        spool.debit(&debit).map_err(|e| file_err(&e))
+        spool.debit(&debit).map_err(file_err)
     }
 
     /// Flushes every spool.
     pub(super) fn finish(self) -> Result<Spooled, CollectError> {
         let mut blocks = Vec::with_capacity(self.open.len());
         for (sequence, spool) in self.open.into_values() {
-            let (_, written) = spool.finish().map_err(|e| file_err(&e))?;
+            let (_, written) = spool.finish().map_err(file_err)?;
             blocks.push((sequence, written));
         }
         Ok(Spooled {

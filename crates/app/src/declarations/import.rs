@@ -45,7 +45,7 @@ pub const MZ302_FILE_PROCESSED: &str = "8001";
 pub enum ImportError {
     /// The file cannot be read.
     #[error("cannot read the MZ301 file: {0}")]
-    Read(String),
+    Read(#[source] crate::ErrorCause),
     /// The file is larger than [`MZ301_BYTES_MAX`].
     #[error("the MZ301 file is larger than {MZ301_BYTES_MAX} bytes")]
     TooLarge,
@@ -73,7 +73,7 @@ pub enum ImportError {
     UnknownSender(String),
     /// The return file cannot be written.
     #[error("cannot write the MZ302 return file: {0}")]
-    Return(String),
+    Return(#[source] crate::ErrorCause),
     /// The file changed between the check and the import (nothing was stored).
     #[error("the file changed while it was being imported; nothing was imported")]
     Changed,
@@ -126,8 +126,7 @@ pub async fn import_mz301_in_chunks(
 ) -> Result<ImportReport, ImportError> {
     let chunk_lines = chunk_lines.max(1);
     // An unwritable return file fails here, before anything is stored (crate::output).
-    crate::output::StagedFile::create(return_file)
-        .map_err(|e| ImportError::Return(e.to_string()))?;
+    crate::output::StagedFile::create(return_file).map_err(|e| ImportError::Return(e.into()))?;
     let hash = hash_file(path)?;
     let temp = temp_path(return_file);
     let mut attempt = 0;
@@ -146,8 +145,7 @@ pub async fn import_mz301_in_chunks(
                     let _ = std::fs::remove_file(&temp);
                     return Err(e.into());
                 }
-                std::fs::rename(&temp, return_file)
-                    .map_err(|e| ImportError::Return(e.to_string()))?;
+                std::fs::rename(&temp, return_file).map_err(|e| ImportError::Return(e.into()))?;
                 return Ok(report);
             }
             Err(ImportError::Decide(DecideError::Raced)) if attempt < RACE_RETRIES_MAX => {
@@ -187,7 +185,7 @@ async fn decide_file(
     let header = match chunks.recv().await {
         Some(ReadChunk::Header(header)) => header,
         Some(ReadChunk::End(Err(e))) => return Err(e),
-        _ => return Err(ImportError::Read("the file reader stopped".to_owned())),
+        _ => return Err(ImportError::Read("the file reader stopped".into())),
     };
     let payee = payee_of(tx, &header).await?;
     let sender = sender_of(tx, &header).await?;
@@ -207,7 +205,7 @@ async fn decide_file(
         insurer_reference: decider.batch_id().uuid().simple().to_string()[..24].to_owned(),
         return_date: ctx.clock.today(),
     };
-    let out = std::fs::File::create(temp).map_err(|e| ImportError::Return(e.to_string()))?;
+    let out = std::fs::File::create(temp).map_err(|e| ImportError::Return(e.into()))?;
     let writer = Mz302Writer::new(
         BufWriter::with_capacity(READ_BUFFER_BYTES, out),
         return_header,
@@ -224,12 +222,12 @@ async fn decide_file(
                 let returns = pass.decide(&mut decider, tx, patients).await?;
                 blocks
                     .send(WriteBlock::Records { records, returns })
-                    .map_err(|_| ImportError::Return("the MZ302 writer stopped".to_owned()))?;
+                    .map_err(|_| ImportError::Return("the MZ302 writer stopped".into()))?;
                 progress(pass.done);
             }
             Some(ReadChunk::End(end)) => break end?,
             Some(ReadChunk::Header(_)) | None => {
-                return Err(ImportError::Read("the file reader stopped".to_owned()));
+                return Err(ImportError::Read("the file reader stopped".into()));
             }
         }
     };
@@ -238,10 +236,10 @@ async fn decide_file(
     }
     blocks
         .send(WriteBlock::End(totals))
-        .map_err(|_| ImportError::Return("the MZ302 writer stopped".to_owned()))?;
+        .map_err(|_| ImportError::Return("the MZ302 writer stopped".into()))?;
     written
         .join()
-        .map_err(|_| ImportError::Return("the MZ302 writer failed".to_owned()))??;
+        .map_err(|_| ImportError::Return("the MZ302 writer failed".into()))??;
     let batch = decider.finish(tx).await?;
     Ok(ImportReport {
         batch: batch.id,

@@ -53,7 +53,7 @@ pub(super) async fn pain002(
     report: &mut ReconcileReport,
     entries: &mut Vec<BankEntry>,
 ) -> Result<String, ReconcileError> {
-    let status = read_pain002(bytes).map_err(|e| ReconcileError::Malformed(e.to_string()))?;
+    let status = read_pain002(bytes).map_err(|e| ReconcileError::Malformed(e.into()))?;
     let original = original_of(tx, &status).await?;
     check_parties(&status, operator, &original)?;
     match original {

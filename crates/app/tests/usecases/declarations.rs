@@ -624,3 +624,29 @@ db_test!(
         ledger_is_sound(&ctx).await;
     }
 );
+
+db_test!(
+    a_missing_mz301_file_is_a_read_error_that_keeps_the_io_error_as_its_source,
+    async |t: TestDb| {
+        // Arrange
+        let ctx = crate::with_operator(&t).await;
+        let missing = temp("missing-mz301");
+        let out = missing.with_extension("mz302");
+
+        // Act
+        let result = import_mz301(&ctx, &missing, &out, &|_| {}).await;
+
+        // Assert
+        let error = result.expect_err("a missing file is refused");
+        assert!(matches!(error, ImportError::Read(_)), "{error:?}");
+        let source = std::error::Error::source(&error).expect("the cause is kept");
+        let io = source
+            .downcast_ref::<std::io::Error>()
+            .expect("the cause is the I/O error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(
+            error.to_string(),
+            format!("cannot read the MZ301 file: {io}")
+        );
+    }
+);

@@ -568,3 +568,32 @@ db_test!(
         assert!(!again.exists(), "no file is written");
     }
 );
+
+db_test!(
+    a_collection_file_that_cannot_be_created_is_a_file_error_that_keeps_its_cause,
+    async |t: TestDb| {
+        // Arrange: the output's directory does not exist.
+        let ctx = with_operator(&t).await;
+        register(&ctx).await;
+        let out = temp("no-such-directory").join("collect.xml");
+
+        // Act
+        let result =
+            ixorg_app::collections::collect(&ctx, date!(2026 - 12 - 01), &out, &|_| {}).await;
+
+        // Assert
+        let error = result.expect_err("the file cannot be created");
+        assert!(
+            matches!(error, ixorg_app::collections::CollectError::File(_)),
+            "{error:?}"
+        );
+        let source = std::error::Error::source(&error).expect("the cause is kept");
+        let output = source
+            .downcast_ref::<ixorg_app::output::OutputError>()
+            .expect("the cause is the output error");
+        assert_eq!(
+            error.to_string(),
+            format!("cannot write the collection file: {output}")
+        );
+    }
+);

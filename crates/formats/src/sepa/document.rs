@@ -6,10 +6,60 @@
 use std::io::{Read, Write};
 
 use ixorg_domain::Cents;
+use ixorg_domain::identifiers::Iban;
+use time::Date;
 
-use super::GroupHeader;
 use super::error::{SepaWriteError, WriteScope};
-use super::xml_out::{Tally, XmlOut, failed};
+use super::xml_out::{Tally, XmlOut, checked_bic, failed, iso_date, required_text};
+use super::{GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX};
+
+/// The elements and field paths of the account holder's side of a payment information block:
+/// the debtor's for a payout (pain.001), the creditor's for a collection (pain.008).
+pub(super) struct PaymentLayout {
+    /// `PmtMtd`: `TRF` or `DD`.
+    pub(super) method: &'static str,
+    /// The date element (`ReqdExctnDt`, `ReqdColltnDt`) and its path for errors.
+    pub(super) date: &'static str,
+    pub(super) date_path: &'static str,
+    /// The holder's name element and its path for errors.
+    pub(super) name: [&'static str; 2],
+    pub(super) name_path: &'static str,
+    /// The holder's IBAN element.
+    pub(super) account: [&'static str; 3],
+    /// The holder's agent and the path of its BIC for errors.
+    pub(super) agent: &'static str,
+    pub(super) bic_path: &'static str,
+}
+
+/// The [`PaymentLayout`] of the holder whose elements start with `$holder` (`Dbtr`, `Cdtr`),
+/// with the payment method and the date element.
+macro_rules! payment_layout {
+    ($method:literal, $date:literal, $holder:literal) => {
+        PaymentLayout {
+            method: $method,
+            date: $date,
+            date_path: concat!("PmtInf/", $date),
+            name: [$holder, "Nm"],
+            name_path: concat!("PmtInf/", $holder, "/Nm"),
+            account: [concat!($holder, "Acct"), "Id", "IBAN"],
+            agent: concat!($holder, "Agt"),
+            bic_path: concat!("PmtInf/", $holder, "Agt/FinInstnId/BIC"),
+        }
+    };
+}
+pub(super) use payment_layout;
+
+/// One payment information block's own values, as given to a writer.
+pub(super) struct PaymentBlock<'a> {
+    pub(super) id: &'a str,
+    pub(super) batch_booking: bool,
+    pub(super) number_of_transactions: u64,
+    pub(super) control_sum: Cents,
+    pub(super) date: Date,
+    pub(super) name: &'a str,
+    pub(super) iban: &'a Iban,
+    pub(super) bic: Option<&'a str>,
+}
 
 /// Where the writer is in the document.
 #[derive(Debug)]
@@ -57,7 +107,7 @@ impl<W: Write> Document<W> {
     }
 
     /// Refuses to open a block inside an open block or after an error.
-    pub(super) fn check_between_payments(&self) -> Result<(), SepaWriteError> {
+    fn check_between_payments(&self) -> Result<(), SepaWriteError> {
         match self.state {
             State::BetweenPayments => Ok(()),
             State::InPayment(_) => Err(SepaWriteError::OutOfOrder(
@@ -67,15 +117,42 @@ impl<W: Write> Document<W> {
         }
     }
 
-    /// Writes the start of a block whose fields passed their checks; the block is then open
-    /// and counts against `tally`.
+    /// Checks and writes the start of a payment information block laid out as `layout`; the
+    /// block is then open. `payment_type` writes what the writer adds inside `PmtTpInf`, and
+    /// `rest` what follows `ChrgBr`. Nothing is written when a check fails.
     pub(super) fn begin_payment(
         &mut self,
-        tally: Tally,
-        write: impl FnOnce(&mut XmlOut<W>) -> std::io::Result<()>,
+        layout: &PaymentLayout,
+        block: &PaymentBlock<'_>,
+        payment_type: impl FnOnce(&mut XmlOut<W>) -> std::io::Result<()>,
+        rest: impl FnOnce(&mut XmlOut<W>) -> std::io::Result<()>,
     ) -> Result<(), SepaWriteError> {
+        self.check_between_payments()?;
+        let (count, sum) = (block.number_of_transactions, block.control_sum);
+        let tally = Tally::new(count, sum, "PmtInf")?;
+        let id = required_text(block.id, ID_CHARS_MAX, "PmtInf/PmtInfId", None)?;
+        let date = iso_date(block.date, layout.date_path, None)?;
+        let name = required_text(block.name, NAME_CHARS_MAX, layout.name_path, None)?;
+        let bic = checked_bic(block.bic, layout.bic_path, None)?;
         self.state = State::Failed;
-        write(&mut self.out)?;
+        let out = &mut self.out;
+        out.open("PmtInf")?;
+        out.leaf("PmtInfId", &id)?;
+        out.leaf("PmtMtd", layout.method)?;
+        let booking = if block.batch_booking { "true" } else { "false" };
+        out.leaf("BtchBookg", booking)?;
+        out.leaf("NbOfTxs", &count.to_string())?;
+        out.leaf("CtrlSum", &sum.to_string())?;
+        out.open("PmtTpInf")?;
+        out.nested(&["SvcLvl", "Cd"], "SEPA")?;
+        payment_type(out)?;
+        out.close("PmtTpInf")?;
+        out.leaf(layout.date, &date)?;
+        out.nested(&layout.name, &name)?;
+        out.nested(&layout.account, block.iban.expose())?;
+        out.agent(layout.agent, bic)?;
+        out.leaf("ChrgBr", "SLEV")?;
+        rest(out)?;
         self.payments_written += 1;
         self.state = State::InPayment(tally);
         Ok(())

@@ -10,13 +10,16 @@ use ixorg_domain::Cents;
 use ixorg_domain::identifiers::Iban;
 use time::Date;
 
-use super::document::Document;
+use super::document::{Document, PaymentBlock, PaymentLayout, payment_layout};
 use super::error::SepaWriteError;
-use super::xml_out::{Tally, checked_amount, checked_bic, iso_date, required_text};
+use super::xml_out::{XmlOut, checked_amount, checked_bic, required_text};
 use super::{GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
 
 /// The XML namespace of pain.001.001.03.
 pub const PAIN001_NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
+
+/// The debtor's side of a payout block.
+const PAYOUTS: PaymentLayout = payment_layout!("TRF", "ReqdExctnDt", "Dbtr");
 
 /// One payment information block (`PmtInf`): transfers from one account on one date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,35 +96,18 @@ impl<W: Write> Pain001Writer<W> {
         number_of_transactions: u64,
         control_sum: Cents,
     ) -> Result<(), SepaWriteError> {
-        self.doc.check_between_payments()?;
-        let tally = Tally::new(number_of_transactions, control_sum, "PmtInf")?;
-        let id = required_text(&info.payment_info_id, ID_CHARS_MAX, "PmtInf/PmtInfId", None)?;
-        let date = iso_date(info.execution_date, "PmtInf/ReqdExctnDt", None)?;
-        let name = required_text(&info.debtor_name, NAME_CHARS_MAX, "PmtInf/Dbtr/Nm", None)?;
-        let bic = checked_bic(
-            info.debtor_bic.as_deref(),
-            "PmtInf/DbtrAgt/FinInstnId/BIC",
-            None,
-        )?;
-        self.doc.begin_payment(tally, |out| {
-            out.open("PmtInf")?;
-            out.leaf("PmtInfId", &id)?;
-            out.leaf("PmtMtd", "TRF")?;
-            out.leaf(
-                "BtchBookg",
-                if info.batch_booking { "true" } else { "false" },
-            )?;
-            out.leaf("NbOfTxs", &number_of_transactions.to_string())?;
-            out.leaf("CtrlSum", &control_sum.to_string())?;
-            out.open("PmtTpInf")?;
-            out.nested(&["SvcLvl", "Cd"], "SEPA")?;
-            out.close("PmtTpInf")?;
-            out.leaf("ReqdExctnDt", &date)?;
-            out.nested(&["Dbtr", "Nm"], &name)?;
-            out.nested(&["DbtrAcct", "Id", "IBAN"], info.debtor_iban.expose())?;
-            out.agent("DbtrAgt", bic)?;
-            out.leaf("ChrgBr", "SLEV")
-        })
+        let block = PaymentBlock {
+            id: &info.payment_info_id,
+            batch_booking: info.batch_booking,
+            number_of_transactions,
+            control_sum,
+            date: info.execution_date,
+            name: &info.debtor_name,
+            iban: &info.debtor_iban,
+            bic: info.debtor_bic.as_deref(),
+        };
+        let no_more = |_: &mut XmlOut<W>| Ok(());
+        self.doc.begin_payment(&PAYOUTS, &block, no_more, no_more)
     }
 
     /// Writes one transfer into the open block.

@@ -10,10 +10,10 @@ use ixorg_domain::Cents;
 use ixorg_domain::identifiers::{CreditorId, Iban, MandateId};
 use time::Date;
 
-use super::document::Document;
+use super::document::{Document, PaymentBlock, PaymentLayout, payment_layout};
 use super::error::{FieldProblem, SepaWriteError};
 use super::xml_out::{
-    Tally, XmlOut, checked_amount, checked_bic, failed, invalid, iso_date, required_text,
+    XmlOut, checked_amount, checked_bic, failed, invalid, iso_date, required_text,
 };
 use super::{GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
 
@@ -22,6 +22,9 @@ pub const PAIN008_NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.008.001
 
 /// The sequence type of a collection (`SeqTp`): the domain's one type.
 pub use ixorg_domain::collection::SequenceType;
+
+/// The creditor's side of a collection block.
+const COLLECTIONS: PaymentLayout = payment_layout!("DD", "ReqdColltnDt", "Cdtr");
 
 /// One payment information block (`PmtInf`): the collections of one sequence type on one date.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,36 +126,21 @@ impl<W: Write> Pain008Writer<W> {
         number_of_transactions: u64,
         control_sum: Cents,
     ) -> Result<(), SepaWriteError> {
-        self.doc.check_between_payments()?;
-        let tally = Tally::new(number_of_transactions, control_sum, "PmtInf")?;
-        let id = required_text(&info.payment_info_id, ID_CHARS_MAX, "PmtInf/PmtInfId", None)?;
-        let date = iso_date(info.collection_date, "PmtInf/ReqdColltnDt", None)?;
-        let name = required_text(&info.creditor_name, NAME_CHARS_MAX, "PmtInf/Cdtr/Nm", None)?;
-        let bic = checked_bic(
-            info.creditor_bic.as_deref(),
-            "PmtInf/CdtrAgt/FinInstnId/BIC",
-            None,
-        )?;
-        self.doc.begin_payment(tally, |out| {
-            out.open("PmtInf")?;
-            out.leaf("PmtInfId", &id)?;
-            out.leaf("PmtMtd", "DD")?;
-            out.leaf(
-                "BtchBookg",
-                if info.batch_booking { "true" } else { "false" },
-            )?;
-            out.leaf("NbOfTxs", &number_of_transactions.to_string())?;
-            out.leaf("CtrlSum", &control_sum.to_string())?;
-            out.open("PmtTpInf")?;
-            out.nested(&["SvcLvl", "Cd"], "SEPA")?;
+        let block = PaymentBlock {
+            id: &info.payment_info_id,
+            batch_booking: info.batch_booking,
+            number_of_transactions,
+            control_sum,
+            date: info.collection_date,
+            name: &info.creditor_name,
+            iban: &info.creditor_iban,
+            bic: info.creditor_bic.as_deref(),
+        };
+        let payment_type = |out: &mut XmlOut<W>| {
             out.nested(&["LclInstrm", "Cd"], "CORE")?;
-            out.leaf("SeqTp", info.sequence.as_str())?;
-            out.close("PmtTpInf")?;
-            out.leaf("ReqdColltnDt", &date)?;
-            out.nested(&["Cdtr", "Nm"], &name)?;
-            out.nested(&["CdtrAcct", "Id", "IBAN"], info.creditor_iban.expose())?;
-            out.agent("CdtrAgt", bic)?;
-            out.leaf("ChrgBr", "SLEV")?;
+            out.leaf("SeqTp", info.sequence.as_str())
+        };
+        let scheme = |out: &mut XmlOut<W>| {
             out.open("CdtrSchmeId")?;
             out.open("Id")?;
             out.open("PrvtId")?;
@@ -163,7 +151,9 @@ impl<W: Write> Pain008Writer<W> {
             out.close("PrvtId")?;
             out.close("Id")?;
             out.close("CdtrSchmeId")
-        })
+        };
+        self.doc
+            .begin_payment(&COLLECTIONS, &block, payment_type, scheme)
     }
 
     /// Writes one collection into the open block.

@@ -26,7 +26,7 @@ pub(super) fn read_record(
     buf: &mut Vec<u8>,
     hasher: &mut Sha256,
 ) -> Result<bool, ImportError> {
-    let io = |e: std::io::Error| ImportError::Read(e.to_string());
+    let io = |e: std::io::Error| ImportError::Read(e.into());
     buf.clear();
     let n = reader
         .by_ref()
@@ -62,10 +62,10 @@ pub(super) fn read_record(
 }
 
 pub(super) fn open(path: &Path) -> Result<BufReader<std::fs::File>, ImportError> {
-    let file = std::fs::File::open(path).map_err(|e| ImportError::Read(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| ImportError::Read(e.into()))?;
     let size = file
         .metadata()
-        .map_err(|e| ImportError::Read(e.to_string()))?
+        .map_err(|e| ImportError::Read(e.into()))?
         .len();
     if size > MZ301_BYTES_MAX {
         return Err(ImportError::TooLarge);
@@ -81,9 +81,7 @@ pub(super) fn hash_file(path: &Path) -> Result<Vec<u8>, ImportError> {
     let mut reader = open(path)?;
     let mut hasher = Sha256::new();
     loop {
-        let block = reader
-            .fill_buf()
-            .map_err(|e| ImportError::Read(e.to_string()))?;
+        let block = reader.fill_buf().map_err(|e| ImportError::Read(e.into()))?;
         if block.is_empty() {
             return Ok(hasher.finalize().to_vec());
         }

@@ -42,7 +42,7 @@ pub(super) fn spawn_reader(
             let end = read_chunks(&mut reader, chunk_lines, take_every, &send);
             let _ = send.blocking_send(ReadChunk::End(end));
         })
-        .map_err(|e| ImportError::Read(e.to_string()))?;
+        .map_err(|e| ImportError::Read(e.into()))?;
     Ok(receive)
 }
 
@@ -78,7 +78,7 @@ fn read_chunks(
                 .blocking_send(ReadChunk::Header(header.clone()))
                 .is_err()
             {
-                return Err(ImportError::Read("the import stopped".to_owned()));
+                return Err(ImportError::Read("the import stopped".into()));
             }
         }
         if !buf.starts_with(b"99") {
@@ -103,7 +103,7 @@ fn read_chunks(
                 .blocking_send(ReadChunk::Patients { patients, records })
                 .is_err()
             {
-                return Err(ImportError::Read("the import stopped".to_owned()));
+                return Err(ImportError::Read("the import stopped".into()));
             }
         }
     }
@@ -117,7 +117,7 @@ fn read_chunks(
         })
         .is_err()
     {
-        return Err(ImportError::Read("the import stopped".to_owned()));
+        return Err(ImportError::Read("the import stopped".into()));
     }
     Ok((file.totals, hasher.finalize().to_vec()))
 }
@@ -151,7 +151,7 @@ fn write_blocks(
 ) -> Result<(), ImportError> {
     let length = vektis::MZ301_V1_3.record_length;
     let processed = ReturnCode::parse(MZ302_FILE_PROCESSED).ok();
-    let failed = |e: vektis::WriteError| ImportError::Return(e.to_string());
+    let failed = |e: vektis::WriteError| ImportError::Return(e.into());
     while let Ok(block) = blocks.recv() {
         match block {
             WriteBlock::Records {
@@ -178,6 +178,6 @@ fn write_blocks(
         }
     }
     Err(ImportError::Return(
-        "the import stopped before the end".to_owned(),
+        "the import stopped before the end".into(),
     ))
 }
