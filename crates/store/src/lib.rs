@@ -34,6 +34,7 @@ pub mod schema;
 mod sql;
 pub mod staff;
 pub mod statistics;
+pub mod tooling;
 
 pub use db::{Backend, ConnectOptions, Db, Tx};
 pub use error::{ConflictKind, Error};

@@ -33,8 +33,8 @@ pub enum SimulateError {
     #[error("the share of returns is a percentage from 0 to 100")]
     BadShare,
     /// Writing failed.
-    #[error("cannot write the statement: {0}")]
-    File(String),
+    #[error("cannot write the statement")]
+    File(#[source] ixorg_app::ErrorCause),
     /// The gate refused.
     #[error("access refused: {0}")]
     Refused(ixorg_domain::privacy::Refusal),
@@ -65,8 +65,7 @@ pub async fn camt053_for_collection(
     if returns_percent > 100 {
         return Err(SimulateError::BadShare);
     }
-    let file_err = |e: &dyn std::fmt::Display| SimulateError::File(e.to_string());
-    let staged = StagedFile::create(out).map_err(|e| file_err(&e))?;
+    let staged = StagedFile::create(out).map_err(file_err)?;
     let mut tx = ctx.db.begin().await?;
     let operator = ixorg_store::enrollment::operator_profile(&mut tx)
         .await?
@@ -134,8 +133,8 @@ pub async fn camt053_for_collection(
             date: Some(date),
         },
     };
-    let mut writer = Camt053Writer::new(staged.writer().map_err(|e| file_err(&e))?, &start)
-        .map_err(|e| file_err(&e))?;
+    let mut writer =
+        Camt053Writer::new(staged.writer().map_err(file_err)?, &start).map_err(file_err)?;
     let mut made = BankFile {
         credited: 0,
         returned: 0,
@@ -162,24 +161,24 @@ pub async fn camt053_for_collection(
     for (e2e, amount, mandate) in &debits {
         writer
             .entry(&entry(e2e, *amount, mandate.as_str(), true, None))
-            .map_err(|e| file_err(&e))?;
+            .map_err(file_err)?;
         made.credited += 1;
     }
     for (e2e, amount, mandate) in &debits {
         if let Some(reason) = returned_for(e2e) {
             writer
                 .entry(&entry(e2e, *amount, mandate.as_str(), false, Some(reason)))
-                .map_err(|e| file_err(&e))?;
+                .map_err(file_err)?;
             made.returned += 1;
         }
     }
-    let mut inner = writer.finish().map_err(|e| file_err(&e))?;
-    std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
+    let mut inner = writer.finish().map_err(file_err)?;
+    std::io::Write::flush(&mut inner).map_err(file_err)?;
     drop(inner);
-    staged.sync().map_err(|e| file_err(&e))?;
+    staged.sync().map_err(file_err)?;
     // The access-log entry of the read commits only with the file written (ixorg_app::output).
     tx.commit().await?;
-    staged.publish().map_err(|e| file_err(&e))?;
+    staged.publish().map_err(file_err)?;
     Ok(made)
 }
 
@@ -194,8 +193,7 @@ pub async fn camt053_for_payouts(
     use ixorg_formats::sepa::camt053::{
         Camt053Writer, Entry, SignedAmount, StatementStart, TxDetail,
     };
-    let file_err = |e: &dyn std::fmt::Display| SimulateError::File(e.to_string());
-    let staged = StagedFile::create(out).map_err(|e| file_err(&e))?;
+    let staged = StagedFile::create(out).map_err(file_err)?;
     let mut tx = ctx.db.begin_read().await?;
     let operator = ixorg_store::enrollment::operator_profile(&mut tx)
         .await?
@@ -219,8 +217,8 @@ pub async fn camt053_for_payouts(
             date: Some(date),
         },
     };
-    let mut writer = Camt053Writer::new(staged.writer().map_err(|e| file_err(&e))?, &start)
-        .map_err(|e| file_err(&e))?;
+    let mut writer =
+        Camt053Writer::new(staged.writer().map_err(file_err)?, &start).map_err(file_err)?;
     for p in &payouts {
         let entry = Entry {
             amount: p.amount,
@@ -240,12 +238,12 @@ pub async fn camt053_for_payouts(
                 remittance: Some(p.remittance.clone()),
             }],
         };
-        writer.entry(&entry).map_err(|e| file_err(&e))?;
+        writer.entry(&entry).map_err(file_err)?;
     }
-    let mut inner = writer.finish().map_err(|e| file_err(&e))?;
-    std::io::Write::flush(&mut inner).map_err(|e| file_err(&e))?;
+    let mut inner = writer.finish().map_err(file_err)?;
+    std::io::Write::flush(&mut inner).map_err(file_err)?;
     drop(inner);
-    staged.publish().map_err(|e| file_err(&e))?;
+    staged.publish().map_err(file_err)?;
     Ok(BankFile {
         credited: payouts.len() as u64,
         returned: 0,
@@ -266,4 +264,9 @@ impl From<ixorg_app::access::AccessError> for SimulateError {
             ixorg_app::access::AccessError::Store(s) => SimulateError::Store(s),
         }
     }
+}
+
+/// A failed write of the statement, with its cause.
+fn file_err(e: impl Into<ixorg_app::ErrorCause>) -> SimulateError {
+    SimulateError::File(e.into())
 }

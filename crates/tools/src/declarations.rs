@@ -16,7 +16,7 @@ use ixorg_domain::identifiers::{AgbCode, ParticipantNumber};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
 use ixorg_domain::tariff::{TariffCode, TariffTable};
 use ixorg_formats::vektis::{self, Accident, FieldText, Line};
-use ixorg_store::declarations::{self as repo, SyntheticSubject};
+use ixorg_store::tooling::{self as repo, SyntheticSubject};
 use time::{Date, Duration};
 
 use crate::synthetic::Rng;
@@ -49,8 +49,11 @@ pub enum GenerateMz301Error {
     #[error("--lines must be from 1 to {LINES_MAX}")]
     Lines,
     /// Building or writing the file failed.
-    #[error("cannot write the file: {0}")]
-    File(String),
+    #[error("cannot write the file")]
+    File(#[source] ixorg_app::ErrorCause),
+    /// A stored AGB code does not parse.
+    #[error("a stored AGB code does not parse")]
+    StoredAgb(#[source] ixorg_app::domain::identifiers::AgbError),
     /// The gate refused the job.
     #[error(transparent)]
     Access(#[from] ixorg_app::access::AccessError),
@@ -103,7 +106,7 @@ pub async fn mz301(
         .ok_or(GenerateMz301Error::NoPractice)?;
     let parse = |agb: &str| {
         agb.parse::<AgbCode>()
-            .map_err(|_| GenerateMz301Error::File("a stored AGB code does not parse".into()))
+            .map_err(GenerateMz301Error::StoredAgb)
     };
     let practice = parse(&practice)?;
     let mut providers = providers
@@ -123,8 +126,7 @@ pub async fn mz301(
         codes,
         today,
     };
-    let bytes = write(&source, &practice, lines, seed, out)
-        .map_err(|e| GenerateMz301Error::File(e.to_string()))?;
+    let bytes = write(&source, &practice, lines, seed, out).map_err(GenerateMz301Error::File)?;
     Ok(Generated { lines, bytes })
 }
 
@@ -179,7 +181,7 @@ fn write(
     lines: usize,
     seed: u64,
     out: &Path,
-) -> Result<usize, Box<dyn std::error::Error>> {
+) -> Result<usize, ixorg_app::ErrorCause> {
     let patients = lines.div_ceil(LINES_PER_PATIENT);
     let template = vektis::synthetic_file(1, 1, seed);
     let mut header = template.header;
