@@ -14,65 +14,151 @@ use super::problem::{FieldProblem, Problem};
 use crate::WebState;
 use crate::json::JsonBody;
 
-/// One participant as sent in the request (all fields text, as typed in a form). `Debug`
-/// shows no field: every one is personal data.
-#[derive(Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct MemberRequest {
-    /// `main`, `partner` or `child`.
-    pub role: String,
-    /// First names.
-    pub first_names: String,
-    /// Initials.
-    pub initials: String,
-    /// Surname prefix.
-    pub surname_prefix: String,
-    /// Surname.
-    pub surname: String,
-    /// `YYYY-MM-DD`.
-    pub date_of_birth: String,
-    /// `female`, `male`, `other`, `unknown`.
-    pub gender: String,
-    /// Street.
-    pub street: String,
-    /// House number.
-    pub house_number: String,
-    /// Addition.
-    pub house_number_addition: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Email.
-    pub email: String,
-    /// Phone.
-    pub phone: String,
-    /// BSN (optional).
-    pub bsn: String,
-    /// Annual budget in euros.
-    pub annual_budget_eur: String,
+/// The most members a request may carry (the acceptance policy allows 12).
+const MEMBERS_MAX: usize = 50;
+
+/// Declares the fields of a form as the request names them: the list of names (for serde's
+/// "expected one of" message; `[…]` first names fields that are not text) and the field of the
+/// form each text name fills, from one list, so a form's fields are written down once.
+macro_rules! text_fields {
+    ($form:ty, $names:ident, $slot:ident: $([$($other:ident),+])? $($field:ident),+ $(,)?) => {
+        /// The fields of the form, as the request names them.
+        const $names: &[&str] = &[$($(stringify!($other),)+)? $(stringify!($field)),+];
+
+        /// The field of the form that `name` fills, if it is one of its text fields.
+        fn $slot<'f>(form: &'f mut $form, name: &str) -> Option<&'f mut String> {
+            match name {
+                $(stringify!($field) => Some(&mut form.$field),)+
+                _ => None,
+            }
+        }
+    };
 }
 
-/// The request body. `Debug` shows only the number of members: the rest is personal data.
-#[derive(Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ApplicationRequest {
-    /// The participants.
-    pub members: Vec<MemberRequest>,
-    /// `YYYY-MM-DD`, the first of a month.
-    pub start_date: String,
-    /// IBAN.
-    pub iban: String,
-    /// Account holder.
-    pub account_holder: String,
-    /// Dentist or practice AGB code.
-    pub dentist_agb_code: String,
-    /// Practice name.
-    pub practice_name: String,
-    /// `yes` or `no`.
-    pub provider_view_consent: String,
-    /// `yes`.
-    pub mandate_signed: String,
+text_fields!(
+    MemberForm,
+    MEMBER_FIELDS,
+    member_slot: role,
+    first_names,
+    initials,
+    surname_prefix,
+    surname,
+    date_of_birth,
+    gender,
+    street,
+    house_number,
+    house_number_addition,
+    postcode,
+    city,
+    email,
+    phone,
+    bsn,
+    annual_budget_eur,
+);
+
+text_fields!(
+    ApplicationForm,
+    APPLICATION_FIELDS,
+    contract_slot: [members] start_date,
+    iban,
+    account_holder,
+    dentist_agb_code,
+    practice_name,
+    provider_view_consent,
+    mandate_signed,
+);
+
+/// The name of the member list in the request.
+const MEMBERS: &str = "members";
+
+/// Reads a JSON object of text fields into `form`: every field at most once, no unknown field,
+/// a missing one left empty. `other` reads a field that is not text (the member list).
+fn read_text_object<'de, A, F>(
+    mut map: A,
+    form: &mut F,
+    names: &'static [&'static str],
+    slot: for<'f> fn(&'f mut F, &str) -> Option<&'f mut String>,
+    mut other: impl FnMut(&mut F, &str, &mut A) -> Option<Result<(), A::Error>>,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+{
+    use serde::de::Error as _;
+    let mut seen: Vec<&'static str> = Vec::new();
+    while let Some(key) = map.next_key::<String>()? {
+        let Some(name) = names.iter().copied().find(|n| *n == key) else {
+            return Err(A::Error::unknown_field(&key, names));
+        };
+        if seen.contains(&name) {
+            return Err(A::Error::duplicate_field(name));
+        }
+        seen.push(name);
+        if let Some(read) = other(form, name, &mut map) {
+            read?;
+        } else if let Some(field) = slot(form, name) {
+            *field = map.next_value()?;
+        }
+    }
+    Ok(())
+}
+
+/// One participant as sent in the request: the application form's member, every field text as
+/// typed in a form. `Debug` shows no field: every one is personal data.
+#[derive(Default)]
+pub struct MemberRequest(pub MemberForm);
+
+impl<'de> Deserialize<'de> for MemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut form = MemberForm::default();
+                read_text_object(map, &mut form, MEMBER_FIELDS, member_slot, |_, _, _| None)?;
+                Ok(MemberRequest(form))
+            }
+        }
+        deserializer.deserialize_struct("MemberRequest", MEMBER_FIELDS, Visitor)
+    }
+}
+
+/// The request body: the application form as typed (at most [`MEMBERS_MAX`] members are kept).
+/// `Debug` shows only the number of members: the rest is personal data.
+#[derive(Default)]
+pub struct ApplicationRequest(pub ApplicationForm);
+
+impl<'de> Deserialize<'de> for ApplicationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApplicationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an application object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut form = ApplicationForm::default();
+                let members = |form: &mut ApplicationForm, name: &str, map: &mut A| {
+                    (name == MEMBERS).then(|| {
+                        let members: Vec<MemberRequest> = map.next_value()?;
+                        form.members = members.into_iter().take(MEMBERS_MAX).map(|m| m.0).collect();
+                        Ok(())
+                    })
+                };
+                read_text_object(map, &mut form, APPLICATION_FIELDS, contract_slot, members)?;
+                Ok(ApplicationRequest(form))
+            }
+        }
+        deserializer.deserialize_struct("ApplicationRequest", APPLICATION_FIELDS, Visitor)
+    }
 }
 
 impl std::fmt::Debug for MemberRequest {
@@ -84,48 +170,14 @@ impl std::fmt::Debug for MemberRequest {
 impl std::fmt::Debug for ApplicationRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApplicationRequest")
-            .field("members", &self.members.len())
+            .field("members", &self.0.members.len())
             .finish_non_exhaustive()
     }
 }
 
-/// The most members a request may carry (the acceptance policy allows 12).
-const MEMBERS_MAX: usize = 50;
-
 impl From<ApplicationRequest> for ApplicationForm {
     fn from(r: ApplicationRequest) -> Self {
-        ApplicationForm {
-            members: r
-                .members
-                .into_iter()
-                .take(MEMBERS_MAX)
-                .map(|m| MemberForm {
-                    role: m.role,
-                    first_names: m.first_names,
-                    initials: m.initials,
-                    surname_prefix: m.surname_prefix,
-                    surname: m.surname,
-                    date_of_birth: m.date_of_birth,
-                    gender: m.gender,
-                    street: m.street,
-                    house_number: m.house_number,
-                    house_number_addition: m.house_number_addition,
-                    postcode: m.postcode,
-                    city: m.city,
-                    email: m.email,
-                    phone: m.phone,
-                    bsn: m.bsn,
-                    annual_budget_eur: m.annual_budget_eur,
-                })
-                .collect(),
-            start_date: r.start_date,
-            iban: r.iban,
-            account_holder: r.account_holder,
-            dentist_agb_code: r.dentist_agb_code,
-            practice_name: r.practice_name,
-            provider_view_consent: r.provider_view_consent,
-            mandate_signed: r.mandate_signed,
-        }
+        r.0
     }
 }
 
