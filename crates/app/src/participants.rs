@@ -2,10 +2,10 @@
 //! masking the grant requires.
 
 use ixorg_domain::Cents;
-use ixorg_domain::identifiers::{Bsn, Iban, ParticipantNumber, Postcode};
+use ixorg_domain::identifiers::{Bsn, Iban, ParticipantNumber};
 use ixorg_domain::ids::{ConsentEventId, ContractId, LedgerAccountId, ParticipantId, PracticeId};
 use ixorg_domain::ledger::AccountKind;
-use ixorg_domain::person::Gender;
+use ixorg_domain::person::PersonalDetails;
 use ixorg_domain::privacy::consent::{ConsentKind, ConsentSource};
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role, View};
 use ixorg_domain::terms::HouseholdRole;
@@ -24,32 +24,8 @@ use crate::crypto::CryptoError;
 pub struct NewMember {
     /// Main, partner or child.
     pub role: HouseholdRole,
-    /// First names.
-    pub first_names: String,
-    /// Initials.
-    pub initials: String,
-    /// Surname prefix, possibly empty.
-    pub surname_prefix: String,
-    /// Surname.
-    pub surname: String,
-    /// Date of birth.
-    pub date_of_birth: Date,
-    /// Gender.
-    pub gender: Gender,
-    /// Street.
-    pub street: String,
-    /// House number.
-    pub house_number: u32,
-    /// House number addition.
-    pub house_number_addition: String,
-    /// Postcode.
-    pub postcode: Postcode,
-    /// City.
-    pub city: String,
-    /// Email.
-    pub email: Option<String>,
-    /// Phone.
-    pub phone: Option<String>,
+    /// Names, date of birth, gender, address and contact details.
+    pub details: PersonalDetails,
     /// The BSN, only where there is a legal ground; optional everywhere.
     pub bsn: Option<Bsn>,
     /// The chosen annual budget.
@@ -252,19 +228,7 @@ pub(crate) async fn insert_household(
             contract,
             number: number.clone(),
             role: m.role,
-            first_names: m.first_names,
-            initials: m.initials,
-            surname_prefix: m.surname_prefix,
-            surname: m.surname,
-            date_of_birth: m.date_of_birth,
-            gender: m.gender,
-            street: m.street,
-            house_number: i64::from(m.house_number),
-            house_number_addition: m.house_number_addition,
-            postcode: m.postcode,
-            city: m.city,
-            email: m.email,
-            phone: m.phone,
+            details: m.details,
             bsn_ciphertext,
             bsn_blind_index,
             annual_budget: m.annual_budget,
@@ -442,26 +406,13 @@ pub async fn view(
         id: p.id,
         number: p.number.clone(),
         role: p.role,
-        full_name: full_name(&p),
-        date_of_birth: p.date_of_birth,
-        address: format!("{} {}", p.postcode, p.city),
-        email: p.email.clone(),
+        full_name: p.details.full_name(),
+        date_of_birth: p.details.date_of_birth,
+        address: format!("{} {}", p.details.postcode, p.details.city),
+        email: p.details.email.clone(),
         bsn,
         annual_budget,
     })
-}
-
-fn full_name(p: &ParticipantRecord) -> String {
-    [
-        p.first_names.as_str(),
-        p.surname_prefix.as_str(),
-        p.surname.as_str(),
-    ]
-    .iter()
-    .filter(|s| !s.is_empty())
-    .copied()
-    .collect::<Vec<_>>()
-    .join(" ")
 }
 
 /// Finds a participant by BSN through the blind index (never by plain value).

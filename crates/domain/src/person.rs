@@ -3,6 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+use time::Date;
+
+use crate::identifiers::Postcode;
+
 /// Gender as asked on the application form (`PRODUCT.md`, "Enrollment").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gender {
@@ -64,5 +68,61 @@ mod tests {
             assert_eq!(g.as_str().parse::<Gender>(), Ok(*g));
         }
         assert_eq!("x".parse::<Gender>(), Err(GenderError));
+    }
+}
+
+/// Who a participant is and where they live: the personal details an application gives, a new
+/// household is registered with and a participant record keeps, in one type. `Debug` shows none
+/// of them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PersonalDetails {
+    /// First names.
+    pub first_names: String,
+    /// Initials.
+    pub initials: String,
+    /// Surname prefix (`van der`), possibly empty.
+    pub surname_prefix: String,
+    /// Surname.
+    pub surname: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Gender.
+    pub gender: Gender,
+    /// Street.
+    pub street: String,
+    /// House number.
+    pub house_number: u32,
+    /// House number addition, possibly empty.
+    pub house_number_addition: String,
+    /// Postcode.
+    pub postcode: Postcode,
+    /// City.
+    pub city: String,
+    /// Email (the main participant's; optional for others).
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
+impl PersonalDetails {
+    /// First names, surname prefix and surname, as a letter is addressed.
+    #[must_use]
+    pub fn full_name(&self) -> String {
+        [
+            self.first_names.as_str(),
+            self.surname_prefix.as_str(),
+            self.surname.as_str(),
+        ]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+}
+
+impl fmt::Debug for PersonalDetails {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PersonalDetails").finish_non_exhaustive()
     }
 }

@@ -2,9 +2,9 @@
 //! data takes a [`Grant`] from the privacy gate and checks that it covers what it touches.
 
 use ixorg_domain::Cents;
-use ixorg_domain::identifiers::{Iban, ParticipantNumber, Postcode};
+use ixorg_domain::identifiers::{Iban, ParticipantNumber};
 use ixorg_domain::ids::{ContractId, ParticipantId, PracticeId};
-use ixorg_domain::person::Gender;
+use ixorg_domain::person::PersonalDetails;
 use ixorg_domain::privacy::{Action, DataCategory};
 use ixorg_domain::terms::HouseholdRole;
 use time::Date;
@@ -49,32 +49,8 @@ pub struct ParticipantRecord {
     pub number: ParticipantNumber,
     /// Main, partner or child.
     pub role: HouseholdRole,
-    /// First names.
-    pub first_names: String,
-    /// Initials.
-    pub initials: String,
-    /// Surname prefix (`van der`), possibly empty.
-    pub surname_prefix: String,
-    /// Surname.
-    pub surname: String,
-    /// Date of birth.
-    pub date_of_birth: Date,
-    /// Gender.
-    pub gender: Gender,
-    /// Street.
-    pub street: String,
-    /// House number.
-    pub house_number: i64,
-    /// House number addition, possibly empty.
-    pub house_number_addition: String,
-    /// Postcode.
-    pub postcode: Postcode,
-    /// City.
-    pub city: String,
-    /// Email (main participant; optional for others).
-    pub email: Option<String>,
-    /// Phone.
-    pub phone: Option<String>,
+    /// Names, date of birth, gender, address and contact details.
+    pub details: PersonalDetails,
     /// The BSN, encrypted (key version byte, nonce, ciphertext and tag), if given.
     pub bsn_ciphertext: Option<Vec<u8>>,
     /// The BSN's keyed hash for lookups and uniqueness, if given.
@@ -135,19 +111,21 @@ impl TryFrom<ParticipantRow> for ParticipantRecord {
                 .household_role
                 .parse()
                 .map_err(|_| bad("household_role"))?,
-            first_names: r.first_names,
-            initials: r.initials,
-            surname_prefix: r.surname_prefix,
-            surname: r.surname,
-            date_of_birth: r.date_of_birth,
-            gender: r.gender.parse().map_err(|_| bad("gender"))?,
-            street: r.street,
-            house_number: r.house_number,
-            house_number_addition: r.house_number_addition,
-            postcode: r.postcode.parse().map_err(|_| bad("postcode"))?,
-            city: r.city,
-            email: r.email,
-            phone: r.phone,
+            details: PersonalDetails {
+                first_names: r.first_names,
+                initials: r.initials,
+                surname_prefix: r.surname_prefix,
+                surname: r.surname,
+                date_of_birth: r.date_of_birth,
+                gender: r.gender.parse().map_err(|_| bad("gender"))?,
+                street: r.street,
+                house_number: u32::try_from(r.house_number).map_err(|_| bad("house_number"))?,
+                house_number_addition: r.house_number_addition,
+                postcode: r.postcode.parse().map_err(|_| bad("postcode"))?,
+                city: r.city,
+                email: r.email,
+                phone: r.phone,
+            },
             bsn_ciphertext: r.bsn_ciphertext,
             bsn_blind_index: r.bsn_blind_index,
             annual_budget: Cents::new(r.annual_budget_cents),
@@ -223,19 +201,19 @@ pub async fn insert_participant(
         .bind(p.contract.uuid())
         .bind(p.number.as_str())
         .bind(p.role.as_str())
-        .bind(p.first_names.as_str())
-        .bind(p.initials.as_str())
-        .bind(p.surname_prefix.as_str())
-        .bind(p.surname.as_str())
-        .bind(p.date_of_birth)
-        .bind(p.gender.as_str())
-        .bind(p.street.as_str())
-        .bind(p.house_number)
-        .bind(p.house_number_addition.as_str())
-        .bind(p.postcode.as_str())
-        .bind(p.city.as_str())
-        .bind(p.email.as_deref())
-        .bind(p.phone.as_deref())
+        .bind(p.details.first_names.as_str())
+        .bind(p.details.initials.as_str())
+        .bind(p.details.surname_prefix.as_str())
+        .bind(p.details.surname.as_str())
+        .bind(p.details.date_of_birth)
+        .bind(p.details.gender.as_str())
+        .bind(p.details.street.as_str())
+        .bind(i64::from(p.details.house_number))
+        .bind(p.details.house_number_addition.as_str())
+        .bind(p.details.postcode.as_str())
+        .bind(p.details.city.as_str())
+        .bind(p.details.email.as_deref())
+        .bind(p.details.phone.as_deref())
         .bind(p.bsn_ciphertext.as_deref())
         .bind(p.bsn_blind_index.as_deref())
         .bind(p.annual_budget.get())

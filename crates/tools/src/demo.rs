@@ -132,7 +132,7 @@ pub async fn seed(
         let planned: Vec<_> = household
             .members
             .iter()
-            .map(|m| (m.role, m.date_of_birth, m.annual_budget))
+            .map(|m| (m.role, m.details.date_of_birth, m.annual_budget))
             .collect();
         let actor = Actor::System("demo".into());
         let registered = participants::register_household(ctx, actor, household).await?;

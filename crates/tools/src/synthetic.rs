@@ -215,25 +215,27 @@ pub fn household(
         let slug = first.to_lowercase();
         NewMember {
             role,
-            first_names: (*first).to_owned(),
-            initials: format!("{}.", first.chars().next().unwrap_or('X')),
-            surname_prefix: surname_prefix.to_owned(),
-            surname: surname.to_owned(),
-            date_of_birth: date_of_birth(rng, today, age_min, age_max),
-            gender: if female { Gender::Female } else { Gender::Male },
-            street: street.clone(),
-            house_number,
-            house_number_addition: String::new(),
-            postcode: postcode.clone(),
-            city: city.to_owned(),
-            email: (role == HouseholdRole::Main).then(|| {
-                format!(
-                    "{slug}.{}@example.nl",
-                    surname.to_lowercase().replace(' ', "")
-                )
-            }),
-            phone: (role == HouseholdRole::Main)
-                .then(|| format!("06{:08}", rng.below(100_000_000))),
+            details: ixorg_domain::person::PersonalDetails {
+                first_names: (*first).to_owned(),
+                initials: format!("{}.", first.chars().next().unwrap_or('X')),
+                surname_prefix: surname_prefix.to_owned(),
+                surname: surname.to_owned(),
+                date_of_birth: date_of_birth(rng, today, age_min, age_max),
+                gender: if female { Gender::Female } else { Gender::Male },
+                street: street.clone(),
+                house_number,
+                house_number_addition: String::new(),
+                postcode: postcode.clone(),
+                city: city.to_owned(),
+                email: (role == HouseholdRole::Main).then(|| {
+                    format!(
+                        "{slug}.{}@example.nl",
+                        surname.to_lowercase().replace(' ', "")
+                    )
+                }),
+                phone: (role == HouseholdRole::Main)
+                    .then(|| format!("06{:08}", rng.below(100_000_000))),
+            },
             bsn: rng.chance(bsn_percent).then(|| bsn(rng)),
             annual_budget: annual_budget(rng),
             practice,
@@ -248,7 +250,7 @@ pub fn household(
     }
     let account_holder = format!(
         "{} {}",
-        members[0].initials,
+        members[0].details.initials,
         [surname_prefix, surname].join(" ").trim()
     );
     let mandate_signed_on = start_date.previous_day().unwrap_or(start_date);
@@ -281,7 +283,7 @@ mod tests {
             1
         );
         for m in &a.members {
-            assert!(m.date_of_birth < today);
+            assert!(m.details.date_of_birth < today);
         }
     }
 

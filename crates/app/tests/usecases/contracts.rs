@@ -39,7 +39,7 @@ db_test!(
         let mut second = crate::household();
         second.members.truncate(1);
         second.members[0].bsn = None;
-        second.members[0].surname = "Visser".into();
+        second.members[0].details.surname = "Visser".into();
         let poor = ixorg_app::participants::register_household(
             &ctx,
             ixorg_domain::privacy::Actor::System("t".into()),

@@ -239,9 +239,9 @@ db_test!(
         second.start_date = date!(2027 - 01 - 01);
         second.iban = "NL02ABNA0123456789".parse().expect("iban");
         for (i, member) in second.members.iter_mut().enumerate() {
-            member.surname = "Bakker".to_owned();
+            member.details.surname = "Bakker".to_owned();
             member.bsn = None;
-            member.date_of_birth = date!(1990 - 01 - 01) + time::Duration::days(i as i64);
+            member.details.date_of_birth = date!(1990 - 01 - 01) + time::Duration::days(i as i64);
         }
         ixorg_app::participants::register_household(
             &ctx,

@@ -143,7 +143,7 @@ pub(crate) async fn ended_households(ctx: &AppContext) {
     let mut second = crate::household();
     second.members.truncate(1);
     second.members[0].bsn = None;
-    second.members[0].surname = "Visser".into();
+    second.members[0].details.surname = "Visser".into();
     let poor = ixorg_app::participants::register_household(
         ctx,
         ixorg_domain::privacy::Actor::System("t".into()),

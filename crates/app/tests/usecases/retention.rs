@@ -56,7 +56,7 @@ async fn aged(t: &TestDb) -> Aged {
     let mut second = household();
     second.members.truncate(1);
     second.members[0].bsn = None;
-    second.members[0].surname = "Visser".into();
+    second.members[0].details.surname = "Visser".into();
     let running = register_household(&ctx, Actor::System("test".into()), second)
         .await
         .expect("second household");

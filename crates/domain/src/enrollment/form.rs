@@ -9,7 +9,7 @@ use super::history::PersonKey;
 use super::rules::{AcceptanceRule, EMAIL_CHARS_MAX};
 use crate::identifiers::{AgbCode, Bsn, Iban, Postcode};
 use crate::money::Cents;
-use crate::person::Gender;
+use crate::person::{Gender, PersonalDetails};
 use crate::terms::HouseholdRole;
 
 /// One participant on the application form, as typed. Empty text means "not given".
@@ -196,6 +196,31 @@ impl Member {
             self.date_of_birth,
             self.address.postcode.clone(),
         )
+    }
+
+    /// The member's personal details as a participant record keeps them (an absent surname
+    /// prefix or house-number addition is empty text).
+    #[must_use]
+    pub fn personal_details(&self) -> PersonalDetails {
+        PersonalDetails {
+            first_names: self.first_names.clone(),
+            initials: self.initials.clone(),
+            surname_prefix: self.surname_prefix.clone().unwrap_or_default(),
+            surname: self.surname.clone(),
+            date_of_birth: self.date_of_birth,
+            gender: self.gender,
+            street: self.address.street.clone(),
+            house_number: self.address.house_number,
+            house_number_addition: self
+                .address
+                .house_number_addition
+                .clone()
+                .unwrap_or_default(),
+            postcode: self.address.postcode.clone(),
+            city: self.address.city.clone(),
+            email: self.email.as_ref().map(|e| e.expose().to_owned()),
+            phone: self.phone.clone(),
+        }
     }
 }
 

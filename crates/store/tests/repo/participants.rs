@@ -68,19 +68,21 @@ fn main_participant(id: ParticipantId, number: ParticipantNumber) -> Participant
         contract: CONTRACT,
         number,
         role: HouseholdRole::Main,
-        first_names: "Johanna Maria".to_owned(),
-        initials: "J.M.".to_owned(),
-        surname_prefix: "van der".to_owned(),
-        surname: "Berg".to_owned(),
-        date_of_birth: date!(1984 - 02 - 29),
-        gender: Gender::Female,
-        street: "Kerkstraat".to_owned(),
-        house_number: 12,
-        house_number_addition: "bis".to_owned(),
-        postcode: Postcode::parse("1234 AB").expect("a valid postcode"),
-        city: "Utrecht".to_owned(),
-        email: Some("j.vanderberg@example.nl".to_owned()),
-        phone: Some("+31612345678".to_owned()),
+        details: ixorg_domain::person::PersonalDetails {
+            first_names: "Johanna Maria".to_owned(),
+            initials: "J.M.".to_owned(),
+            surname_prefix: "van der".to_owned(),
+            surname: "Berg".to_owned(),
+            date_of_birth: date!(1984 - 02 - 29),
+            gender: Gender::Female,
+            street: "Kerkstraat".to_owned(),
+            house_number: 12,
+            house_number_addition: "bis".to_owned(),
+            postcode: Postcode::parse("1234 AB").expect("a valid postcode"),
+            city: "Utrecht".to_owned(),
+            email: Some("j.vanderberg@example.nl".to_owned()),
+            phone: Some("+31612345678".to_owned()),
+        },
         bsn_ciphertext: Some(vec![1, 0xaa, 0xbb, 0xcc, 0x00, 0xff]),
         bsn_blind_index: Some(vec![0x42; 32]),
         annual_budget: Cents::new(24_000),
@@ -91,13 +93,16 @@ fn main_participant(id: ParticipantId, number: ParticipantNumber) -> Participant
 fn child(id: ParticipantId, number: ParticipantNumber) -> ParticipantRecord {
     ParticipantRecord {
         role: HouseholdRole::Child,
-        first_names: "Pieter".to_owned(),
-        initials: "P.".to_owned(),
-        date_of_birth: date!(2015 - 12 - 31),
-        gender: Gender::Male,
-        house_number_addition: String::new(),
-        email: None,
-        phone: None,
+        details: ixorg_domain::person::PersonalDetails {
+            first_names: "Pieter".to_owned(),
+            initials: "P.".to_owned(),
+            date_of_birth: date!(2015 - 12 - 31),
+            gender: Gender::Male,
+            house_number_addition: String::new(),
+            email: None,
+            phone: None,
+            ..main_participant(id, number.clone()).details
+        },
         bsn_ciphertext: None,
         bsn_blind_index: None,
         annual_budget: Cents::new(6_000),
@@ -177,19 +182,25 @@ fn assert_same(read: &ParticipantRecord, written: &ParticipantRecord) {
     assert_eq!(read.contract, written.contract);
     assert_eq!(read.number, written.number);
     assert_eq!(read.role, written.role);
-    assert_eq!(read.first_names, written.first_names);
-    assert_eq!(read.initials, written.initials);
-    assert_eq!(read.surname_prefix, written.surname_prefix);
-    assert_eq!(read.surname, written.surname);
-    assert_eq!(read.date_of_birth, written.date_of_birth);
-    assert_eq!(read.gender, written.gender);
-    assert_eq!(read.street, written.street);
-    assert_eq!(read.house_number, written.house_number);
-    assert_eq!(read.house_number_addition, written.house_number_addition);
-    assert_eq!(read.postcode.as_str(), written.postcode.as_str());
-    assert_eq!(read.city, written.city);
-    assert_eq!(read.email, written.email);
-    assert_eq!(read.phone, written.phone);
+    assert_eq!(read.details.first_names, written.details.first_names);
+    assert_eq!(read.details.initials, written.details.initials);
+    assert_eq!(read.details.surname_prefix, written.details.surname_prefix);
+    assert_eq!(read.details.surname, written.details.surname);
+    assert_eq!(read.details.date_of_birth, written.details.date_of_birth);
+    assert_eq!(read.details.gender, written.details.gender);
+    assert_eq!(read.details.street, written.details.street);
+    assert_eq!(read.details.house_number, written.details.house_number);
+    assert_eq!(
+        read.details.house_number_addition,
+        written.details.house_number_addition
+    );
+    assert_eq!(
+        read.details.postcode.as_str(),
+        written.details.postcode.as_str()
+    );
+    assert_eq!(read.details.city, written.details.city);
+    assert_eq!(read.details.email, written.details.email);
+    assert_eq!(read.details.phone, written.details.phone);
     assert_eq!(read.bsn_ciphertext, written.bsn_ciphertext);
     assert_eq!(read.bsn_blind_index, written.bsn_blind_index);
     assert_eq!(read.annual_budget, written.annual_budget);
@@ -296,9 +307,13 @@ db_test!(
         let number = participants::next_participant_number(&mut tx)
             .await
             .expect("a number");
+        let twin = main_participant(participant_id(2), number);
         let twin = ParticipantRecord {
-            first_names: "Anna".to_owned(),
-            ..main_participant(participant_id(2), number)
+            details: ixorg_domain::person::PersonalDetails {
+                first_names: "Anna".to_owned(),
+                ..twin.details.clone()
+            },
+            ..twin
         };
         let second = participants::insert_participant(&mut tx, &grant, &twin, NOW_MS).await;
         tx.rollback().await.expect("roll back");
@@ -449,7 +464,7 @@ db_test!(
             .expect("read");
         tx.commit().await.expect("commit");
         // Assert
-        assert_eq!(seen.surname, main.surname);
+        assert_eq!(seen.details.surname, main.details.surname);
         assert!(main.bsn_ciphertext.is_some());
         assert_eq!(seen.bsn_ciphertext, None);
         assert_eq!(seen.bsn_blind_index, None);
