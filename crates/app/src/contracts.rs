@@ -14,7 +14,7 @@ use ixorg_domain::terms::age_on;
 use ixorg_domain::yearend::checkup_deduction;
 use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
 use ixorg_formats::sepa::pain008::{DirectDebit, DirectDebitBatch, Pain008Writer, SequenceType};
-use ixorg_formats::sepa::{GroupHeader, SepaWriteError};
+use ixorg_formats::sepa::{AccountHolder, GroupHeader, SepaWriteError};
 use ixorg_store::contracts::{self as repo, ToSettle};
 use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
@@ -324,9 +324,11 @@ fn write_payouts(file: &SettlementFile<'_>) -> Result<(), ContractError> {
         let batch = CreditTransferBatch {
             payment_info_id: format!("{}-1", file.header.message_id),
             execution_date: file.date,
-            debtor_name: file.operator.legal_name.clone(),
-            debtor_iban: file.operator.iban.clone(),
-            debtor_bic: file.operator.bic.clone(),
+            debtor: AccountHolder {
+                name: file.operator.legal_name.clone(),
+                iban: file.operator.iban.clone(),
+                bic: file.operator.bic.clone(),
+            },
             batch_booking: true,
         };
         w.begin_payment(&batch, count, file.sum)?;
@@ -334,9 +336,11 @@ fn write_payouts(file: &SettlementFile<'_>) -> Result<(), ContractError> {
             let t = CreditTransfer {
                 end_to_end_id: e2e.clone(),
                 amount: *amount,
-                creditor_name: c.account_holder.clone(),
-                creditor_iban: c.iban.clone(),
-                creditor_bic: None,
+                creditor: AccountHolder {
+                    name: c.account_holder.clone(),
+                    iban: c.iban.clone(),
+                    bic: None,
+                },
                 remittance: format!("Eindafrekening tandartsbudget {}", c.mandate.as_str()),
             };
             w.transfer(&t)?;
@@ -367,9 +371,11 @@ fn write_final_debits(file: &SettlementFile<'_>) -> Result<(), ContractError> {
                 payment_info_id: format!("{}-{}", header.message_id, sequence.as_str()),
                 sequence,
                 collection_date: date,
-                creditor_name: operator.legal_name.clone(),
-                creditor_iban: operator.iban.clone(),
-                creditor_bic: operator.bic.clone(),
+                creditor: AccountHolder {
+                    name: operator.legal_name.clone(),
+                    iban: operator.iban.clone(),
+                    bic: operator.bic.clone(),
+                },
                 creditor_id: operator.creditor_id.clone(),
                 batch_booking: true,
             };
@@ -381,9 +387,11 @@ fn write_final_debits(file: &SettlementFile<'_>) -> Result<(), ContractError> {
                     mandate_id: c.mandate.clone(),
                     mandate_signed_on: c.mandate_signed_on,
                     amendment: None,
-                    debtor_name: c.account_holder.clone(),
-                    debtor_iban: c.iban.clone(),
-                    debtor_bic: None,
+                    debtor: AccountHolder {
+                        name: c.account_holder.clone(),
+                        iban: c.iban.clone(),
+                        bic: None,
+                    },
                     remittance: "Eindafrekening tandartsbudget".to_owned(),
                 };
                 w.debit(&d)?;

@@ -16,8 +16,8 @@ use ixorg_domain::Cents;
 use ixorg_domain::ids::{LedgerTransferId, PayoutRunId};
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::ledger::{OperatorAccount, TransferKind};
-use ixorg_formats::sepa::GroupHeader;
 use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
+use ixorg_formats::sepa::{AccountHolder, GroupHeader};
 use ixorg_store::enrollment::OperatorProfile;
 use ixorg_store::ledger;
 use ixorg_store::payouts::{self as repo, Payout, PayoutRun};
@@ -175,9 +175,11 @@ fn write_file(
     let batch = CreditTransferBatch {
         payment_info_id: format!("{}-1", run.message_id),
         execution_date: run.date,
-        debtor_name: operator.legal_name.clone(),
-        debtor_iban: operator.iban.clone(),
-        debtor_bic: operator.bic.clone(),
+        debtor: AccountHolder {
+            name: operator.legal_name.clone(),
+            iban: operator.iban.clone(),
+            bic: operator.bic.clone(),
+        },
         batch_booking: true,
     };
     w.begin_payment(&batch, count, run.control_sum)
@@ -186,9 +188,11 @@ fn write_file(
         let transfer = CreditTransfer {
             end_to_end_id: p.end_to_end_id.clone(),
             amount: p.amount,
-            creditor_name: p.creditor_name.clone(),
-            creditor_iban: p.creditor_iban.clone(),
-            creditor_bic: None,
+            creditor: AccountHolder {
+                name: p.creditor_name.clone(),
+                iban: p.creditor_iban.clone(),
+                bic: None,
+            },
             remittance: p.remittance.clone(),
         };
         w.transfer(&transfer).map_err(|e| err(&e))?;

@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::Path;
 
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
-use ixorg_formats::sepa::GroupHeader;
 use ixorg_formats::sepa::pain008::{
     DirectDebit, DirectDebitBatch, MandateAmendment, Pain008Writer, SequenceType,
 };
+use ixorg_formats::sepa::{AccountHolder, GroupHeader};
 use ixorg_store::collections::{self as repo, CollectionRun};
 use ixorg_store::enrollment::OperatorProfile;
 use time::{Date, PrimitiveDateTime};
@@ -74,9 +74,11 @@ pub(super) async fn write_file(
                     mandate_id: d.mandate,
                     mandate_signed_on: d.signed_on,
                     amendment: d.amendment_from_iban.map(amendment),
-                    debtor_name: d.account_holder,
-                    debtor_iban: d.iban,
-                    debtor_bic: None,
+                    debtor: AccountHolder {
+                        name: d.account_holder,
+                        iban: d.iban,
+                        bic: None,
+                    },
                     remittance: remittance.clone(),
                 };
                 writer.debit(&debit).map_err(file_err)?;
@@ -160,9 +162,11 @@ fn payment_block(
         payment_info_id: format!("{}-{sequence}", run.message_id),
         sequence,
         collection_date: run.collection_date,
-        creditor_name: operator.legal_name.clone(),
-        creditor_iban: operator.iban.clone(),
-        creditor_bic: operator.bic.clone(),
+        creditor: AccountHolder {
+            name: operator.legal_name.clone(),
+            iban: operator.iban.clone(),
+            bic: operator.bic.clone(),
+        },
         creditor_id: operator.creditor_id.clone(),
         batch_booking: true,
     }

@@ -6,6 +6,7 @@ use std::collections::btree_map::Entry;
 use std::path::{Path, PathBuf};
 
 use ixorg_domain::collection::SequenceType;
+use ixorg_formats::sepa::AccountHolder;
 use ixorg_formats::sepa::pain008::{DirectDebit, Pain008DebitSpool, SpooledDebits};
 use ixorg_store::collections::NewContribution;
 use time::Date;
@@ -87,9 +88,11 @@ impl Spools {
             mandate_id: c.mandate.clone(),
             mandate_signed_on: c.mandate_signed_on,
             amendment: c.amendment_from_iban.clone().map(amendment),
-            debtor_name: c.debtor_name.clone(),
-            debtor_iban: c.debtor_iban.clone(),
-            debtor_bic: None,
+            debtor: AccountHolder {
+                name: c.debtor_name.clone(),
+                iban: c.debtor_iban.clone(),
+                bic: None,
+            },
             remittance: self.remittance.clone(),
         };
         spool.debit(&debit).map_err(file_err)

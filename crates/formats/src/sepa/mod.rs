@@ -44,6 +44,19 @@ pub const ID_CHARS_MAX: usize = 35;
 /// Longest unstructured remittance text (`RmtInf/Ustrd`).
 pub const REMITTANCE_CHARS_MAX: usize = 140;
 
+/// An account holder as a payment file names them: the debtor of a payout block or a direct
+/// debit, the creditor of a collection block or a credit transfer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountHolder {
+    /// The holder's name (`Nm`), cut to 70.
+    pub name: String,
+    /// The account (`Acct/Id/IBAN`).
+    pub iban: ixorg_domain::identifiers::Iban,
+    /// The bank's BIC; `None` writes `Othr/Id` = `NOTPROVIDED` for the block's own party, and
+    /// omits the agent for a transaction's counterparty, as SEPA allows.
+    pub bic: Option<String>,
+}
+
 /// The group header of a pain.008 or pain.001 message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupHeader {

@@ -7,13 +7,12 @@
 use std::io::Write;
 
 use ixorg_domain::Cents;
-use ixorg_domain::identifiers::Iban;
 use time::Date;
 
 use super::document::{Document, PaymentBlock, PaymentLayout, payment_layout};
 use super::error::SepaWriteError;
 use super::xml_out::{XmlOut, checked_amount, checked_bic, required_text};
-use super::{GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
+use super::{AccountHolder, GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
 
 /// The XML namespace of pain.001.001.03.
 pub const PAIN001_NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
@@ -28,12 +27,8 @@ pub struct CreditTransferBatch {
     pub payment_info_id: String,
     /// Requested execution date (`ReqdExctnDt`).
     pub execution_date: Date,
-    /// The paying party's name (`Dbtr/Nm`), cut to 70.
-    pub debtor_name: String,
-    /// The account the money leaves (`DbtrAcct/Id/IBAN`).
-    pub debtor_iban: Iban,
-    /// The paying bank's BIC; `None` writes `Othr/Id` = `NOTPROVIDED`.
-    pub debtor_bic: Option<String>,
+    /// The paying party and the account the money leaves (`Dbtr`, `DbtrAcct`, `DbtrAgt`).
+    pub debtor: AccountHolder,
     /// Whether the bank books the block as one entry (`BtchBookg`).
     pub batch_booking: bool,
 }
@@ -45,12 +40,8 @@ pub struct CreditTransfer {
     pub end_to_end_id: String,
     /// The amount; must be above zero.
     pub amount: Cents,
-    /// The payee's name (`Cdtr/Nm`), cut to 70.
-    pub creditor_name: String,
-    /// The payee's account (`CdtrAcct/Id/IBAN`).
-    pub creditor_iban: Iban,
-    /// The payee bank's BIC (`CdtrAgt`); `None` omits the agent, as SEPA allows.
-    pub creditor_bic: Option<String>,
+    /// The payee and its account (`Cdtr`, `CdtrAcct`, `CdtrAgt`).
+    pub creditor: AccountHolder,
     /// The text for the payee (`RmtInf/Ustrd`), cut to 140; omitted when empty.
     pub remittance: String,
 }
@@ -102,9 +93,9 @@ impl<W: Write> Pain001Writer<W> {
             number_of_transactions,
             control_sum,
             date: info.execution_date,
-            name: &info.debtor_name,
-            iban: &info.debtor_iban,
-            bic: info.debtor_bic.as_deref(),
+            name: &info.debtor.name,
+            iban: &info.debtor.iban,
+            bic: info.debtor.bic.as_deref(),
         };
         let no_more = |_: &mut XmlOut<W>| Ok(());
         self.doc.begin_payment(&PAYOUTS, &block, no_more, no_more)
@@ -123,8 +114,8 @@ impl<W: Write> Pain001Writer<W> {
         let n = Some(number);
         let amount = checked_amount(tx.amount, "Amt/InstdAmt", number)?;
         let e2e = required_text(&tx.end_to_end_id, ID_CHARS_MAX, "PmtId/EndToEndId", n)?;
-        let name = required_text(&tx.creditor_name, NAME_CHARS_MAX, "Cdtr/Nm", n)?;
-        let bic = checked_bic(tx.creditor_bic.as_deref(), "CdtrAgt/FinInstnId/BIC", n)?;
+        let name = required_text(&tx.creditor.name, NAME_CHARS_MAX, "Cdtr/Nm", n)?;
+        let bic = checked_bic(tx.creditor.bic.as_deref(), "CdtrAgt/FinInstnId/BIC", n)?;
         let remittance = super::to_sepa_text(&tx.remittance, REMITTANCE_CHARS_MAX);
         self.doc.write_transaction(tally, amount, |out| {
             out.open("CdtTrfTxInf")?;
@@ -136,7 +127,7 @@ impl<W: Write> Pain001Writer<W> {
                 out.agent("CdtrAgt", Some(bic))?;
             }
             out.nested(&["Cdtr", "Nm"], &name)?;
-            out.nested(&["CdtrAcct", "Id", "IBAN"], tx.creditor_iban.expose())?;
+            out.nested(&["CdtrAcct", "Id", "IBAN"], tx.creditor.iban.expose())?;
             if !remittance.is_empty() {
                 out.nested(&["RmtInf", "Ustrd"], &remittance)?;
             }

@@ -15,7 +15,7 @@ use super::error::{FieldProblem, SepaWriteError};
 use super::xml_out::{
     XmlOut, checked_amount, checked_bic, failed, invalid, iso_date, required_text,
 };
-use super::{GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
+use super::{AccountHolder, GroupHeader, ID_CHARS_MAX, NAME_CHARS_MAX, REMITTANCE_CHARS_MAX};
 
 /// The XML namespace of pain.008.001.02.
 pub const PAIN008_NAMESPACE: &str = "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02";
@@ -35,12 +35,8 @@ pub struct DirectDebitBatch {
     pub sequence: SequenceType,
     /// Requested collection date (`ReqdColltnDt`).
     pub collection_date: Date,
-    /// The creditor's name (`Cdtr/Nm`), cut to 70.
-    pub creditor_name: String,
-    /// The account the money goes to (`CdtrAcct/Id/IBAN`).
-    pub creditor_iban: Iban,
-    /// The creditor bank's BIC; `None` writes `Othr/Id` = `NOTPROVIDED`.
-    pub creditor_bic: Option<String>,
+    /// The creditor and the account the money goes to (`Cdtr`, `CdtrAcct`, `CdtrAgt`).
+    pub creditor: AccountHolder,
     /// The SEPA creditor identifier (`CdtrSchmeId`).
     pub creditor_id: CreditorId,
     /// Whether the bank books the block as one entry (`BtchBookg`).
@@ -69,12 +65,8 @@ pub struct DirectDebit {
     pub mandate_signed_on: Date,
     /// The original mandate data when it changed; `None` writes `AmdmntInd` false.
     pub amendment: Option<MandateAmendment>,
-    /// The debtor's name (`Dbtr/Nm`), cut to 70.
-    pub debtor_name: String,
-    /// The debtor's account (`DbtrAcct/Id/IBAN`).
-    pub debtor_iban: Iban,
-    /// The debtor bank's BIC; `None` writes `Othr/Id` = `NOTPROVIDED`.
-    pub debtor_bic: Option<String>,
+    /// The debtor and their account (`Dbtr`, `DbtrAcct`, `DbtrAgt`).
+    pub debtor: AccountHolder,
     /// The text on the debtor's statement (`RmtInf/Ustrd`), cut to 140; omitted when empty.
     pub remittance: String,
 }
@@ -132,9 +124,9 @@ impl<W: Write> Pain008Writer<W> {
             number_of_transactions,
             control_sum,
             date: info.collection_date,
-            name: &info.creditor_name,
-            iban: &info.creditor_iban,
-            bic: info.creditor_bic.as_deref(),
+            name: &info.creditor.name,
+            iban: &info.creditor.iban,
+            bic: info.creditor.bic.as_deref(),
         };
         let payment_type = |out: &mut XmlOut<W>| {
             out.nested(&["LclInstrm", "Cd"], "CORE")?;
@@ -232,8 +224,8 @@ impl<'a> CheckedDebit<'a> {
         let amount = checked_amount(tx.amount, "InstdAmt", number)?;
         let e2e = required_text(&tx.end_to_end_id, ID_CHARS_MAX, "PmtId/EndToEndId", n)?;
         let signed = iso_date(tx.mandate_signed_on, "MndtRltdInf/DtOfSgntr", n)?;
-        let name = required_text(&tx.debtor_name, NAME_CHARS_MAX, "Dbtr/Nm", n)?;
-        let bic = checked_bic(tx.debtor_bic.as_deref(), "DbtrAgt/FinInstnId/BIC", n)?;
+        let name = required_text(&tx.debtor.name, NAME_CHARS_MAX, "Dbtr/Nm", n)?;
+        let bic = checked_bic(tx.debtor.bic.as_deref(), "DbtrAgt/FinInstnId/BIC", n)?;
         let remittance = super::to_sepa_text(&tx.remittance, REMITTANCE_CHARS_MAX);
         if let Some(amendment) = &tx.amendment
             && amendment.original_mandate_id.is_none()
@@ -279,7 +271,7 @@ impl<'a> CheckedDebit<'a> {
         out.close("DrctDbtTx")?;
         out.agent("DbtrAgt", self.bic)?;
         out.nested(&["Dbtr", "Nm"], &self.name)?;
-        out.nested(&["DbtrAcct", "Id", "IBAN"], self.tx.debtor_iban.expose())?;
+        out.nested(&["DbtrAcct", "Id", "IBAN"], self.tx.debtor.iban.expose())?;
         if !self.remittance.is_empty() {
             out.nested(&["RmtInf", "Ustrd"], &self.remittance)?;
         }

@@ -2,7 +2,8 @@
 
 use ixorg_domain::Cents;
 use ixorg_formats::sepa::{
-    CreditTransfer, CreditTransferBatch, GroupHeader, Pain001Writer, SepaWriteError, WriteScope,
+    AccountHolder, CreditTransfer, CreditTransferBatch, GroupHeader, Pain001Writer, SepaWriteError,
+    WriteScope,
 };
 use proptest::prelude::*;
 
@@ -22,9 +23,11 @@ fn batch() -> CreditTransferBatch {
     CreditTransferBatch {
         payment_info_id: "IXORG-PAY-20261203-1".to_owned(),
         execution_date: date(2026, 12, 3),
-        debtor_name: "Stichting ixorg Tandzorg".to_owned(),
-        debtor_iban: iban("RABO", 3_456_789_012),
-        debtor_bic: Some("RABONL2U".to_owned()),
+        debtor: AccountHolder {
+            name: "Stichting ixorg Tandzorg".to_owned(),
+            iban: iban("RABO", 3_456_789_012),
+            bic: Some("RABONL2U".to_owned()),
+        },
         batch_booking: false,
     }
 }
@@ -33,9 +36,11 @@ fn transfer(number: u64, cents: i64, name: &str, bic: Option<&str>) -> CreditTra
     CreditTransfer {
         end_to_end_id: format!("IXP-{number:06}"),
         amount: Cents::new(cents),
-        creditor_name: name.to_owned(),
-        creditor_iban: iban("INGB", 2_000_000 + number),
-        creditor_bic: bic.map(str::to_owned),
+        creditor: AccountHolder {
+            name: name.to_owned(),
+            iban: iban("INGB", 2_000_000 + number),
+            bic: bic.map(str::to_owned),
+        },
         remittance: format!("Declaratie D-{number:06} / factuur 2026-{number}"),
     }
 }

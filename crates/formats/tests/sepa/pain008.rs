@@ -2,8 +2,8 @@
 
 use ixorg_domain::Cents;
 use ixorg_formats::sepa::{
-    DirectDebit, DirectDebitBatch, GroupHeader, MandateAmendment, Pain008DebitSpool, Pain008Writer,
-    SepaWriteError, SequenceType, WriteScope,
+    AccountHolder, DirectDebit, DirectDebitBatch, GroupHeader, MandateAmendment, Pain008DebitSpool,
+    Pain008Writer, SepaWriteError, SequenceType, WriteScope,
 };
 use proptest::prelude::*;
 
@@ -26,9 +26,11 @@ fn batch(sequence: SequenceType, id: &str, bic: Option<&str>) -> DirectDebitBatc
         payment_info_id: id.to_owned(),
         sequence,
         collection_date: date(2026, 12, 1),
-        creditor_name: "Stichting ixorg Tandzorg".to_owned(),
-        creditor_iban: iban("RABO", 3_456_789_012),
-        creditor_bic: bic.map(str::to_owned),
+        creditor: AccountHolder {
+            name: "Stichting ixorg Tandzorg".to_owned(),
+            iban: iban("RABO", 3_456_789_012),
+            bic: bic.map(str::to_owned),
+        },
         creditor_id: creditor_id(),
         batch_booking: true,
     }
@@ -41,9 +43,11 @@ fn debit(number: u64, cents: i64, name: &str) -> DirectDebit {
         mandate_id: mandate(&format!("IXORG-M-{number:06}")),
         mandate_signed_on: date(2026, 1, 15),
         amendment: None,
-        debtor_name: name.to_owned(),
-        debtor_iban: iban("INGB", 1_000_000 + number),
-        debtor_bic: None,
+        debtor: AccountHolder {
+            name: name.to_owned(),
+            iban: iban("INGB", 1_000_000 + number),
+            bic: None,
+        },
         remittance: "Bijdrage tandzorgbudget december 2026".to_owned(),
     }
 }
@@ -58,7 +62,7 @@ fn write_golden_collection() -> Result<Vec<u8>, SepaWriteError> {
         original_debtor_iban: Some(iban("INGB", 999_999)),
     });
     let mut recurring = debit(3, 2700, "J. de Vries");
-    recurring.debtor_bic = Some("INGBNL2A".to_owned());
+    recurring.debtor.bic = Some("INGBNL2A".to_owned());
     recurring.remittance = "Bijdrage <december> & fee".to_owned();
 
     let mut writer = Pain008Writer::new(Vec::new(), &header(), 3, Cents::new(8490))?;
@@ -89,7 +93,7 @@ fn write_golden_collection_spooled() -> Result<Vec<u8>, SepaWriteError> {
         original_debtor_iban: Some(iban("INGB", 999_999)),
     });
     let mut recurring = debit(3, 2700, "J. de Vries");
-    recurring.debtor_bic = Some("INGBNL2A".to_owned());
+    recurring.debtor.bic = Some("INGBNL2A".to_owned());
     recurring.remittance = "Bijdrage <december> & fee".to_owned();
     let mut frst = Pain008DebitSpool::new(Vec::new());
     frst.debit(&first)?;
@@ -386,9 +390,11 @@ fn arb_debit(number: u64) -> impl Strategy<Value = DirectDebit> {
                     original_mandate_id: with_mandate.then(|| mandate(&format!("OLD-{number}"))),
                     original_debtor_iban: Some(iban("SNSB", old_account)),
                 }),
-                debtor_name: name,
-                debtor_iban: iban("ABNA", account),
-                debtor_bic: bic.map(str::to_owned),
+                debtor: AccountHolder {
+                    name,
+                    iban: iban("ABNA", account),
+                    bic: bic.map(str::to_owned),
+                },
                 remittance,
             },
         )
