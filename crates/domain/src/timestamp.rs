@@ -17,9 +17,6 @@ const NANOS_PER_MS: i128 = 1_000_000;
 pub struct Timestamp(i64);
 
 impl Timestamp {
-    /// The Unix epoch itself.
-    pub const UNIX_EPOCH: Timestamp = Timestamp(0);
-
     /// The instant `ms` milliseconds after the Unix epoch (before it when negative).
     pub const fn from_unix_ms(ms: i64) -> Self {
         Self(ms)
