@@ -22,7 +22,7 @@ pub enum AccessError {
 /// transaction (holding the allowed entry) and the grant, and must commit.
 pub async fn begin(ctx: &AppContext, request: AccessRequest) -> Result<(Tx, Grant), AccessError> {
     let mut tx = ctx.db.begin().await?;
-    match gate::authorize(&mut tx, &ctx.policy, request, ctx.now_ms()).await? {
+    match gate::authorize(&mut tx, &ctx.policy, request, ctx.now()).await? {
         Ok(grant) => Ok((tx, grant)),
         Err(refusal) => {
             tx.commit().await?;
@@ -51,7 +51,7 @@ pub async fn job_grant(
         categories,
         action,
     };
-    gate::authorize(tx, &ctx.policy, request, ctx.now_ms())
+    gate::authorize(tx, &ctx.policy, request, ctx.now())
         .await?
         .map_err(AccessError::Refused)
 }

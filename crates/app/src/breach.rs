@@ -14,11 +14,11 @@ use std::fmt::Write as _;
 
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Role};
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::access_log::Entry;
 use ixorg_store::breach as repo;
 use ixorg_store::chain::{self, Chain};
 use ixorg_store::gate::AccessRequest;
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::access::{self, AccessError};
@@ -38,13 +38,13 @@ pub enum BreachFilter {
     Category(DataCategory),
 }
 
-/// The period and filter of a report: `from_ms <= occurred_at < to_ms`.
+/// The period and filter of a report: `from <= occurred_at < to`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BreachQuery {
-    /// Start, unix milliseconds, included.
-    pub from_ms: i64,
-    /// End, unix milliseconds, excluded.
-    pub to_ms: i64,
+    /// Start, included.
+    pub from: Timestamp,
+    /// End, excluded.
+    pub to: Timestamp,
     /// Which accesses.
     pub filter: BreachFilter,
 }
@@ -142,15 +142,8 @@ pub async fn breach_report(
     let (mut accesses, mut refused) = (0, 0);
     let mut after = i64::MIN;
     loop {
-        let page = repo::entries_between(
-            &mut tx,
-            &grant,
-            query.from_ms,
-            query.to_ms,
-            after,
-            PAGE_ROWS,
-        )
-        .await?;
+        let page =
+            repo::entries_between(&mut tx, &grant, query.from, query.to, after, PAGE_ROWS).await?;
         let Some(last) = page.last() else { break };
         after = last.sequence;
         for entry in page.iter().filter(|e| e.sequence < own) {
@@ -216,11 +209,10 @@ pub async fn breach_report(
     })
 }
 
-fn instant(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
+fn instant(at: Timestamp) -> String {
+    at.to_offset_date_time()
         .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_else(|| ms.to_string())
+        .unwrap_or_else(|| at.unix_ms().to_string())
 }
 
 fn names(categories: &[DataCategory]) -> String {
@@ -245,8 +237,8 @@ impl BreachReport {
             "# Breach report (GDPR art. 33/34)\n\nPeriod: {} to {} ({filter}).\n\n\
              ## Totals\n\n- data subjects affected: {}\n- accesses: {} allowed, {} refused \
              (refused accesses touched nothing)\n",
-            instant(self.query.from_ms),
-            instant(self.query.to_ms),
+            instant(self.query.from),
+            instant(self.query.to),
             self.subjects.len(),
             self.accesses,
             self.refused

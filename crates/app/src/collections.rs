@@ -10,6 +10,7 @@ use ixorg_domain::ids::LedgerAccountId;
 use ixorg_domain::ledger::Transfer;
 use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::collections::{self as repo, CollectionRun, DueContract, NewContribution};
 use ixorg_store::enrollment as mandates;
 use ixorg_store::gate::Grant;
@@ -185,7 +186,7 @@ async fn build_run(
         message_id: format!("IXORG-COL-{}", date_code(date)),
         transactions: 0,
         control_sum: Cents::ZERO,
-        created_at_ms: ctx.now_ms(),
+        created_at: ctx.now(),
     };
     let mut builder = RunBuilder::new(ctx, tx, &run, out).await?;
     repo::insert_run(tx, &run).await?;
@@ -231,7 +232,7 @@ struct RunBuilder<'a> {
     bank: LedgerAccountId,
     fee_income: LedgerAccountId,
     premium_payable: LedgerAccountId,
-    now_ms: i64,
+    now: Timestamp,
     counter: u64,
     participants: u64,
     total: Cents,
@@ -291,7 +292,7 @@ impl<'a> RunBuilder<'a> {
             premium_payable: ledger::account_by_code(tx, OperatorAccount::PremiumPayable)
                 .await?
                 .id,
-            now_ms: run.created_at_ms,
+            now: run.created_at,
             counter: 0,
             participants: 0,
             total: Cents::ZERO,
@@ -329,7 +330,7 @@ impl<'a> RunBuilder<'a> {
             contributions.push(made);
         }
         let made = Instant::now();
-        repo::insert_contributions(tx, change, &contributions, self.now_ms).await?;
+        repo::insert_contributions(tx, change, &contributions, self.now).await?;
         repo::mark_retried(tx, &retried).await?;
         let inserted = Instant::now();
         post_new(self.ctx, tx, &savings).await?;
@@ -337,7 +338,7 @@ impl<'a> RunBuilder<'a> {
         self.phases.insert += inserted - made;
         self.phases.post += inserted.elapsed();
         for due in page.iter().filter(|d| d.amended_from_iban.is_some()) {
-            mandates::clear_amendment(tx, &due.mandate, self.now_ms).await?;
+            mandates::clear_amendment(tx, &due.mandate, self.now).await?;
         }
         Ok(())
     }

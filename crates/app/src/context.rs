@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use ixorg_domain::privacy::Policy;
 use ixorg_domain::terms::TermsHistory;
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::Db;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -16,10 +17,10 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
     /// The current instant.
     fn now(&self) -> OffsetDateTime;
 
-    /// The current instant in unix milliseconds (how instants are stored).
-    fn now_ms(&self) -> i64 {
-        let nanos = self.now().unix_timestamp_nanos() / 1_000_000;
-        i64::try_from(nanos).expect("BUG: the clock is within the range of i64 milliseconds")
+    /// The current instant as a [`Timestamp`] (how instants are passed and stored).
+    fn timestamp(&self) -> Timestamp {
+        Timestamp::from_offset_date_time(self.now())
+            .expect("BUG: the clock is within the range of i64 milliseconds")
     }
 
     /// Today's date (UTC).
@@ -112,9 +113,9 @@ pub struct AppContext {
 }
 
 impl AppContext {
-    /// The current instant in unix milliseconds.
-    pub fn now_ms(&self) -> i64 {
-        self.clock.now_ms()
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        self.clock.timestamp()
     }
 
     /// The keys, or an error saying none is configured.

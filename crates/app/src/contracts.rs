@@ -11,6 +11,7 @@ use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use ixorg_domain::privacy::{Action, DataCategory, Purpose, Refusal};
 use ixorg_domain::termination::{Settlement, end_date};
 use ixorg_domain::terms::age_on;
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_domain::yearend::checkup_deduction;
 use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
 use ixorg_formats::sepa::pain008::{DirectDebit, DirectDebitBatch, Pain008Writer, SequenceType};
@@ -100,16 +101,7 @@ pub async fn give_notice(
         Action::Change,
     )
     .await?;
-    if !repo::give_notice(
-        &mut tx,
-        &change,
-        contract,
-        notice_given_on,
-        end,
-        ctx.now_ms(),
-    )
-    .await?
-    {
+    if !repo::give_notice(&mut tx, &change, contract, notice_given_on, end, ctx.now()).await? {
         return Err(ContractError::AlreadyGiven);
     }
     tx.commit().await?;
@@ -224,14 +216,14 @@ pub async fn settle(
             direction,
             net.abs().unwrap_or(Cents::ZERO),
             e2e.as_deref(),
-            ctx.now_ms(),
+            ctx.now(),
         )
         .await?;
     }
     post_all(ctx, &mut tx, &transfers).await?;
     let header = |kind: &str| GroupHeader {
         message_id: format!("IXORG-{kind}-{}", date_code(date)),
-        created_at: created_at_of(ctx.now_ms()),
+        created_at: created_at_of(ctx.now()),
         initiating_party: operator.legal_name.clone(),
     };
     // A SEPA file holds at least one transaction: an empty side writes no file.
@@ -514,7 +506,7 @@ pub async fn yearend(ctx: &AppContext, year: i32) -> Result<YearEndReport, Contr
             });
         }
         post_all(ctx, &mut tx, &transfers).await?;
-        repo::insert_yearend_deduction(&mut tx, c.participant, year, amount, &reason, ctx.now_ms())
+        repo::insert_yearend_deduction(&mut tx, c.participant, year, amount, &reason, ctx.now())
             .await?;
         report.deducted += 1;
         report.sum = report.sum.checked_add(amount).unwrap_or(report.sum);
@@ -555,7 +547,7 @@ pub async fn change_iban(
         contract,
         iban,
         account_holder,
-        ctx.now_ms(),
+        ctx.now(),
     )
     .await?;
     if !changed {
@@ -622,10 +614,9 @@ pub async fn change_annual_budget(
         .ok_or(BudgetChangeError::NotFound)?;
     let year_start = Date::from_calendar_date(today.year(), time::Month::January, 1)
         .map_err(|_| ContractError::NoTerms)?;
-    let year_start_ms =
-        i64::try_from(year_start.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000)
-            .unwrap_or(0);
-    let done = repo::yearly_budget_changes_since(&mut tx, participant, year_start_ms).await?;
+    let done =
+        repo::yearly_budget_changes_since(&mut tx, participant, Timestamp::midnight_of(year_start))
+            .await?;
     let changes = u8::try_from(done).unwrap_or(u8::MAX);
     let change =
         ixorg_domain::enrollment::check_budget_change(&terms, current, requested, changes, today)
@@ -639,9 +630,9 @@ pub async fn change_annual_budget(
         new_annual: change.new_annual,
         counts_as_yearly_change: !upward_any_time,
     };
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let effective = change.effective_from <= today;
-    repo::insert_budget_change(&mut tx, &row, false, now_ms).await?;
+    repo::insert_budget_change(&mut tx, &row, false, now).await?;
     if effective {
         apply_one_change(ctx, &mut tx, &change_grant, &row, budget).await?;
     }
@@ -685,12 +676,12 @@ async fn apply_one_change(
         .terms
         .resolve(change.effective_from)
         .map_err(|_| ContractError::NoTerms)?;
-    repo::apply_budget_change(tx, change_grant, change, ctx.now_ms()).await?;
+    repo::apply_budget_change(tx, change_grant, change, ctx.now()).await?;
     let account = ledger::account(tx, budget).await?;
     // The new credit line, but never below what is already used of it.
     let used = Cents::new((-account.balance.get()).max(0));
     let line = terms.credit_line(change.new_annual).max(used);
-    ledger::set_credit_line(tx, budget, line, ctx.now_ms()).await?;
+    ledger::set_credit_line(tx, budget, line, ctx.now()).await?;
     Ok(())
 }
 

@@ -152,7 +152,7 @@ pub async fn apply(
         .find(|(_, r)| **r == HouseholdRole::Main)
         .map(|((id, ..), _)| *id)
         .expect("BUG: an accepted application has a main participant");
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let application_id = ctx.ids.new_uuid();
     repo::insert_application(
         &mut tx,
@@ -160,7 +160,7 @@ pub async fn apply(
         ApplicationStatus::Accepted,
         Some(registered.contract),
         "",
-        now_ms,
+        now,
     )
     .await?;
     // The welcome message with its one-time link goes to the main participant's address on
@@ -170,8 +170,8 @@ pub async fn apply(
         kind: MessageKind::PortalActivation,
         participant: main,
         application: Some(application_id),
-        created_at_ms: now_ms,
-        sent_at_ms: None,
+        created_at: now,
+        sent_at: None,
     };
     outbox::insert_message(&mut tx, &welcome).await?;
     tx.commit().await?;
@@ -201,18 +201,18 @@ async fn refer(
     rules.sort_unstable();
     rules.dedup();
     let codes: Vec<&str> = rules.iter().map(|r| r.code()).collect();
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let application = ctx.ids.new_uuid();
     let status = ApplicationStatus::Referred;
-    repo::insert_application(&mut tx, application, status, None, &codes.join(","), now_ms).await?;
+    repo::insert_application(&mut tx, application, status, None, &codes.join(","), now).await?;
     for participant in found {
         let notice = Message {
             id: ctx.ids.new_uuid(),
             kind: MessageKind::ApplicationWithYourDetails,
             participant: *participant,
             application: Some(application),
-            created_at_ms: now_ms,
-            sent_at_ms: None,
+            created_at: now,
+            sent_at: None,
         };
         outbox::insert_message(&mut tx, &notice).await?;
     }
@@ -243,7 +243,7 @@ async fn reject(
         ApplicationStatus::Rejected,
         None,
         &codes.join(","),
-        ctx.now_ms(),
+        ctx.now(),
     )
     .await?;
     tx.commit().await?;

@@ -36,7 +36,7 @@ pub async fn post_batch(
         .map(|_| LedgerTransferId::from_uuid(ctx.ids.new_uuid()))
         .collect();
     let mut tx = ctx.db.begin().await?;
-    let outcomes = repo::post_batch(&mut tx, transfers, &ids, ctx.now_ms()).await?;
+    let outcomes = repo::post_batch(&mut tx, transfers, &ids, ctx.now()).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -45,7 +45,7 @@ pub async fn post_batch(
 pub async fn post(ctx: &AppContext, transfer: &Transfer) -> Result<PostOutcome, PostOneError> {
     let id = LedgerTransferId::from_uuid(ctx.ids.new_uuid());
     let mut tx = ctx.db.begin().await?;
-    let outcome = repo::post(&mut tx, transfer, id, ctx.now_ms()).await;
+    let outcome = repo::post(&mut tx, transfer, id, ctx.now()).await;
     match outcome {
         Ok(o) => {
             tx.commit().await?;
@@ -122,7 +122,7 @@ pub(crate) async fn own_payment_account(
         payee: None,
         credit_line: ixorg_domain::Cents::ZERO,
     };
-    ixorg_store::ledger::open_account(tx, &account, ctx.now_ms()).await?;
+    ixorg_store::ledger::open_account(tx, &account, ctx.now()).await?;
     Ok(id)
 }
 
@@ -148,7 +148,7 @@ pub(crate) async fn post_all(
             .iter()
             .map(|_| LedgerTransferId::from_uuid(ctx.ids.new_uuid()))
             .collect();
-        let outcomes = ledger::post_batch(tx, chunk, &ids, ctx.now_ms()).await?;
+        let outcomes = ledger::post_batch(tx, chunk, &ids, ctx.now()).await?;
         if let Some(Err(e)) = outcomes.into_iter().find(Result::is_err) {
             return Err(PostAllError::Refused(e));
         }
@@ -167,7 +167,7 @@ pub(crate) async fn post_new(
     let ids: Vec<_> = (ctx.ids.new_uuids(transfers.len()).into_iter())
         .map(LedgerTransferId::from_uuid)
         .collect();
-    ledger::post_new_batch(tx, transfers, &ids, ctx.now_ms())
+    ledger::post_new_batch(tx, transfers, &ids, ctx.now())
         .await
         .map_err(|e| match e {
             ixorg_store::Error::Ledger(e) => PostAllError::Refused(e),

@@ -8,7 +8,7 @@ use crate::context::AppContext;
 /// Sets the operator profile.
 pub async fn set(ctx: &AppContext, profile: &OperatorProfile) -> Result<(), ixorg_store::Error> {
     let mut tx = ctx.db.begin().await?;
-    repo::set_operator_profile(&mut tx, profile, ctx.now_ms()).await?;
+    repo::set_operator_profile(&mut tx, profile, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!("Operator profile set");
     Ok(())

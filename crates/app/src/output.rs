@@ -29,7 +29,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
-use time::{Date, OffsetDateTime, PrimitiveDateTime};
+use ixorg_domain::timestamp::Timestamp;
+use time::{Date, PrimitiveDateTime};
 
 /// Bytes buffered by the writer of a staged file.
 const BUFFER_BYTES: usize = 256 * 1024;
@@ -176,10 +177,9 @@ pub(crate) fn date_code(date: Date) -> String {
     )
 }
 
-/// A unix-millisecond instant as a file timestamp (UTC, whole seconds).
-pub fn created_at_of(ms: i64) -> PrimitiveDateTime {
-    let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+/// An instant as a file timestamp (UTC, whole seconds).
+pub fn created_at_of(at: Timestamp) -> PrimitiveDateTime {
+    let at = at.to_offset_date_time_or_epoch();
     let at = at.replace_nanosecond(0).unwrap_or(at);
     PrimitiveDateTime::new(at.date(), at.time())
 }

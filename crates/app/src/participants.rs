@@ -196,7 +196,7 @@ pub(crate) async fn insert_household(
         .resolve(household.start_date)
         .map_err(|_| RegisterError::NoTerms)?
         .clone();
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let contract = ContractId::from_uuid(ctx.ids.new_uuid());
     let new_contract = NewContract {
         id: contract,
@@ -204,7 +204,7 @@ pub(crate) async fn insert_household(
         iban: household.iban.clone(),
         account_holder: household.account_holder.clone(),
     };
-    repo::insert_contract(tx, grant, &new_contract, now_ms).await?;
+    repo::insert_contract(tx, grant, &new_contract, now).await?;
     let mut members = Vec::with_capacity(household.members.len());
     let mut main_number = None;
     for (index, m) in household.members.into_iter().enumerate() {
@@ -234,7 +234,7 @@ pub(crate) async fn insert_household(
             annual_budget: m.annual_budget,
             practice: m.practice,
         };
-        match repo::insert_participant(tx, grant, &record, now_ms).await {
+        match repo::insert_participant(tx, grant, &record, now).await {
             Err(ixorg_store::Error::Conflict(ConflictKind::DuplicateBsn)) => {
                 return Err(RegisterError::DuplicateBsn { member: index });
             }
@@ -249,7 +249,7 @@ pub(crate) async fn insert_household(
             payee: None,
             credit_line: terms.credit_line(m.annual_budget),
         };
-        ledger::open_account(tx, &account, now_ms).await?;
+        ledger::open_account(tx, &account, now).await?;
         members.push((id, number, budget));
     }
     let main_number = main_number.expect("BUG: the household has a main participant");
@@ -264,7 +264,7 @@ pub(crate) async fn insert_household(
         successful_collections: 0,
         last_first_failed: false,
     };
-    ixorg_store::enrollment::insert_mandate(tx, grant, &mandate, now_ms).await?;
+    ixorg_store::enrollment::insert_mandate(tx, grant, &mandate, now).await?;
     if household.provider_view_consent {
         ixorg_store::enrollment::set_provider_view_consent(tx, contract, true).await?;
         for (member, _, _) in &members {
@@ -278,7 +278,7 @@ pub(crate) async fn insert_household(
                 document_version: None,
                 source: ConsentSource::Application,
             };
-            ixorg_store::consent::append(tx, grant, &consent, now_ms).await?;
+            ixorg_store::consent::append(tx, grant, &consent, now).await?;
         }
     }
     tracing::debug!(contract.id = %contract, members = members.len(), "Registered household");

@@ -41,7 +41,7 @@ pub async fn register_practice(
     ctx: &AppContext,
     new: &NewPractice,
 ) -> Result<RegisteredPractice, ixorg_store::Error> {
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let practice = Practice {
         id: PracticeId::from_uuid(ctx.ids.new_uuid()),
@@ -49,7 +49,7 @@ pub async fn register_practice(
         name: new.name.clone(),
         city: new.city.clone(),
     };
-    parties::insert_practice(&mut tx, &practice, now_ms).await?;
+    parties::insert_practice(&mut tx, &practice, now).await?;
     for (agb, name) in &new.providers {
         let provider = Provider {
             id: ProviderId::from_uuid(ctx.ids.new_uuid()),
@@ -57,7 +57,7 @@ pub async fn register_practice(
             agb: agb.clone(),
             name: name.clone(),
         };
-        parties::insert_provider(&mut tx, &provider, now_ms).await?;
+        parties::insert_provider(&mut tx, &provider, now).await?;
     }
     let payee = match &new.iban {
         Some(iban) => {
@@ -84,20 +84,20 @@ pub async fn register_intermediary(
     iban: &Iban,
     practices: &[PracticeId],
 ) -> Result<(BillingIntermediaryId, PayeeId, LedgerAccountId), ixorg_store::Error> {
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let bureau = BillingIntermediary {
         id: BillingIntermediaryId::from_uuid(ctx.ids.new_uuid()),
         name: name.to_owned(),
         kvk_number: kvk_number.map(str::to_owned),
     };
-    parties::insert_intermediary(&mut tx, &bureau, now_ms).await?;
+    parties::insert_intermediary(&mut tx, &bureau, now).await?;
     if let Some(code) = bureau_code {
-        ixorg_store::declarations::set_intermediary_agb(&mut tx, bureau.id, code.as_str(), now_ms)
+        ixorg_store::declarations::set_intermediary_agb(&mut tx, bureau.id, code.as_str(), now)
             .await?;
     }
     for practice in practices {
-        parties::link_intermediary_practice(&mut tx, bureau.id, *practice, now_ms).await?;
+        parties::link_intermediary_practice(&mut tx, bureau.id, *practice, now).await?;
     }
     let owner = PayeeOwner::Intermediary(bureau.id);
     let (payee, payable) = open_payee(ctx, &mut tx, owner, name, iban).await?;
@@ -113,14 +113,14 @@ pub(crate) async fn open_payee(
     name: &str,
     iban: &Iban,
 ) -> Result<(PayeeId, LedgerAccountId), ixorg_store::Error> {
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let payee = Payee {
         id: PayeeId::from_uuid(ctx.ids.new_uuid()),
         owner,
         name: name.to_owned(),
         iban: iban.clone(),
     };
-    parties::insert_payee(tx, &payee, now_ms).await?;
+    parties::insert_payee(tx, &payee, now).await?;
     let payable = LedgerAccountId::from_uuid(ctx.ids.new_uuid());
     let account = NewAccount {
         id: payable,
@@ -130,6 +130,6 @@ pub(crate) async fn open_payee(
         payee: Some(payee.id),
         credit_line: Cents::ZERO,
     };
-    ledger::open_account(tx, &account, now_ms).await?;
+    ledger::open_account(tx, &account, now).await?;
     Ok((payee.id, payable))
 }

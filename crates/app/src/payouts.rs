@@ -123,15 +123,15 @@ pub async fn payout(ctx: &AppContext, date: Date, out: &Path) -> Result<PayoutRe
         message_id: format!("IXORG-PAY-{code}"),
         transactions: i64::try_from(payouts.len()).unwrap_or(i64::MAX),
         control_sum: sum,
-        created_at_ms: ctx.now_ms(),
+        created_at: ctx.now(),
     };
     repo::insert_run(&mut tx, &run).await?;
-    repo::insert_payouts(&mut tx, run.id, &payouts, ctx.now_ms()).await?;
+    repo::insert_payouts(&mut tx, run.id, &payouts, ctx.now()).await?;
     let ids: Vec<LedgerTransferId> = transfers
         .iter()
         .map(|_| LedgerTransferId::from_uuid(ctx.ids.new_uuid()))
         .collect();
-    for outcome in ledger::post_batch(&mut tx, &transfers, &ids, ctx.now_ms()).await? {
+    for outcome in ledger::post_batch(&mut tx, &transfers, &ids, ctx.now()).await? {
         outcome.map_err(PayoutError::Posting)?;
     }
     write_file(&staged, &run, &operator, &payouts)?;
@@ -166,7 +166,7 @@ fn write_file(
     let err = |e: &dyn std::fmt::Display| PayoutError::from(staged.error(e));
     let header = GroupHeader {
         message_id: run.message_id.clone(),
-        created_at: created_at_of(run.created_at_ms),
+        created_at: created_at_of(run.created_at),
         initiating_party: operator.legal_name.clone(),
     };
     let count = payouts.len() as u64;

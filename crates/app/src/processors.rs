@@ -53,7 +53,7 @@ pub async fn register(
         return Err(RecipientError::Invalid("end date"));
     }
     let mut tx = ctx.db.begin().await?;
-    repo::upsert(&mut tx, ctx.ids.new_uuid(), agreement, ctx.now_ms()).await?;
+    repo::upsert(&mut tx, ctx.ids.new_uuid(), agreement, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(processor = %agreement.name, "Processor registered");
     Ok(())
@@ -118,8 +118,8 @@ pub async fn disclose(
     // A disclosure without a legal ground is refused whatever the role policy says; the gate
     // logs that refusal like its own.
     let rule = ground.map(|_| ()).ok_or(NO_LEGAL_GROUND);
-    let now_ms = ctx.now_ms();
-    let grant = match gate::authorize_with(&mut tx, &ctx.policy, access, now_ms, rule).await? {
+    let now = ctx.now();
+    let grant = match gate::authorize_with(&mut tx, &ctx.policy, access, now, rule).await? {
         Ok(grant) => grant,
         Err(refusal) => {
             tx.commit().await?;
@@ -136,7 +136,7 @@ pub async fn disclose(
         categories: request.categories,
         legal_ground: ground,
         reference: request.reference.trim().to_owned(),
-        disclosed_at_ms: ctx.now_ms(),
+        disclosed_at: ctx.now(),
         actor_kind,
         actor_id,
     };

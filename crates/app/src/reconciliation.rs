@@ -147,16 +147,7 @@ pub async fn reconcile(ctx: &AppContext, bytes: &[u8]) -> Result<ReconcileReport
     };
     let file_id = ctx.ids.new_uuid();
     let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
-    repo::insert_bank_file(
-        &mut tx,
-        file_id,
-        kind,
-        &sha,
-        &document_id,
-        count,
-        ctx.now_ms(),
-    )
-    .await?;
+    repo::insert_bank_file(&mut tx, file_id, kind, &sha, &document_id, count, ctx.now()).await?;
     repo::insert_bank_entries(&mut tx, file_id, &entries).await?;
     tx.commit().await?;
     tracing::info!(
@@ -282,7 +273,7 @@ async fn apply_facts(
                     ("settled", Some(c.id))
                 }
                 (true, "sent" | "settled") => {
-                    repo::settle_many(tx, &settle_ids, &settle_mandates, ctx.now_ms()).await?;
+                    repo::settle_many(tx, &settle_ids, &settle_mandates, ctx.now()).await?;
                     settle_ids.clear();
                     settle_mandates.clear();
                     let done = apply_one(
@@ -312,7 +303,7 @@ async fn apply_facts(
             contribution: outcome.1,
         });
     }
-    repo::settle_many(tx, &settle_ids, &settle_mandates, ctx.now_ms()).await?;
+    repo::settle_many(tx, &settle_ids, &settle_mandates, ctx.now()).await?;
     Ok(())
 }
 
@@ -333,7 +324,7 @@ async fn confirm_payout(
     }
     match (fact.credit, payout.status.as_str()) {
         (false, "sent") => {
-            ixorg_store::payouts::set_status(tx, payout.id, "settled", ctx.now_ms()).await?;
+            ixorg_store::payouts::set_status(tx, payout.id, "settled", ctx.now()).await?;
             payout.status = "settled".to_owned();
             report.payouts_settled += 1;
             Ok("settled")
@@ -352,7 +343,7 @@ async fn confirm_payout(
                 reverses: None,
             };
             post_all(ctx, tx, &[back]).await?;
-            ixorg_store::payouts::set_status(tx, payout.id, "returned", ctx.now_ms()).await?;
+            ixorg_store::payouts::set_status(tx, payout.id, "returned", ctx.now()).await?;
             payout.status = "returned".to_owned();
             report.payouts_returned += 1;
             Ok("returned")
@@ -392,12 +383,12 @@ async fn apply_one(
         // A different amount under our id is not ours to guess about.
         return Ok(("unmatched", None));
     }
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let first = c.sequence_type == SequenceType::Frst;
     match (failed, c.status.as_str()) {
         (false, "sent") => {
-            repo::set_contribution_status(tx, c.id, "settled", None, now_ms).await?;
-            mandates::record_collection_result(tx, &c.mandate, true, first, now_ms).await?;
+            repo::set_contribution_status(tx, c.id, "settled", None, now).await?;
+            mandates::record_collection_result(tx, &c.mandate, true, first, now).await?;
             Ok(("settled", Some(c.id)))
         }
         (true, "sent" | "settled") => {
@@ -405,8 +396,8 @@ async fn apply_one(
             let mut c = c;
             repo::load_lines(tx, &mut c).await?;
             reverse(ctx, tx, &c).await?;
-            repo::set_contribution_status(tx, c.id, failed_status, Some(reason), now_ms).await?;
-            mandates::record_collection_result(tx, &c.mandate, false, first, now_ms).await?;
+            repo::set_contribution_status(tx, c.id, failed_status, Some(reason), now).await?;
+            mandates::record_collection_result(tx, &c.mandate, false, first, now).await?;
             remind(ctx, tx, &c, reason).await?;
             Ok((failed_status, Some(c.id)))
         }
@@ -501,20 +492,11 @@ async fn remind(
     c: &ContributionRef,
     reason: &str,
 ) -> Result<(), ReconcileError> {
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let failures = repo::failures_in_a_row(tx, c.contract).await?;
     let parsed: ReturnReason = reason.parse().unwrap_or(ReturnReason::Ms03);
     let step = reminder_step(&parsed, failures);
-    repo::insert_reminder(
-        tx,
-        c.id,
-        c.contract,
-        reason,
-        failures,
-        step.as_str(),
-        now_ms,
-    )
-    .await?;
+    repo::insert_reminder(tx, c.id, c.contract, reason, failures, step.as_str(), now).await?;
     if matches!(
         step,
         ReminderStep::SuspendCreditLine | ReminderStep::StopCollecting
@@ -524,12 +506,12 @@ async fn remind(
             // Suspended: no new credit; what is already used stays (the floor is the balance).
             let frozen = Cents::new((-account.balance.get()).max(0));
             if frozen < account.credit_line {
-                ledger::set_credit_line(tx, *budget, frozen, now_ms).await?;
+                ledger::set_credit_line(tx, *budget, frozen, now).await?;
             }
         }
     }
     if step == ReminderStep::StopCollecting {
-        mandates::stop_mandate(tx, &c.mandate, now_ms).await?;
+        mandates::stop_mandate(tx, &c.mandate, now).await?;
     }
     Ok(())
 }

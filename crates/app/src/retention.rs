@@ -160,7 +160,7 @@ pub async fn run_with_progress(
         &mut tx,
         &RunLog {
             id: report.id,
-            ran_at_ms: ctx.now_ms(),
+            ran_at: ctx.now(),
             run_date: today,
             dry_run,
             counts: report.counts_json(),
@@ -197,7 +197,7 @@ async fn expire(
             ]
         }
         DataCategory::PrivacyRecord => {
-            let mut part = repo::expire_category(tx, grant, category, today, ctx.now_ms()).await?;
+            let mut part = repo::expire_category(tx, grant, category, today, ctx.now()).await?;
             let pruned = repo::prune_access_log(tx, grant, today).await?;
             part.push(Counted {
                 category,
@@ -206,7 +206,7 @@ async fn expire(
             });
             part
         }
-        _ => repo::expire_category(tx, grant, category, today, ctx.now_ms()).await?,
+        _ => repo::expire_category(tx, grant, category, today, ctx.now()).await?,
     })
 }
 
@@ -249,12 +249,12 @@ pub async fn erase_participant(
     request: Option<PrivacyRequestId>,
 ) -> Result<ErasureOutcome, RetentionError> {
     let plan = erasure_plan();
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let erased_categories = plan.erased_categories();
-    let changed = repo::erase(tx, grant, participant, &erased_categories, now_ms).await?;
+    let changed = repo::erase(tx, grant, participant, &erased_categories, now).await?;
     let kept_categories = plan.kept_categories();
-    repo::restrict(tx, grant, participant, request, &kept_categories, now_ms).await?;
-    repo::mark_erased(tx, grant, participant, now_ms).await?;
+    repo::restrict(tx, grant, participant, request, &kept_categories, now).await?;
+    repo::mark_erased(tx, grant, participant, now).await?;
     let erased = erased_categories
         .into_iter()
         .map(|category| {

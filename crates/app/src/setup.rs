@@ -7,6 +7,7 @@ use ixorg_domain::ledger::OperatorAccount;
 use ixorg_domain::privacy::Policy;
 use ixorg_domain::privacy::consent::DocumentKind;
 use ixorg_domain::terms::TermsVersion;
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::{ConnectOptions, Db, ledger, participants, reference};
 
 use crate::context::{AppContext, Clock, Ids};
@@ -54,9 +55,9 @@ pub async fn open(options: OpenOptions) -> Result<AppContext, OpenError> {
         Some(k) if !k.trim().is_empty() => Some(Arc::new(Crypto::from_setting(k)?)),
         _ => None,
     };
-    let now_ms = options.clock.now_ms();
+    let now = options.clock.timestamp();
     let mut tx = db.begin().await?;
-    seed_reference_data(&mut tx, now_ms).await?;
+    seed_reference_data(&mut tx, now).await?;
     let policy = ixorg_store::gate::load_policy(&mut tx).await?;
     let terms = reference::terms_history(&mut tx).await?;
     let encrypted = participants::count_with_bsn(&mut tx).await?;
@@ -74,8 +75,8 @@ pub async fn open(options: OpenOptions) -> Result<AppContext, OpenError> {
     })
 }
 
-async fn seed_reference_data(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<(), OpenError> {
-    reference::insert_terms(tx, &TermsVersion::initial(), now_ms).await?;
+async fn seed_reference_data(tx: &mut ixorg_store::Tx, now: Timestamp) -> Result<(), OpenError> {
+    reference::insert_terms(tx, &TermsVersion::initial(), now).await?;
     let table = ixorg_formats::tariff_csv::embedded_tariff_table()
         .context("The embedded tariff files do not parse")?;
     let points: Vec<_> = table
@@ -85,7 +86,7 @@ async fn seed_reference_data(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<()
         .collect();
     reference::upsert_tariffs(tx, table.tariffs(), &points).await?;
     ixorg_store::gate::seed_policy(tx, &Policy::defaults()).await?;
-    seed_privacy_documents(tx, now_ms).await?;
+    seed_privacy_documents(tx, now).await?;
     for account in OperatorAccount::ALL {
         match ledger::account_by_code(tx, *account).await {
             Ok(_) => {}
@@ -98,7 +99,7 @@ async fn seed_reference_data(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<()
                     payee: None,
                     credit_line: ixorg_domain::Cents::ZERO,
                 };
-                ledger::open_account(tx, &account, now_ms).await?;
+                ledger::open_account(tx, &account, now).await?;
             }
             Err(e) => return Err(e.into()),
         }
@@ -119,13 +120,14 @@ const PRIVACY_DOCUMENTS: &[(DocumentKind, &str)] = &[
     ),
 ];
 
-async fn seed_privacy_documents(tx: &mut ixorg_store::Tx, now_ms: i64) -> Result<(), OpenError> {
-    let today = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now_ms) * 1_000_000)
+async fn seed_privacy_documents(tx: &mut ixorg_store::Tx, now: Timestamp) -> Result<(), OpenError> {
+    let today = now
+        .to_offset_date_time()
         .map(time::OffsetDateTime::date)
         .context("The clock is out of range")?;
     for (kind, body) in PRIVACY_DOCUMENTS {
         if ixorg_store::consent::versions(tx, *kind).await?.is_empty() {
-            ixorg_store::consent::publish(tx, *kind, today, "Eerste versie.", body, now_ms).await?;
+            ixorg_store::consent::publish(tx, *kind, today, "Eerste versie.", body, now).await?;
         }
     }
     Ok(())

@@ -75,7 +75,7 @@ pub async fn create(
         roles: roles.to_vec(),
     };
     let mut tx = ctx.db.begin().await?;
-    repo::insert(&mut tx, &user, ctx.now_ms()).await?;
+    repo::insert(&mut tx, &user, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(staff_user.id = %id, "Created staff user");
     Ok(id)

@@ -3,6 +3,7 @@
 
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::retention::{self as repo, NewVisit};
 
 use crate::access::{AccessError, job_grant};
@@ -21,8 +22,8 @@ const NOT_PAGES: &[&str] = &[
 /// One visit to an HTML page. Its `Debug` shows no personal data.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Visit {
-    /// When, unix milliseconds.
-    pub visited_at_ms: i64,
+    /// When.
+    pub visited_at: Timestamp,
     /// The page, as [`page_path`] gives it.
     pub path: String,
     /// The visitor's IP address, if the server knows it.
@@ -36,7 +37,7 @@ pub struct Visit {
 impl std::fmt::Debug for Visit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Visit")
-            .field("visited_at_ms", &self.visited_at_ms)
+            .field("visited_at", &self.visited_at)
             .finish_non_exhaustive()
     }
 }
@@ -98,7 +99,7 @@ pub async fn record_visits(ctx: &AppContext, visits: &[Visit]) -> Result<u64, Ac
             .as_deref()
             .map(|ua| ua.chars().take(USER_AGENT_CHARS_MAX).collect());
         let visit = NewVisit {
-            visited_at_ms: v.visited_at_ms,
+            visited_at: v.visited_at,
             path: &v.path,
             ip_address: v.ip_address.as_deref(),
             user_agent: user_agent.as_deref(),

@@ -18,6 +18,7 @@ pub mod recipients;
 pub mod tariff;
 pub mod termination;
 pub mod terms;
+pub mod timestamp;
 pub mod yearend;
 
 pub use money::Cents;

@@ -3,9 +3,11 @@
 
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use crate::chain::{self, Break, Canonical, Chain, Hash};
+use crate::instant::UnixMs;
 use crate::{Error, Tx, on_tx};
 
 /// Whether the access went ahead.
@@ -21,7 +23,7 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct NewEntry<'a> {
     /// When.
-    pub occurred_at_ms: i64,
+    pub occurred_at: Timestamp,
     /// Who.
     pub actor: &'a Actor,
     /// In which role.
@@ -43,8 +45,9 @@ pub struct NewEntry<'a> {
 pub struct Entry {
     /// Position in the chain, from 1.
     pub sequence: i64,
-    /// When, unix milliseconds.
-    pub occurred_at_ms: i64,
+    /// When.
+    #[sqlx(rename = "occurred_at_ms", try_from = "UnixMs")]
+    pub occurred_at: Timestamp,
     /// `staff`, `practice`, `system`, …
     pub actor_kind: String,
     /// The actor's id or job name.
@@ -75,7 +78,7 @@ impl Entry {
         hash_fields(
             prev,
             self.sequence,
-            self.occurred_at_ms,
+            self.occurred_at,
             &self.actor_kind,
             &self.actor_id,
             &self.role_name,
@@ -93,7 +96,7 @@ impl Entry {
 fn hash_fields(
     prev: &Hash,
     sequence: i64,
-    occurred_at_ms: i64,
+    occurred_at: Timestamp,
     actor_kind: &str,
     actor_id: &str,
     role: &str,
@@ -106,7 +109,7 @@ fn hash_fields(
 ) -> Hash {
     Canonical::after(prev)
         .int(sequence)
-        .int(occurred_at_ms)
+        .int(occurred_at.unix_ms())
         .text(actor_kind)
         .text(actor_id)
         .text(role)
@@ -143,7 +146,7 @@ pub async fn append(tx: &mut Tx, entry: &NewEntry<'_>) -> Result<i64, Error> {
     let hash = hash_fields(
         &head.last_hash,
         sequence,
-        entry.occurred_at_ms,
+        entry.occurred_at,
         entry.actor.kind(),
         &actor_id,
         entry.role.as_str(),
@@ -156,7 +159,7 @@ pub async fn append(tx: &mut Tx, entry: &NewEntry<'_>) -> Result<i64, Error> {
     );
     on_tx!(tx, c => sqlx::query(INSERT)
         .bind(sequence)
-        .bind(entry.occurred_at_ms)
+        .bind(entry.occurred_at.unix_ms())
         .bind(entry.actor.kind())
         .bind(&actor_id)
         .bind(entry.role.as_str())
@@ -227,4 +230,48 @@ pub async fn verify(tx: &mut Tx) -> Result<Result<i64, Break>, Error> {
     }
     let head = chain::read_head(tx, Chain::AccessLog).await?;
     Ok(verifier.finish(head))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_hashes_its_instant_as_the_stored_unix_milliseconds() {
+        // Arrange
+        let prev = [9_u8; 32];
+        let occurred_at_ms = 1_767_225_600_456;
+        let as_stored = Canonical::after(&prev)
+            .int(3)
+            .int(occurred_at_ms)
+            .text("staff")
+            .text("s-1")
+            .text("support")
+            .opt_text(Some("contact"))
+            .opt_bytes(None)
+            .text("contact")
+            .text("read")
+            .text("allowed")
+            .opt_text(None)
+            .finish();
+
+        // Act
+        let hash = hash_fields(
+            &prev,
+            3,
+            Timestamp::from_unix_ms(occurred_at_ms),
+            "staff",
+            "s-1",
+            "support",
+            Some("contact"),
+            None,
+            "contact",
+            "read",
+            "allowed",
+            None,
+        );
+
+        // Assert
+        assert_eq!(hash, as_stored);
+    }
 }

@@ -3,6 +3,7 @@
 
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
@@ -14,13 +15,13 @@ use crate::{Error, Tx, on_tx};
 /// Rows per `IN (…)` list.
 const CHUNK_ROWS: usize = 400;
 
-/// The access-log entries with `from_ms <= occurred_at_ms < to_ms` after `after_sequence`, at
+/// The access-log entries with `from <= occurred_at_ms < to` after `after_sequence`, at
 /// most `limit`, oldest first.
 pub async fn entries_between(
     tx: &mut Tx,
     grant: &Grant,
-    from_ms: i64,
-    to_ms: i64,
+    from: Timestamp,
+    to: Timestamp,
     after_sequence: i64,
     limit: i64,
 ) -> Result<Vec<Entry>, Error> {
@@ -31,8 +32,8 @@ pub async fn entries_between(
     grant.require(None, &[DataCategory::PrivacyRecord], Action::Read)?;
     Ok(on_tx!(tx, c => sqlx::query_as(SQL)
         .bind(after_sequence)
-        .bind(from_ms)
-        .bind(to_ms)
+        .bind(from.unix_ms())
+        .bind(to.unix_ms())
         .bind(limit)
         .fetch_all(&mut *c)
         .await)?)

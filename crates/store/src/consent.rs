@@ -8,6 +8,7 @@ use ixorg_domain::privacy::consent::{
     ConsentEvent, ConsentKind, ConsentSource, DocumentKind, Scope, in_force,
 };
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 use uuid::Uuid;
 
@@ -45,7 +46,7 @@ pub async fn append(
     tx: &mut Tx,
     grant: &Grant,
     consent: &NewConsent,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     grant.require(
         Some(consent.participant),
@@ -61,7 +62,7 @@ pub async fn append(
         .bind(consent.granted)
         .bind(consent.document_version.map(i64::from))
         .bind(consent.source.as_str())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -96,7 +97,7 @@ impl TryFrom<EventRow> for ConsentEvent {
                 .transpose()
                 .map_err(|_| bad("document_version"))?,
             source: r.source.parse().map_err(|_| bad("source"))?,
-            recorded_at_ms: r.recorded_at_ms,
+            recorded_at: Timestamp::from_unix_ms(r.recorded_at_ms),
         })
     }
 }
@@ -184,7 +185,7 @@ pub async fn publish(
     published_on: Date,
     change_summary: &str,
     body: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<i64, Error> {
     const NEXT: &str =
         "SELECT COALESCE(MAX(version), 0) + 1 FROM privacy_document WHERE document_kind = $1";
@@ -200,7 +201,7 @@ pub async fn publish(
         .bind(published_on)
         .bind(change_summary)
         .bind(body)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -5,6 +5,7 @@ use ixorg_domain::identifiers::{Iban, MandateId};
 use ixorg_domain::ids::{ContractId, LedgerAccountId, ParticipantId};
 use ixorg_domain::privacy::{Action, DataCategory};
 use ixorg_domain::terms::HouseholdRole;
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 use uuid::Uuid;
 
@@ -20,7 +21,7 @@ pub async fn give_notice(
     contract: ContractId,
     notice_given_on: Date,
     end_date: Date,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<bool, Error> {
     const SQL: &str = "UPDATE contract SET notice_given_on = $1, end_date = $2, updated_at_ms = $3 \
          WHERE contract_id = $4 AND notice_given_on IS NULL AND contract_status = 'active'";
@@ -28,7 +29,7 @@ pub async fn give_notice(
     let n = on_tx!(tx, c => sqlx::query(SQL)
         .bind(notice_given_on)
         .bind(end_date)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(contract.uuid())
         .execute(&mut *c)
         .await
@@ -157,7 +158,7 @@ pub async fn settle(
     direction: &str,
     amount: Cents,
     end_to_end_id: Option<&str>,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SETTLEMENT: &str = "INSERT INTO settlement (contract_id, end_date, direction, \
          amount_cents, end_to_end_id, settled_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -171,13 +172,13 @@ pub async fn settle(
         .bind(direction)
         .bind(amount.get())
         .bind(end_to_end_id)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
     for sql in [END, MANDATE] {
         on_tx!(tx, c => sqlx::query(sql)
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .bind(contract.uuid())
             .execute(&mut *c)
             .await
@@ -248,7 +249,7 @@ pub async fn insert_yearend_deduction(
     year: i32,
     amount: Cents,
     reason: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO yearend_deduction (participant_id, year, amount_cents, reason, \
          created_at_ms) VALUES ($1, $2, $3, $4, $5)";
@@ -257,7 +258,7 @@ pub async fn insert_yearend_deduction(
         .bind(i64::from(year))
         .bind(amount.get())
         .bind(reason)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -288,18 +289,18 @@ pub async fn budget_of_number(
 }
 
 /// How many yearly (not upward-any-time) budget changes a participant requested since
-/// `since_ms`.
+/// `since`.
 pub async fn yearly_budget_changes_since(
     tx: &mut Tx,
     participant: ParticipantId,
-    since_ms: i64,
+    since: Timestamp,
 ) -> Result<i64, Error> {
     const SQL: &str = "SELECT COUNT(*) FROM budget_change WHERE participant_id = $1 \
          AND counts_as_yearly_change = $2 AND requested_at_ms >= $3";
     Ok(on_tx!(tx, c => sqlx::query_scalar(SQL)
         .bind(participant.uuid())
         .bind(true)
-        .bind(since_ms)
+        .bind(since.unix_ms())
         .fetch_one(&mut *c)
         .await)?)
 }
@@ -326,7 +327,7 @@ pub async fn insert_budget_change(
     tx: &mut Tx,
     change: &BudgetChangeRow,
     applied: bool,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO budget_change (budget_change_id, participant_id, \
          effective_from, old_annual_cents, new_annual_cents, counts_as_yearly_change, \
@@ -338,8 +339,8 @@ pub async fn insert_budget_change(
         .bind(change.old_annual.get())
         .bind(change.new_annual.get())
         .bind(change.counts_as_yearly_change)
-        .bind(now_ms)
-        .bind(applied.then_some(now_ms))
+        .bind(now.unix_ms())
+        .bind(applied.then_some(now.unix_ms()))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -373,7 +374,7 @@ pub async fn apply_budget_change(
     tx: &mut Tx,
     grant: &Grant,
     change: &BudgetChangeRow,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const PARTICIPANT: &str = "UPDATE participant SET annual_budget_cents = $1, \
          updated_at_ms = $2 WHERE participant_id = $3";
@@ -381,13 +382,13 @@ pub async fn apply_budget_change(
     grant.require(None, &[DataCategory::Financial], Action::Change)?;
     on_tx!(tx, c => sqlx::query(PARTICIPANT)
         .bind(change.new_annual.get())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(change.participant.uuid())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
     on_tx!(tx, c => sqlx::query(APPLIED)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(change.id)
         .execute(&mut *c)
         .await

@@ -4,6 +4,7 @@ use ixorg_domain::identifiers::{CreditorId, Iban, MandateId};
 use ixorg_domain::ids::{ContractId, ParticipantId};
 use ixorg_domain::outbox::ApplicationStatus;
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 use uuid::Uuid;
 
@@ -49,7 +50,7 @@ pub async fn operator_profile(tx: &mut Tx) -> Result<Option<OperatorProfile>, Er
 pub async fn set_operator_profile(
     tx: &mut Tx,
     p: &OperatorProfile,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO operator_profile (profile_key, legal_name, iban, bic, \
          creditor_id, updated_at_ms) VALUES ('operator', $1, $2, $3, $4, $5) \
@@ -61,7 +62,7 @@ pub async fn set_operator_profile(
         .bind(p.iban.expose())
         .bind(p.bic.as_deref())
         .bind(p.creditor_id.as_str())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -75,7 +76,7 @@ pub async fn insert_application(
     status: ApplicationStatus,
     contract: Option<ContractId>,
     rule_codes: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO application (application_id, application_status, \
          contract_id, rejection_codes, received_at_ms) VALUES ($1, $2, $3, $4, $5)";
@@ -84,7 +85,7 @@ pub async fn insert_application(
         .bind(status.as_str())
         .bind(contract.map(|x| x.uuid()))
         .bind(rule_codes)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -126,7 +127,7 @@ pub async fn insert_mandate(
     tx: &mut Tx,
     grant: &Grant,
     m: &Mandate,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO mandate (mandate_id, contract_id, signed_on, iban, \
          account_holder, amended_from_iban, successful_collections, last_first_failed, \
@@ -140,7 +141,7 @@ pub async fn insert_mandate(
         .bind(m.iban.expose())
         .bind(m.account_holder.as_str())
         .bind(false)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -154,7 +155,7 @@ pub async fn record_collection_result(
     mandate: &MandateId,
     settled: bool,
     was_first: bool,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SETTLED: &str = "UPDATE mandate SET successful_collections = successful_collections + 1, \
          last_first_failed = $1, updated_at_ms = $2 WHERE mandate_id = $3";
@@ -167,7 +168,7 @@ pub async fn record_collection_result(
     };
     on_tx!(tx, c => sqlx::query(sql)
         .bind(flag)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(mandate.as_str())
         .execute(&mut *c)
         .await
@@ -176,11 +177,11 @@ pub async fn record_collection_result(
 }
 
 /// Stops collecting on a mandate (account closed, mandate revoked, debtor deceased).
-pub async fn stop_mandate(tx: &mut Tx, mandate: &MandateId, now_ms: i64) -> Result<(), Error> {
+pub async fn stop_mandate(tx: &mut Tx, mandate: &MandateId, now: Timestamp) -> Result<(), Error> {
     const SQL: &str =
         "UPDATE mandate SET mandate_status = 'stopped', updated_at_ms = $1 WHERE mandate_id = $2";
     on_tx!(tx, c => sqlx::query(SQL)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(mandate.as_str())
         .execute(&mut *c)
         .await
@@ -189,11 +190,15 @@ pub async fn stop_mandate(tx: &mut Tx, mandate: &MandateId, now_ms: i64) -> Resu
 }
 
 /// Clears the pending amendment of a mandate once a collection has carried it.
-pub async fn clear_amendment(tx: &mut Tx, mandate: &MandateId, now_ms: i64) -> Result<(), Error> {
+pub async fn clear_amendment(
+    tx: &mut Tx,
+    mandate: &MandateId,
+    now: Timestamp,
+) -> Result<(), Error> {
     const SQL: &str = "UPDATE mandate SET amended_from_iban = NULL, updated_at_ms = $1 \
          WHERE mandate_id = $2";
     on_tx!(tx, c => sqlx::query(SQL)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(mandate.as_str())
         .execute(&mut *c)
         .await
@@ -206,16 +211,16 @@ pub async fn insert_activation(
     tx: &mut Tx,
     token_hash: &[u8],
     participant: ParticipantId,
-    expires_at_ms: i64,
-    now_ms: i64,
+    expires_at: Timestamp,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO portal_activation (token_hash, participant_id, expires_at_ms, \
          used_at_ms, created_at_ms) VALUES ($1, $2, $3, NULL, $4)";
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(token_hash)
         .bind(participant.uuid())
-        .bind(expires_at_ms)
-        .bind(now_ms)
+        .bind(expires_at.unix_ms())
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -227,12 +232,12 @@ pub async fn insert_activation(
 pub async fn use_activation(
     tx: &mut Tx,
     token_hash: &[u8],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Option<ParticipantId>, Error> {
     const SQL: &str = "UPDATE portal_activation SET used_at_ms = $1 WHERE token_hash = $2 \
          AND used_at_ms IS NULL AND expires_at_ms > $1 RETURNING participant_id";
     let id: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(SQL)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(token_hash)
         .fetch_optional(&mut *c)
         .await)?;
@@ -340,7 +345,7 @@ pub async fn change_mandate_iban(
     contract: ContractId,
     iban: &Iban,
     account_holder: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<bool, Error> {
     const MANDATE: &str = "UPDATE mandate SET amended_from_iban = COALESCE(amended_from_iban, iban), \
          iban = $1, account_holder = $2, updated_at_ms = $3 \
@@ -357,7 +362,7 @@ pub async fn change_mandate_iban(
     let changed = on_tx!(tx, c => sqlx::query(MANDATE)
         .bind(iban.expose())
         .bind(account_holder)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(contract.uuid())
         .execute(&mut *c)
         .await
@@ -366,7 +371,7 @@ pub async fn change_mandate_iban(
         on_tx!(tx, c => sqlx::query(CONTRACT)
             .bind(iban.expose())
             .bind(account_holder)
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .bind(contract.uuid())
             .execute(&mut *c)
             .await

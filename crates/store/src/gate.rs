@@ -11,6 +11,7 @@ use ixorg_domain::privacy::rules;
 use ixorg_domain::privacy::{
     Action, Actor, DataCategory, Policy, PolicyRule, Purpose, Refusal, Role, View, Views,
 };
+use ixorg_domain::timestamp::Timestamp;
 
 use crate::access_log::{self, NewEntry, Outcome};
 use crate::{Error, Tx, on_tx};
@@ -79,9 +80,9 @@ pub async fn authorize(
     tx: &mut Tx,
     policy: &Policy,
     request: AccessRequest,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Result<Grant, Refusal>, Error> {
-    authorize_with(tx, policy, request, now_ms, Ok(())).await
+    authorize_with(tx, policy, request, now, Ok(())).await
 }
 
 /// [`authorize`] with one more rule the use case has checked (such as a consent that only it
@@ -90,7 +91,7 @@ pub async fn authorize_with(
     tx: &mut Tx,
     policy: &Policy,
     request: AccessRequest,
-    now_ms: i64,
+    now: Timestamp,
     rule: Result<(), Refusal>,
 ) -> Result<Result<Grant, Refusal>, Error> {
     let decision = rule
@@ -114,7 +115,7 @@ pub async fn authorize_with(
     let decision = match (decision, &request.actor) {
         (Ok(views), Actor::Processor(name)) => {
             let (purpose, categories) = (request.purpose, &request.categories);
-            crate::processors::agreement_allows(tx, name, purpose, categories, now_ms)
+            crate::processors::agreement_allows(tx, name, purpose, categories, now)
                 .await?
                 .map(|()| views)
         }
@@ -126,7 +127,7 @@ pub async fn authorize_with(
             Err(refusal) => Outcome::Refused(*refusal),
         };
         let entry = NewEntry {
-            occurred_at_ms: now_ms,
+            occurred_at: now,
             actor: &request.actor,
             role: request.role,
             purpose: request.purpose,

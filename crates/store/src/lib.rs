@@ -18,6 +18,7 @@ pub mod enrollment;
 pub mod error;
 pub mod export;
 pub mod gate;
+mod instant;
 pub mod keys;
 pub mod ledger;
 pub mod migrate;

@@ -4,6 +4,7 @@
 
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::outbox::MessageKind;
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use crate::error::corrupt;
@@ -21,9 +22,9 @@ pub struct Message {
     /// The application it is about, if any.
     pub application: Option<Uuid>,
     /// When it was stored.
-    pub created_at_ms: i64,
+    pub created_at: Timestamp,
     /// When it was sent.
-    pub sent_at_ms: Option<i64>,
+    pub sent_at: Option<Timestamp>,
 }
 
 /// Stores a message to send.
@@ -36,8 +37,8 @@ pub async fn insert_message(tx: &mut Tx, m: &Message) -> Result<(), Error> {
         .bind(m.kind.as_str())
         .bind(m.participant.uuid())
         .bind(m.application)
-        .bind(m.created_at_ms)
-        .bind(m.sent_at_ms)
+        .bind(m.created_at.unix_ms())
+        .bind(m.sent_at.map(Timestamp::unix_ms))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -71,8 +72,8 @@ pub async fn unsent(tx: &mut Tx, limit: i64) -> Result<Vec<Message>, Error> {
                     .ok_or_else(|| corrupt("outbox_message", "message_kind"))?,
                 participant: ParticipantId::from_uuid(r.participant_id),
                 application: r.application_id,
-                created_at_ms: r.created_at_ms,
-                sent_at_ms: r.sent_at_ms,
+                created_at: Timestamp::from_unix_ms(r.created_at_ms),
+                sent_at: r.sent_at_ms.map(Timestamp::from_unix_ms),
             })
         })
         .collect()

@@ -7,6 +7,7 @@ use ixorg_domain::ids::{ContractId, ParticipantId, PracticeId};
 use ixorg_domain::person::PersonalDetails;
 use ixorg_domain::privacy::{Action, DataCategory};
 use ixorg_domain::terms::HouseholdRole;
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 use uuid::Uuid;
 
@@ -143,7 +144,7 @@ pub async fn insert_contract(
     tx: &mut Tx,
     grant: &Grant,
     contract: &NewContract,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     grant.require(None, &[DataCategory::Financial], Action::Change)?;
     on_tx!(tx, c => sqlx::query(INSERT_CONTRACT)
@@ -151,7 +152,7 @@ pub async fn insert_contract(
         .bind(contract.start_date)
         .bind(contract.iban.expose())
         .bind(contract.account_holder.as_str())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -181,7 +182,7 @@ pub async fn insert_participant(
     tx: &mut Tx,
     grant: &Grant,
     p: &ParticipantRecord,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     let mut categories = vec![
         DataCategory::Identity,
@@ -218,7 +219,7 @@ pub async fn insert_participant(
         .bind(p.bsn_blind_index.as_deref())
         .bind(p.annual_budget.get())
         .bind(p.practice.map(|x| x.uuid()))
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -3,6 +3,7 @@
 
 use ixorg_domain::identifiers::{AgbCode, Iban};
 use ixorg_domain::ids::{BillingIntermediaryId, PayeeId, PracticeId, ProviderId};
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use crate::error::corrupt;
@@ -68,7 +69,7 @@ pub struct Payee {
 }
 
 /// Stores a practice.
-pub async fn insert_practice(tx: &mut Tx, p: &Practice, now_ms: i64) -> Result<(), Error> {
+pub async fn insert_practice(tx: &mut Tx, p: &Practice, now: Timestamp) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO practice (practice_id, agb_code, name, city, created_at_ms, \
          updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5)";
     on_tx!(tx, c => sqlx::query(SQL)
@@ -76,7 +77,7 @@ pub async fn insert_practice(tx: &mut Tx, p: &Practice, now_ms: i64) -> Result<(
         .bind(p.agb.as_str())
         .bind(p.name.as_str())
         .bind(p.city.as_str())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -84,7 +85,7 @@ pub async fn insert_practice(tx: &mut Tx, p: &Practice, now_ms: i64) -> Result<(
 }
 
 /// Stores a provider.
-pub async fn insert_provider(tx: &mut Tx, p: &Provider, now_ms: i64) -> Result<(), Error> {
+pub async fn insert_provider(tx: &mut Tx, p: &Provider, now: Timestamp) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO provider (provider_id, practice_id, agb_code, name, \
          created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $5)";
     on_tx!(tx, c => sqlx::query(SQL)
@@ -92,7 +93,7 @@ pub async fn insert_provider(tx: &mut Tx, p: &Provider, now_ms: i64) -> Result<(
         .bind(p.practice.uuid())
         .bind(p.agb.as_str())
         .bind(p.name.as_str())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -103,7 +104,7 @@ pub async fn insert_provider(tx: &mut Tx, p: &Provider, now_ms: i64) -> Result<(
 pub async fn insert_intermediary(
     tx: &mut Tx,
     b: &BillingIntermediary,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO billing_intermediary (billing_intermediary_id, name, \
          kvk_number, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $4)";
@@ -111,7 +112,7 @@ pub async fn insert_intermediary(
         .bind(b.id.uuid())
         .bind(b.name.as_str())
         .bind(b.kvk_number.as_deref())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -119,7 +120,7 @@ pub async fn insert_intermediary(
 }
 
 /// Stores a payee.
-pub async fn insert_payee(tx: &mut Tx, p: &Payee, now_ms: i64) -> Result<(), Error> {
+pub async fn insert_payee(tx: &mut Tx, p: &Payee, now: Timestamp) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO payee (payee_id, practice_id, billing_intermediary_id, name, \
          iban, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)";
     let (practice, intermediary) = match p.owner {
@@ -132,7 +133,7 @@ pub async fn insert_payee(tx: &mut Tx, p: &Payee, now_ms: i64) -> Result<(), Err
         .bind(intermediary)
         .bind(p.name.as_str())
         .bind(p.iban.expose())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -208,14 +209,14 @@ pub async fn link_intermediary_practice(
     tx: &mut Tx,
     intermediary: BillingIntermediaryId,
     practice: PracticeId,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO intermediary_practice (billing_intermediary_id, practice_id, \
          created_at_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(intermediary.uuid())
         .bind(practice.uuid())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

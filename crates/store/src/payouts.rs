@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::Iban;
 use ixorg_domain::ids::{LedgerAccountId, PayeeId, PayoutRunId};
+use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use time::Date;
 use uuid::Uuid;
@@ -32,7 +33,7 @@ pub struct PayoutRun {
     /// Their sum.
     pub control_sum: Cents,
     /// When it was made.
-    pub created_at_ms: i64,
+    pub created_at: Timestamp,
 }
 
 /// The run for a date, if made.
@@ -48,7 +49,7 @@ pub async fn run_by_date(tx: &mut Tx, date: Date) -> Result<Option<PayoutRun>, E
             message_id,
             transactions,
             control_sum: Cents::new(sum),
-            created_at_ms: at,
+            created_at: Timestamp::from_unix_ms(at),
         }),
     )
 }
@@ -66,7 +67,7 @@ pub async fn run_by_message_id(tx: &mut Tx, message_id: &str) -> Result<Option<P
             message_id,
             transactions,
             control_sum: Cents::new(sum),
-            created_at_ms: at,
+            created_at: Timestamp::from_unix_ms(at),
         }),
     )
 }
@@ -81,7 +82,7 @@ pub async fn insert_run(tx: &mut Tx, run: &PayoutRun) -> Result<(), Error> {
         .bind(run.message_id.as_str())
         .bind(run.transactions)
         .bind(run.control_sum.get())
-        .bind(run.created_at_ms)
+        .bind(run.created_at.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -176,7 +177,7 @@ pub async fn insert_payouts(
     tx: &mut Tx,
     run: PayoutRunId,
     payouts: &[Payout],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO payout (payout_id, payout_run_id, payee_id, end_to_end_id, \
          amount_cents, creditor_iban, creditor_name, remittance, payout_status, created_at_ms, \
@@ -193,13 +194,13 @@ pub async fn insert_payouts(
             .bind(p.creditor_iban.expose())
             .bind(p.creditor_name.as_str())
             .bind(p.remittance.as_str())
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?;
         on_tx!(tx, c => sqlx::query(LINK)
             .bind(p.id)
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .bind(p.payee.uuid())
             .execute(&mut *c)
             .await
@@ -266,12 +267,17 @@ pub async fn payouts_by_end_to_end(
 }
 
 /// Sets a payout's status.
-pub async fn set_status(tx: &mut Tx, payout: Uuid, status: &str, now_ms: i64) -> Result<(), Error> {
+pub async fn set_status(
+    tx: &mut Tx,
+    payout: Uuid,
+    status: &str,
+    now: Timestamp,
+) -> Result<(), Error> {
     const SQL: &str =
         "UPDATE payout SET payout_status = $1, updated_at_ms = $2 WHERE payout_id = $3";
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(status)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(payout)
         .execute(&mut *c)
         .await

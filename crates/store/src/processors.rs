@@ -9,7 +9,8 @@ use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal};
 use ixorg_domain::recipients::{
     LegalGround, PROCESSOR_NOT_REGISTERED, ProcessorAgreement, join_list, parse_list,
 };
-use time::{Date, OffsetDateTime};
+use ixorg_domain::timestamp::Timestamp;
+use time::Date;
 use uuid::Uuid;
 
 use crate::error::corrupt;
@@ -38,7 +39,7 @@ pub async fn upsert(
     tx: &mut Tx,
     id: Uuid,
     agreement: &ProcessorAgreement,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO processor (processor_id, name, agreement_reference, signed_on, \
          ends_on, categories, purposes, created_at_ms, updated_at_ms) \
@@ -54,7 +55,7 @@ pub async fn upsert(
         .bind(agreement.ends_on)
         .bind(join_list(&agreement.categories))
         .bind(join_list(&agreement.purposes))
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -80,19 +81,20 @@ pub async fn by_name(tx: &mut Tx, name: &str) -> Result<Option<ProcessorAgreemen
 }
 
 /// The gate's check of a processor's access: the processor is registered, its agreement is in
-/// force on the day of `now_ms` (UTC) and covers `purpose` and every one of `categories`.
+/// force on the day of `now` (UTC) and covers `purpose` and every one of `categories`.
 pub async fn agreement_allows(
     tx: &mut Tx,
     name: &str,
     purpose: Option<Purpose>,
     categories: &[DataCategory],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Result<(), Refusal>, Error> {
     let Some(agreement) = by_name(tx, name).await? else {
         return Ok(Err(PROCESSOR_NOT_REGISTERED));
     };
-    let day = OffsetDateTime::from_unix_timestamp_nanos(i128::from(now_ms) * 1_000_000)
-        .map_err(|_| Error::Corrupt("the clock is out of range".into()))?
+    let day = now
+        .to_offset_date_time()
+        .ok_or_else(|| Error::Corrupt("the clock is out of range".into()))?
         .date();
     Ok(agreement.allows(day, purpose, categories))
 }
@@ -113,7 +115,7 @@ pub struct Disclosure {
     /// The recipient's reference (their request, order or case number).
     pub reference: String,
     /// When.
-    pub disclosed_at_ms: i64,
+    pub disclosed_at: Timestamp,
     /// By whom: the actor's kind (`staff`, `system`, …).
     pub actor_kind: String,
     /// By whom: the actor's id.
@@ -149,7 +151,7 @@ pub async fn insert_disclosure(tx: &mut Tx, grant: &Grant, d: &Disclosure) -> Re
         .bind(join_list(&d.categories))
         .bind(d.legal_ground.as_str())
         .bind(d.reference.as_str())
-        .bind(d.disclosed_at_ms)
+        .bind(d.disclosed_at.unix_ms())
         .bind(d.actor_kind.as_str())
         .bind(d.actor_id.as_str())
         .execute(&mut *c)
@@ -200,7 +202,7 @@ pub async fn disclosures_of(
                     categories: parse_list(&cats).map_err(|_| bad("categories"))?,
                     legal_ground: ground.parse().map_err(|_| bad("legal_ground"))?,
                     reference,
-                    disclosed_at_ms: at,
+                    disclosed_at: Timestamp::from_unix_ms(at),
                     actor_kind: kind,
                     actor_id,
                 })

@@ -4,6 +4,7 @@
 use ixorg_domain::ids::{ParticipantId, PrivacyRequestId};
 use ixorg_domain::privacy::request::{CheckedField, ContactField};
 use ixorg_domain::privacy::{Action, Actor, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 
 use sqlx::AssertSqlSafe;
@@ -66,7 +67,7 @@ pub async fn record_change(
     old: &OldValue,
     request: Option<PrivacyRequestId>,
     actor: &Actor,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO personal_data_change (participant_id, field_name, category, \
          old_identity, old_contact, old_national_id, old_financial, privacy_request_id, \
@@ -90,7 +91,7 @@ pub async fn record_change(
         .bind(request.map(PrivacyRequestId::uuid))
         .bind(actor.kind())
         .bind(actor.id_text())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -104,7 +105,7 @@ async fn set_column(
     participant: ParticipantId,
     column: &'static str,
     value: &FieldValue,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Option<String>, Error> {
     let read = format!("SELECT CAST({column} AS TEXT) FROM participant WHERE participant_id = $1");
     let write = format!(
@@ -117,21 +118,21 @@ async fn set_column(
     let changed = match value {
         FieldValue::Text(v) => on_tx!(tx, c => sqlx::query(AssertSqlSafe(write.clone()))
             .bind(v.as_deref())
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .bind(participant.uuid())
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?,
         FieldValue::Number(v) => on_tx!(tx, c => sqlx::query(AssertSqlSafe(write.clone()))
             .bind(*v)
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .bind(participant.uuid())
             .execute(&mut *c)
             .await
             .map(|r| r.rows_affected()))?,
         FieldValue::Date(v) => on_tx!(tx, c => sqlx::query(AssertSqlSafe(write.clone()))
             .bind(*v)
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .bind(participant.uuid())
             .execute(&mut *c)
             .await
@@ -150,10 +151,10 @@ pub async fn set_contact(
     participant: ParticipantId,
     field: ContactField,
     value: &FieldValue,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<OldValue, Error> {
     grant.require(Some(participant), &[DataCategory::Contact], Action::Change)?;
-    let old = set_column(tx, participant, field.as_str(), value, now_ms).await?;
+    let old = set_column(tx, participant, field.as_str(), value, now).await?;
     Ok(OldValue::Contact(old))
 }
 
@@ -165,13 +166,13 @@ pub async fn set_identity(
     participant: ParticipantId,
     field: CheckedField,
     value: &FieldValue,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<OldValue, Error> {
     grant.require(Some(participant), &[DataCategory::Identity], Action::Change)?;
     if field.category() != DataCategory::Identity {
         return Err(Error::GrantDoesNotCover("this field"));
     }
-    let old = set_column(tx, participant, field.as_str(), value, now_ms).await?;
+    let old = set_column(tx, participant, field.as_str(), value, now).await?;
     Ok(OldValue::Identity(old))
 }
 
@@ -182,7 +183,7 @@ pub async fn set_bsn(
     grant: &Grant,
     participant: ParticipantId,
     new: Option<(&[u8], &[u8])>,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<OldValue, Error> {
     const READ: &str = "SELECT bsn_ciphertext FROM participant WHERE participant_id = $1";
     const WRITE: &str = "UPDATE participant SET bsn_ciphertext = $1, bsn_blind_index = $2, \
@@ -199,7 +200,7 @@ pub async fn set_bsn(
     on_tx!(tx, c => sqlx::query(WRITE)
         .bind(new.map(|(ciphertext, _)| ciphertext))
         .bind(new.map(|(_, index)| index))
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(participant.uuid())
         .execute(&mut *c)
         .await
@@ -239,7 +240,7 @@ pub struct Change {
     /// The request it carried out, if any.
     pub request: Option<PrivacyRequestId>,
     /// When.
-    pub changed_at_ms: i64,
+    pub changed_at: Timestamp,
 }
 
 /// The change history of a participant (which fields, when, by whom; not the values), oldest
@@ -267,7 +268,7 @@ pub async fn history(
             category,
             actor: (kind, id),
             request: request.map(PrivacyRequestId::from_uuid),
-            changed_at_ms: at,
+            changed_at: Timestamp::from_unix_ms(at),
         })
         .collect())
 }

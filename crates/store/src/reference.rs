@@ -3,6 +3,7 @@
 use ixorg_domain::Cents;
 use ixorg_domain::tariff::{PointValue, Tariff, TariffTable};
 use ixorg_domain::terms::{CollectionDay, ProductTerms, TermsHistory, TermsVersion};
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 
 use crate::error::corrupt;
@@ -150,7 +151,7 @@ pub async fn terms_history(tx: &mut Tx) -> Result<TermsHistory, Error> {
 
 /// Stores a version of the product terms. A version for the same date is left as it is (it is
 /// history); a correction is a new version with a later date.
-pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<bool, Error> {
+pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now: Timestamp) -> Result<bool, Error> {
     const SQL: &str = "INSERT INTO product_terms_version (valid_from, fee_cents_monthly_main, \
          fee_cents_monthly_further_adult, fee_cents_monthly_child, child_age_years_below, \
          saving_cents_monthly_min, saving_cents_monthly_max, credit_line_cents_cap, \
@@ -191,7 +192,7 @@ pub async fn insert_terms(tx: &mut Tx, v: &TermsVersion, now_ms: i64) -> Result<
         .bind(i64::from(t.accident_treatment_years_max))
         .bind(i64::from(t.complaint_answer_weeks))
         .bind(i64::from(t.technical_data_retention_days))
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(t.premium_cents_monthly_adult.get())
         .bind(i64::from(t.fraud_near_duplicate_days))
         .bind(i64::from(t.fraud_providers_per_day_max))

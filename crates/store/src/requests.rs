@@ -4,6 +4,7 @@
 use ixorg_domain::ids::{ParticipantId, PrivacyRequestId, StaffUserId};
 use ixorg_domain::privacy::request::{CheckedField, RequestEventKind, RequestStatus, RequestType};
 use ixorg_domain::privacy::{Action, Actor, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 use uuid::Uuid;
 
@@ -54,7 +55,7 @@ pub struct RequestRecord {
     /// Where it stands.
     pub status: RequestStatus,
     /// When it arrived.
-    pub received_at_ms: i64,
+    pub received_at: Timestamp,
     /// When the answer is due.
     pub due_on: Date,
     /// The staff member handling it.
@@ -68,7 +69,7 @@ pub struct RequestRecord {
     /// What was done and, for an erasure, what was kept and why (no personal data).
     pub outcome_summary: Option<String>,
     /// When it was completed or rejected.
-    pub closed_at_ms: Option<i64>,
+    pub closed_at: Option<Timestamp>,
 }
 
 /// Stores a new request and its `received` event. The grant must be a change of this subject's
@@ -108,7 +109,7 @@ pub async fn insert(
         .bind(r.participant.uuid())
         .bind(r.request_type.as_str())
         .bind(r.status.as_str())
-        .bind(r.received_at_ms)
+        .bind(r.received_at.unix_ms())
         .bind(r.due_on)
         .bind(r.owner.map(StaffUserId::uuid))
         .bind(r.field.map(CheckedField::as_str))
@@ -118,7 +119,7 @@ pub async fn insert(
         .bind(holder)
         .bind(r.first_approver.map(StaffUserId::uuid))
         .bind(r.outcome_summary.as_deref())
-        .bind(r.closed_at_ms)
+        .bind(r.closed_at.map(Timestamp::unix_ms))
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -128,7 +129,7 @@ pub async fn insert(
         RequestEventKind::Received,
         actor,
         "",
-        r.received_at_ms,
+        r.received_at,
     )
     .await
 }
@@ -141,7 +142,7 @@ pub async fn append_event(
     kind: RequestEventKind,
     actor: &Actor,
     note: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO privacy_request_event (privacy_request_id, event_kind, \
          actor_kind, actor_id, note, recorded_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -151,7 +152,7 @@ pub async fn append_event(
         .bind(actor.kind())
         .bind(actor.id_text())
         .bind(note)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -170,7 +171,7 @@ pub struct RequestUpdate {
     /// What was done.
     pub outcome_summary: Option<String>,
     /// When it closed.
-    pub closed_at_ms: Option<i64>,
+    pub closed_at: Option<Timestamp>,
 }
 
 /// Writes a request's changed fields.
@@ -178,7 +179,7 @@ pub async fn update(
     tx: &mut Tx,
     request: PrivacyRequestId,
     u: &RequestUpdate,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "UPDATE privacy_request SET request_status = $1, owner_staff_user_id = $2, \
          first_approver_staff_user_id = $3, outcome_summary = $4, closed_at_ms = $5, \
@@ -188,8 +189,8 @@ pub async fn update(
         .bind(u.owner.map(StaffUserId::uuid))
         .bind(u.first_approver.map(StaffUserId::uuid))
         .bind(u.outcome_summary.as_deref())
-        .bind(u.closed_at_ms)
-        .bind(now_ms)
+        .bind(u.closed_at.map(Timestamp::unix_ms))
+        .bind(now.unix_ms())
         .bind(request.uuid())
         .execute(&mut *c)
         .await
@@ -241,7 +242,7 @@ impl TryFrom<RequestRow> for RequestRecord {
                 .request_status
                 .parse()
                 .map_err(|_| bad("request_status"))?,
-            received_at_ms: r.received_at_ms,
+            received_at: Timestamp::from_unix_ms(r.received_at_ms),
             due_on: r.due_on,
             owner: r.owner_staff_user_id.map(StaffUserId::from_uuid),
             field: r
@@ -252,7 +253,7 @@ impl TryFrom<RequestRow> for RequestRecord {
             proposed,
             first_approver: r.first_approver_staff_user_id.map(StaffUserId::from_uuid),
             outcome_summary: r.outcome_summary,
-            closed_at_ms: r.closed_at_ms,
+            closed_at: r.closed_at_ms.map(Timestamp::from_unix_ms),
         })
     }
 }
@@ -339,7 +340,7 @@ pub struct RequestEvent {
     /// Staff's remark.
     pub note: String,
     /// When.
-    pub recorded_at_ms: i64,
+    pub recorded_at: Timestamp,
 }
 
 /// The history of a request, oldest first.
@@ -368,7 +369,7 @@ pub async fn history(
                 actor_kind,
                 actor_id,
                 note,
-                recorded_at_ms,
+                recorded_at: Timestamp::from_unix_ms(recorded_at_ms),
             })
         })
         .collect()
@@ -384,7 +385,7 @@ pub async fn restrict(
     participant: ParticipantId,
     request: Option<PrivacyRequestId>,
     kept_categories: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<bool, Error> {
     const SQL: &str = "INSERT INTO processing_restriction (participant_id, privacy_request_id, \
          kept_categories, restricted_at_ms) VALUES ($1, $2, $3, $4) \
@@ -398,7 +399,7 @@ pub async fn restrict(
         .bind(participant.uuid())
         .bind(request.map(PrivacyRequestId::uuid))
         .bind(kept_categories)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

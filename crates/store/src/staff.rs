@@ -2,6 +2,7 @@
 
 use ixorg_domain::ids::StaffUserId;
 use ixorg_domain::privacy::Role;
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use crate::error::corrupt;
@@ -36,7 +37,7 @@ impl std::fmt::Debug for StaffUser {
 }
 
 /// Stores a staff user with roles.
-pub async fn insert(tx: &mut Tx, user: &StaffUser, now_ms: i64) -> Result<(), Error> {
+pub async fn insert(tx: &mut Tx, user: &StaffUser, now: Timestamp) -> Result<(), Error> {
     const USER: &str = "INSERT INTO staff_user (staff_user_id, username, display_name, \
          password_hash, active, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $6)";
     const ROLE: &str =
@@ -47,7 +48,7 @@ pub async fn insert(tx: &mut Tx, user: &StaffUser, now_ms: i64) -> Result<(), Er
         .bind(user.display_name.as_str())
         .bind(user.password_hash.as_str())
         .bind(user.active)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -55,7 +56,7 @@ pub async fn insert(tx: &mut Tx, user: &StaffUser, now_ms: i64) -> Result<(), Er
         on_tx!(tx, c => sqlx::query(ROLE)
             .bind(user.id.uuid())
             .bind(role.as_str())
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .execute(&mut *c)
             .await
         .map(|r| r.rows_affected()))?;

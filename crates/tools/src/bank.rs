@@ -118,7 +118,7 @@ pub async fn camt053_for_collection(
             closing = closing.checked_sub(*amount).unwrap_or(closing);
         }
     }
-    let created = ixorg_app::output::created_at_of(ctx.now_ms());
+    let created = ixorg_app::output::created_at_of(ctx.now());
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-{date}"),
@@ -206,7 +206,7 @@ pub async fn camt053_for_payouts(
     let start = StatementStart {
         message_id: format!("BANKSIM-{}", run.message_id),
         statement_id: format!("STMT-PAY-{date}"),
-        created_at: ixorg_app::output::created_at_of(ctx.now_ms()),
+        created_at: ixorg_app::output::created_at_of(ctx.now()),
         account_iban: operator.iban.clone(),
         opening_balance: SignedAmount {
             amount: run.control_sum,

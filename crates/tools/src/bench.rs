@@ -93,7 +93,7 @@ async fn open_bench_accounts(
     ctx: &AppContext,
     accounts: usize,
 ) -> anyhow::Result<(Vec<LedgerAccountId>, LedgerAccountId)> {
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let mut budgets = Vec::with_capacity(accounts);
     for _ in 0..accounts {
@@ -106,7 +106,7 @@ async fn open_bench_accounts(
             payee: None,
             credit_line: Cents::new(24_000),
         };
-        ixorg_store::ledger::open_account(&mut tx, &account, now_ms).await?;
+        ixorg_store::ledger::open_account(&mut tx, &account, now).await?;
         budgets.push(id);
     }
     let payable = LedgerAccountId::from_uuid(ctx.ids.new_uuid());
@@ -118,7 +118,7 @@ async fn open_bench_accounts(
         payee: None,
         credit_line: Cents::ZERO,
     };
-    ixorg_store::ledger::open_account(&mut tx, &account, now_ms).await?;
+    ixorg_store::ledger::open_account(&mut tx, &account, now).await?;
     tx.commit().await?;
     Ok((budgets, payable))
 }

@@ -89,7 +89,7 @@ pub async fn record(State(recorder): State<VisitRecorder>, req: Request, next: N
         .is_some_and(|t| t.starts_with("text/html"));
     if html && response.status().is_success() {
         let visit = Visit {
-            visited_at_ms: recorder.clock.now_ms(),
+            visited_at: recorder.clock.timestamp(),
             path,
             ip_address,
             user_agent,

@@ -20,7 +20,7 @@ use crate::context::AppContext;
 use crate::output::{OutputError, StagedFile, created_at_of};
 
 fn created_at(run: &CollectionRun) -> PrimitiveDateTime {
-    created_at_of(run.created_at_ms)
+    created_at_of(run.created_at)
 }
 
 /// Direct debits read per page while writing the file.

@@ -98,7 +98,7 @@ pub async fn create_client(
         active: true,
     };
     let mut tx = ctx.db.begin().await?;
-    repo::insert_api_client(&mut tx, &client, &hash_token(&token), ctx.now_ms()).await?;
+    repo::insert_api_client(&mut tx, &client, &hash_token(&token), ctx.now()).await?;
     tx.commit().await?;
     Ok((client, token))
 }
@@ -256,7 +256,7 @@ pub async fn submit(
                 &mut tx,
                 &ctx.policy,
                 request(client, Action::Read),
-                ctx.now_ms(),
+                ctx.now(),
             )
             .await?
             .map_err(AccessError::Refused)?;

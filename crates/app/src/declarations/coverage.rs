@@ -52,7 +52,7 @@ pub async fn coverage(
     let mut tx = ctx.db.begin().await?;
     let subject = repo::participant_of_number(&mut tx, beneficiary).await?;
     let request = access_request(client, subject);
-    let grant = match gate::authorize(&mut tx, &ctx.policy, request, ctx.now_ms()).await? {
+    let grant = match gate::authorize(&mut tx, &ctx.policy, request, ctx.now()).await? {
         Ok(grant) => grant,
         Err(refusal) => {
             tx.commit().await?;

@@ -214,7 +214,7 @@ impl<'c> Decider<'c> {
             declared: Cents::ZERO,
             assigned: Cents::ZERO,
             return_file_name: meta.return_file_name,
-            created_at_ms: ctx.now_ms(),
+            created_at: ctx.now(),
         };
         repo::insert_batch(tx, &batch)
             .await
@@ -506,7 +506,7 @@ impl<'c> Decider<'c> {
         of_item: &[Option<usize>],
         decisions: &[Decision],
     ) -> Result<(), DecideError> {
-        let now_ms = self.ctx.now_ms();
+        let now = self.ctx.now();
         let applied = |item: &Item, decision: &Decision| {
             item.line.is_credit() && decision.outcome == Outcome::Accepted
         };
@@ -540,7 +540,7 @@ impl<'c> Decider<'c> {
             })
             .collect();
         let change = &self.grants.change;
-        repo::insert_lines(tx, change, self.batch.id, self.batch.payee, &lines, now_ms)
+        repo::insert_lines(tx, change, self.batch.id, self.batch.payee, &lines, now)
             .await
             .map_err(DecideError::from_store)?;
         let mut by_provider: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -548,7 +548,7 @@ impl<'c> Decider<'c> {
             by_provider.entry(provider).or_default().push(reference);
         }
         for (provider, references) in by_provider {
-            repo::mark_credited(tx, change, provider, &references, now_ms).await?;
+            repo::mark_credited(tx, change, provider, &references, now).await?;
         }
         self.batch.line_count = first + i64::try_from(items.len()).unwrap_or(i64::MAX);
         Ok(())
@@ -594,7 +594,7 @@ impl<'c> Decider<'c> {
                 .into_iter()
                 .map(LedgerTransferId::from_uuid)
                 .collect();
-            ixorg_store::ledger::post_new_batch(tx, chunk, &ids, self.ctx.now_ms())
+            ixorg_store::ledger::post_new_batch(tx, chunk, &ids, self.ctx.now())
                 .await
                 .map_err(DecideError::from_store)?;
         }

@@ -75,7 +75,7 @@ pub async fn submit_claim(
         tx.rollback().await.map_err(ApiError::Store)?;
         insurer
     };
-    let created = instant_of_ms(answers.batch.created_at_ms);
+    let created = answers.batch.created_at.to_offset_date_time_or_epoch();
     Ok(ClaimAnswer {
         answers,
         decisions,
@@ -92,13 +92,6 @@ fn decision_of(answer: &LineAnswer) -> Decision {
         budget_paid: answer.budget_paid,
         own_payment: answer.own_payment,
     }
-}
-
-/// An instant from epoch milliseconds, in UTC (the Unix epoch for a value out of range, which a
-/// stored `created_at_ms` never is).
-fn instant_of_ms(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// The operator as FHIR names it: the legal name of the operator profile.

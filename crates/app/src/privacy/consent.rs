@@ -90,7 +90,7 @@ pub async fn set(
         granted,
         ConsentSource::Portal,
     );
-    repo::append(&mut tx, &grant, &consent, ctx.now_ms()).await?;
+    repo::append(&mut tx, &grant, &consent, ctx.now()).await?;
     tx.commit().await?;
     tracing::info!(kind = choice.kind().as_str(), granted, "Consent recorded");
     Ok(())
@@ -143,7 +143,7 @@ pub async fn object_to_marketing(
 ) -> Result<PrivacyRequestId, PrivacyError> {
     let categories = vec![DataCategory::Consent, DataCategory::PrivacyRecord];
     let (mut tx, grant) = portal_begin(ctx, user, subject, categories, Action::Change).await?;
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let consent = new_consent(
         ctx,
         subject,
@@ -152,26 +152,26 @@ pub async fn object_to_marketing(
         false,
         ConsentSource::Objection,
     );
-    repo::append(&mut tx, &grant, &consent, now_ms).await?;
+    repo::append(&mut tx, &grant, &consent, now).await?;
     let id = PrivacyRequestId::from_uuid(ctx.ids.new_uuid());
     let record = RequestRecord {
         id,
         participant: subject,
         request_type: RequestType::Objection,
         status: RequestStatus::Completed,
-        received_at_ms: now_ms,
+        received_at: now,
         due_on: due_on(ctx.clock.today()),
         owner: None,
         field: None,
         proposed: Proposed::Nothing,
         first_approver: None,
         outcome_summary: Some("Marketing stopped at once; no promotional messages follow.".into()),
-        closed_at_ms: Some(now_ms),
+        closed_at: Some(now),
     };
     let actor = actor_of(&grant);
     requests_repo::insert(&mut tx, &grant, &record, &actor).await?;
     let kind = RequestEventKind::Completed;
-    requests_repo::append_event(&mut tx, id, kind, &actor, "", now_ms).await?;
+    requests_repo::append_event(&mut tx, id, kind, &actor, "", now).await?;
     tx.commit().await?;
     tracing::info!("Objection to direct marketing recorded");
     Ok(id)
@@ -258,8 +258,8 @@ pub async fn budget_for_practice(
         categories: vec![DataCategory::Financial],
         action: Action::Read,
     };
-    let now_ms = ctx.now_ms();
-    if let Err(refusal) = gate::authorize_with(&mut tx, &ctx.policy, request, now_ms, rule).await? {
+    let now = ctx.now();
+    if let Err(refusal) = gate::authorize_with(&mut tx, &ctx.policy, request, now, rule).await? {
         tx.commit().await?;
         tracing::warn!(refusal = refusal.code(), "Budget view refused");
         return Err(PrivacyError::Refused(refusal));
@@ -292,15 +292,8 @@ pub async fn publish_document(
         });
     }
     let mut tx = ctx.db.begin().await?;
-    let version = repo::publish(
-        &mut tx,
-        kind,
-        published_on,
-        change_summary,
-        body,
-        ctx.now_ms(),
-    )
-    .await?;
+    let version =
+        repo::publish(&mut tx, kind, published_on, change_summary, body, ctx.now()).await?;
     tx.commit().await?;
     u32::try_from(version).map_err(|_| PrivacyError::State("too many document versions"))
 }
@@ -398,7 +391,7 @@ pub async fn accept_document(
         ConsentSource::Portal,
     );
     consent.document_version = Some(version);
-    repo::append(&mut tx, &grant, &consent, ctx.now_ms()).await?;
+    repo::append(&mut tx, &grant, &consent, ctx.now()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -15,11 +15,11 @@ use ixorg_domain::privacy::registry::{ColumnClass, Table};
 use ixorg_domain::privacy::request::RequestType;
 use ixorg_domain::privacy::retention;
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::export::{self as repo, TableRows};
 use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, participants};
 use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{PrivacyError, Staff, actor_of, portal_begin};
@@ -282,7 +282,7 @@ pub async fn answer_access_request(
         &mut tx,
         &ctx.policy,
         request_for(Action::Export),
-        ctx.now_ms(),
+        ctx.now(),
     )
     .await?
     {
@@ -299,7 +299,7 @@ pub async fn answer_access_request(
     let doc = gather(ctx, &mut tx, &grant, subject).await?;
     let staged = doc.stage(dir, render)?;
     let summary = "A copy of all data held was sent (JSON and a readable page).";
-    super::requests::complete(&mut tx, &record, &actor_of(&grant), summary, ctx.now_ms()).await?;
+    super::requests::complete(&mut tx, &record, &actor_of(&grant), summary, ctx.now()).await?;
     tx.commit().await?;
     let (json, html) = staged.publish()?;
     Ok(AnsweredAccess {
@@ -333,11 +333,11 @@ async fn gather(
         .into_iter()
         .filter_map(|c| retention::rule(c).map(|r| (c, r.period(), r.ground)))
         .collect();
-    let generated_at =
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(ctx.now_ms()) * 1_000_000)
-            .ok()
-            .and_then(|t| t.format(&Rfc3339).ok())
-            .unwrap_or_default();
+    let generated_at = ctx
+        .now()
+        .to_offset_date_time()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default();
     Ok(ExportDocument {
         generated_at,
         participant_number: number.as_str().to_owned(),
@@ -477,7 +477,8 @@ async fn look(tx: &mut Tx, row: &Map<String, Value>) -> Result<Look, PrivacyErro
     let when = row
         .get("occurred_at_ms")
         .and_then(Value::as_i64)
-        .and_then(|ms| OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok())
+        .map(Timestamp::from_unix_ms)
+        .and_then(Timestamp::to_offset_date_time)
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_default();
     let who = who(

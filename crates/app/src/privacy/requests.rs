@@ -12,6 +12,7 @@ use ixorg_domain::privacy::request::{
     CheckedField, ContactField, RequestEventKind, RequestStatus, RequestType, due_on, is_overdue,
 };
 use ixorg_domain::privacy::{Action, DataCategory, Purpose};
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::Tx;
 use ixorg_store::gate::{self, Grant};
 use ixorg_store::rectification::{self as fields, FieldValue, OldValue};
@@ -110,20 +111,20 @@ pub async fn file(
     };
     let categories = vec![DataCategory::PrivacyRecord];
     let (mut tx, grant) = portal_begin(ctx, user, subject, categories, Action::Change).await?;
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let record = RequestRecord {
         id,
         participant: subject,
         request_type,
         status: RequestStatus::Open,
-        received_at_ms: now_ms,
+        received_at: now,
         due_on: due_on(ctx.clock.today()),
         owner: None,
         field,
         proposed: value,
         first_approver: None,
         outcome_summary: None,
-        closed_at_ms: None,
+        closed_at: None,
     };
     repo::insert(&mut tx, &grant, &record, &actor_of(&grant)).await?;
     tx.commit().await?;
@@ -141,7 +142,7 @@ async fn staff_grant(
     action: Action,
 ) -> Result<(Tx, Grant), PrivacyError> {
     let request = staff.request(Purpose::LegalObligation, Some(subject), categories, action);
-    match gate::authorize(&mut tx, &ctx.policy, request, ctx.now_ms()).await? {
+    match gate::authorize(&mut tx, &ctx.policy, request, ctx.now()).await? {
         Ok(grant) => Ok((tx, grant)),
         Err(refusal) => {
             tx.commit().await?;
@@ -173,7 +174,7 @@ fn update_of(record: &RequestRecord) -> RequestUpdate {
         owner: record.owner,
         first_approver: record.first_approver,
         outcome_summary: record.outcome_summary.clone(),
-        closed_at_ms: record.closed_at_ms,
+        closed_at: record.closed_at,
     }
 }
 
@@ -189,10 +190,10 @@ pub async fn assign(
     }
     let mut update = update_of(&record);
     update.owner = Some(staff.id);
-    let now_ms = ctx.now_ms();
-    repo::update(&mut tx, request, &update, now_ms).await?;
+    let now = ctx.now();
+    repo::update(&mut tx, request, &update, now).await?;
     let kind = RequestEventKind::Assigned;
-    repo::append_event(&mut tx, request, kind, &actor_of(&grant), "", now_ms).await?;
+    repo::append_event(&mut tx, request, kind, &actor_of(&grant), "", now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -209,13 +210,13 @@ pub async fn reject(
     if !record.status.is_pending() {
         return Err(PrivacyError::State("the request is closed"));
     }
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let mut update = update_of(&record);
     update.status = RequestStatus::Rejected;
-    update.closed_at_ms = Some(now_ms);
-    repo::update(&mut tx, request, &update, now_ms).await?;
+    update.closed_at = Some(now);
+    repo::update(&mut tx, request, &update, now).await?;
     let kind = RequestEventKind::Rejected;
-    repo::append_event(&mut tx, request, kind, &actor_of(&grant), &reason, now_ms).await?;
+    repo::append_event(&mut tx, request, kind, &actor_of(&grant), &reason, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -242,7 +243,7 @@ pub async fn approve(
     if !record.status.is_pending() {
         return Err(PrivacyError::State("the request is closed"));
     }
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let actor = actor_of(&grant);
     let summary = match record.request_type {
         RequestType::Rectification => {
@@ -255,9 +256,9 @@ pub async fn approve(
                         record.first_approver = Some(staff.id);
                         let mut update = update_of(&record);
                         update.status = RequestStatus::AwaitingSecondApproval;
-                        repo::update(&mut tx, request, &update, now_ms).await?;
+                        repo::update(&mut tx, request, &update, now).await?;
                         let kind = RequestEventKind::Approved;
-                        repo::append_event(&mut tx, request, kind, &actor, "", now_ms).await?;
+                        repo::append_event(&mut tx, request, kind, &actor, "", now).await?;
                         tx.commit().await?;
                         return Ok(Approval::AwaitingSecondApproval);
                     }
@@ -280,7 +281,7 @@ pub async fn approve(
                 record.participant,
                 Some(request),
                 "all",
-                now_ms,
+                now,
             )
             .await?;
             "Processing is restricted: only the accountant's audit and legal duties may still \
@@ -299,7 +300,7 @@ pub async fn approve(
         }
         RequestType::Objection => return Err(PrivacyError::State("an objection is immediate")),
     };
-    complete(&mut tx, &record, &actor, &summary, now_ms).await?;
+    complete(&mut tx, &record, &actor, &summary, now).await?;
     tx.commit().await?;
     tracing::info!(request.id = %request, kind = record.request_type.as_str(), "Request carried out");
     Ok(Approval::Completed(summary))
@@ -310,15 +311,15 @@ pub(super) async fn complete(
     record: &RequestRecord,
     actor: &ixorg_domain::privacy::Actor,
     summary: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), PrivacyError> {
     let mut update = update_of(record);
     update.status = RequestStatus::Completed;
     update.outcome_summary = Some(summary.to_owned());
-    update.closed_at_ms = Some(now_ms);
-    repo::update(tx, record.id, &update, now_ms).await?;
+    update.closed_at = Some(now);
+    repo::update(tx, record.id, &update, now).await?;
     let kind = RequestEventKind::Completed;
-    repo::append_event(tx, record.id, kind, actor, summary, now_ms).await?;
+    repo::append_event(tx, record.id, kind, actor, summary, now).await?;
     Ok(())
 }
 
@@ -333,7 +334,7 @@ async fn rectify(
     let subject = record.participant;
     let categories = vec![field.category()];
     let (mut tx, grant) = staff_grant(ctx, tx, staff, subject, categories, Action::Change).await?;
-    let now_ms = ctx.now_ms();
+    let now = ctx.now();
     let old = match (&record.proposed, field) {
         (Proposed::Identity(value), CheckedField::DateOfBirth) => {
             let Corrected::Date(born) = check_checked_correction(field, value, ctx.clock.today())
@@ -349,20 +350,20 @@ async fn rectify(
                 subject,
                 field,
                 &FieldValue::Date(born),
-                now_ms,
+                now,
             )
             .await?
         }
         (Proposed::Identity(value), _) => {
             let value = FieldValue::Text(Some(value.clone()));
-            fields::set_identity(&mut tx, &grant, subject, field, &value, now_ms).await?
+            fields::set_identity(&mut tx, &grant, subject, field, &value, now).await?
         }
         (Proposed::NationalId(ciphertext), CheckedField::Bsn) => {
             let crypto = ctx.crypto()?;
             let bsn = crypto.decrypt_bsn(record.id.uuid(), ciphertext)?;
             let stored = crypto.encrypt_bsn(subject.uuid(), &bsn)?;
             let index = crypto.blind_index(&bsn);
-            fields::set_bsn(&mut tx, &grant, subject, Some((&stored, &index)), now_ms)
+            fields::set_bsn(&mut tx, &grant, subject, Some((&stored, &index)), now)
                 .await
                 .map_err(|e| match e {
                     ixorg_store::Error::Conflict(_) => {
@@ -377,7 +378,7 @@ async fn rectify(
                 account_holder,
             },
             CheckedField::Iban,
-        ) => change_iban(&mut tx, &grant, subject, iban, account_holder, now_ms).await?,
+        ) => change_iban(&mut tx, &grant, subject, iban, account_holder, now).await?,
         _ => {
             return Err(PrivacyError::State(
                 "the proposed value does not fit the field",
@@ -386,16 +387,7 @@ async fn rectify(
     };
     let actor = actor_of(&grant);
     let name = field.as_str();
-    fields::record_change(
-        &mut tx,
-        subject,
-        name,
-        &old,
-        Some(record.id),
-        &actor,
-        now_ms,
-    )
-    .await?;
+    fields::record_change(&mut tx, subject, name, &old, Some(record.id), &actor, now).await?;
     let summary = match field {
         CheckedField::Iban => {
             "The account is corrected; the next collection carries the mandate amendment."
@@ -411,7 +403,7 @@ async fn change_iban(
     subject: ParticipantId,
     iban: &str,
     account_holder: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<OldValue, PrivacyError> {
     let iban = Iban::parse(iban).map_err(|_| PrivacyError::State("the stored IBAN is invalid"))?;
     let old = fields::contract_account(tx, grant, subject).await?;
@@ -424,7 +416,7 @@ async fn change_iban(
         contract,
         &iban,
         account_holder,
-        now_ms,
+        now,
     )
     .await?;
     if !changed {
@@ -481,10 +473,10 @@ pub async fn correct_contact(
     let value = contact_value(field, value)?;
     let categories = vec![DataCategory::Contact, DataCategory::PrivacyRecord];
     let (mut tx, grant) = portal_begin(ctx, user, subject, categories, Action::Change).await?;
-    let now_ms = ctx.now_ms();
-    let old = fields::set_contact(&mut tx, &grant, subject, field, &value, now_ms).await?;
+    let now = ctx.now();
+    let old = fields::set_contact(&mut tx, &grant, subject, field, &value, now).await?;
     let actor = actor_of(&grant);
-    fields::record_change(&mut tx, subject, field.as_str(), &old, None, &actor, now_ms).await?;
+    fields::record_change(&mut tx, subject, field.as_str(), &old, None, &actor, now).await?;
     tx.commit().await?;
     tracing::info!(field = field.as_str(), "Contact data corrected");
     Ok(())

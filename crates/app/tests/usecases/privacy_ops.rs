@@ -16,6 +16,7 @@ use ixorg_domain::privacy::registry::{ColumnClass, TABLES};
 use ixorg_domain::privacy::statistics::{Cell, GROUP_MIN};
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Refusal, Role};
 use ixorg_domain::recipients::ProcessorAgreement;
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::keys::CIPHERTEXT_COLUMNS;
 use ixorg_testkit::{TEST_DATA_KEY, TEST_NOW, TestDb, db_test, raw, test_app};
 use time::macros::date;
@@ -160,10 +161,10 @@ db_test!(
         )
         .await
         .expect("processor reads");
-        let day = TEST_NOW.unix_timestamp() * 1_000;
+        let day = Timestamp::from_offset_date_time(TEST_NOW).expect("in range");
         let query = |filter| BreachQuery {
-            from_ms: day - 3_600_000,
-            to_ms: day + 3_600_000,
+            from: day.saturating_add_ms(-3_600_000),
+            to: day.saturating_add_ms(3_600_000),
             filter,
         };
         // Act
@@ -228,14 +229,14 @@ db_test!(
         participants::view(&ctx, officer, Some(Purpose::LegalObligation), karel, &[])
             .await
             .expect("officer reads");
-        let day = TEST_NOW.unix_timestamp() * 1_000;
+        let day = Timestamp::from_offset_date_time(TEST_NOW).expect("in range");
         // Act
         let report = breach_report(
             &ctx,
             (Actor::System("breach-report".into()), Role::System),
             BreachQuery {
-                from_ms: day,
-                to_ms: day + 1,
+                from: day,
+                to: day.saturating_add_ms(1),
                 filter: BreachFilter::Category(DataCategory::NationalId),
             },
         )

@@ -19,6 +19,7 @@ use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::registry::{ColumnClass, TABLES};
 use ixorg_domain::privacy::retention::erasure_plan;
 use ixorg_domain::privacy::{Action, Actor, DataCategory, Purpose, Role};
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::declarations::Channel;
 use ixorg_store::gate::AccessRequest;
 use ixorg_testkit::{TestDb, db_test, raw};
@@ -117,7 +118,7 @@ async fn aged(t: &TestDb) -> Aged {
 
 fn visit(when: OffsetDateTime, path: &str, participant: Option<ParticipantId>) -> Visit {
     Visit {
-        visited_at_ms: i64::try_from(when.unix_timestamp_nanos() / 1_000_000).expect("ms"),
+        visited_at: Timestamp::from_offset_date_time(when).expect("ms"),
         path: path.to_owned(),
         ip_address: Some("192.0.2.7".to_owned()),
         user_agent: Some("Mozilla/5.0 (test)".to_owned()),

@@ -151,7 +151,10 @@ pub async fn run(command: PrivacyCommand) -> anyhow::Result<()> {
             for e in history {
                 println!(
                     "  {} {} {} {}",
-                    e.recorded_at_ms, e.kind, e.actor_kind, e.note
+                    e.recorded_at.unix_ms(),
+                    e.kind,
+                    e.actor_kind,
+                    e.note
                 );
             }
             Ok(())

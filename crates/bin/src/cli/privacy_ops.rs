@@ -9,6 +9,7 @@ use ixorg_app::breach::{BreachFilter, BreachQuery, breach_report};
 use ixorg_app::domain::identifiers::ParticipantNumber;
 use ixorg_app::domain::privacy::{Actor, DataCategory, Purpose, Role};
 use ixorg_app::domain::recipients::{ProcessorAgreement, join_list, parse_list};
+use ixorg_app::domain::timestamp::Timestamp;
 use ixorg_app::processors::{self, DisclosureRequest};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
@@ -35,10 +36,10 @@ pub enum BreachCommand {
     Report {
         /// Start (RFC 3339 instant or YYYY-MM-DD, UTC midnight), included.
         #[arg(long, value_parser = parse_instant)]
-        from: i64,
+        from: Timestamp,
         /// End (RFC 3339 instant or YYYY-MM-DD, UTC midnight), excluded.
         #[arg(long, value_parser = parse_instant)]
-        to: i64,
+        to: Timestamp,
         /// Only the accesses of this actor (its id or job name, or `kind:id`).
         #[arg(long, conflicts_with = "category")]
         actor: Option<String>,
@@ -129,13 +130,13 @@ pub struct DiscloseArgs {
     pub database: DatabaseArgs,
 }
 
-/// Parses an RFC 3339 instant or a date (UTC midnight) into unix milliseconds.
-fn parse_instant(text: &str) -> Result<i64, String> {
+/// Parses an RFC 3339 instant or a date (UTC midnight).
+fn parse_instant(text: &str) -> Result<Timestamp, String> {
     let at = match OffsetDateTime::parse(text, &Rfc3339) {
         Ok(t) => t,
         Err(_) => parse_date(text)?.midnight().assume_utc(),
     };
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).map_err(|_| "out of range".to_owned())
+    Timestamp::from_offset_date_time(at).ok_or_else(|| "out of range".to_owned())
 }
 
 pub async fn stats(args: StatsArgs) -> anyhow::Result<()> {
@@ -177,11 +178,7 @@ pub async fn breach(command: BreachCommand) -> anyhow::Result<()> {
     let ctx = open_app(&database.url(), data_key_from_env()).await?;
     let result = async {
         let by = acting(&ctx, by.as_deref()).await?;
-        let query = BreachQuery {
-            from_ms: from,
-            to_ms: to,
-            filter,
-        };
+        let query = BreachQuery { from, to, filter };
         anyhow::Ok(breach_report(&ctx, by, query).await?)
     }
     .await;

@@ -6,6 +6,7 @@
 //! [`ConsentEvent`], and [`in_force`] reads the newest event whose scope covers the question.
 
 use crate::ids::PracticeId;
+use crate::timestamp::Timestamp;
 
 vocabulary! {
     /// What a consent is about.
@@ -95,8 +96,8 @@ pub struct ConsentEvent {
     pub document_version: Option<u32>,
     /// Where it came from.
     pub source: ConsentSource,
-    /// When, in milliseconds since the epoch.
-    pub recorded_at_ms: i64,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
 }
 
 /// Whether consent of `kind` is in force for `practice`: the newest event of that kind whose
@@ -145,7 +146,7 @@ mod tests {
             granted,
             document_version: None,
             source: ConsentSource::Portal,
-            recorded_at_ms: sequence,
+            recorded_at: Timestamp::from_unix_ms(sequence),
         }
     }
 

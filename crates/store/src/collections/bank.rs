@@ -3,6 +3,7 @@
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::MandateId;
 use ixorg_domain::ids::{CollectionRunId, ContractId};
+use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
@@ -33,7 +34,7 @@ pub async fn insert_bank_file(
     sha256: &[u8],
     document_id: &str,
     entries: i64,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO bank_file (bank_file_id, file_kind, content_sha256, \
          document_id, entries, imported_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -43,7 +44,7 @@ pub async fn insert_bank_file(
         .bind(sha256)
         .bind(document_id)
         .bind(entries)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -172,7 +173,7 @@ pub async fn settle_many(
     tx: &mut Tx,
     contributions: &[Uuid],
     mandates: &[MandateId],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     let backend = tx.backend();
     for chunk in contributions.chunks(CHUNK_ROWS) {
@@ -193,7 +194,7 @@ pub async fn settle_many(
              WHERE contribution_id IN ({rest})"
         );
         on_tx!(tx, c => {
-            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(now_ms);
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(now.unix_ms());
             for id in chunk {
                 q = q.bind(*id);
             }
@@ -229,7 +230,7 @@ pub async fn settle_many(
              last_first_failed = {a}, updated_at_ms = {b} WHERE mandate_id IN ({list})"
         );
         on_tx!(tx, c => {
-            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(false).bind(now_ms);
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(false).bind(now.unix_ms());
             for m in chunk {
                 q = q.bind(m.as_str());
             }
@@ -242,7 +243,7 @@ pub async fn settle_many(
         on_tx!(tx, c => sqlx::query(MANDATE)
             .bind(n)
             .bind(false)
-            .bind(now_ms)
+            .bind(now.unix_ms())
             .bind(mandate.as_str())
             .execute(&mut *c)
             .await

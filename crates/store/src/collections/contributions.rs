@@ -6,6 +6,7 @@ use ixorg_domain::collection::SequenceType;
 use ixorg_domain::identifiers::{Iban, MandateId};
 use ixorg_domain::ids::{CollectionRunId, ContractId, LedgerAccountId, ParticipantId};
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use time::Date;
 use uuid::Uuid;
@@ -64,7 +65,7 @@ pub async fn insert_contributions(
     tx: &mut Tx,
     grant: &Grant,
     contributions: &[NewContribution],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     grant.require(None, &[DataCategory::Financial], Action::Change)?;
     let backend = tx.backend();
@@ -99,8 +100,8 @@ pub async fn insert_contributions(
                     .bind(x.debtor_iban.expose().to_owned())
                     .bind(x.debtor_name.as_str())
                     .bind(x.mandate_signed_on)
-                    .bind(now_ms)
-                    .bind(now_ms);
+                    .bind(now.unix_ms())
+                    .bind(now.unix_ms());
             }
             q.execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
@@ -312,14 +313,14 @@ pub async fn set_contribution_status(
     id: Uuid,
     status: &str,
     reason: Option<&str>,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "UPDATE contribution SET contribution_status = $1, return_reason = $2, \
          updated_at_ms = $3 WHERE contribution_id = $4";
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(status)
         .bind(reason)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(id)
         .execute(&mut *c)
         .await
@@ -403,7 +404,7 @@ pub async fn insert_reminder(
     reason: &str,
     failures_in_a_row: u32,
     step: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO reminder (contribution_id, contract_id, reason_code, \
          failures_in_a_row, reminder_step, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -413,7 +414,7 @@ pub async fn insert_reminder(
         .bind(reason)
         .bind(i64::from(failures_in_a_row))
         .bind(step)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

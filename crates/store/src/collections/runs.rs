@@ -3,6 +3,7 @@
 use ixorg_domain::Cents;
 use ixorg_domain::collection::SequenceType;
 use ixorg_domain::ids::CollectionRunId;
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 use uuid::Uuid;
 
@@ -23,7 +24,7 @@ pub struct CollectionRun {
     /// Their sum.
     pub control_sum: Cents,
     /// When the run was made (the file's creation time).
-    pub created_at_ms: i64,
+    pub created_at: Timestamp,
 }
 
 #[derive(sqlx::FromRow)]
@@ -44,7 +45,7 @@ impl From<RunRow> for CollectionRun {
             message_id: r.message_id,
             transactions: r.transactions,
             control_sum: Cents::new(r.control_sum_cents),
-            created_at_ms: r.created_at_ms,
+            created_at: Timestamp::from_unix_ms(r.created_at_ms),
         }
     }
 }
@@ -84,7 +85,7 @@ pub async fn insert_run(tx: &mut Tx, run: &CollectionRun) -> Result<(), Error> {
         .bind(run.message_id.as_str())
         .bind(run.transactions)
         .bind(run.control_sum.get())
-        .bind(run.created_at_ms)
+        .bind(run.created_at.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

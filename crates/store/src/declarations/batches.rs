@@ -3,6 +3,7 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{DeclarationBatchId, PayeeId};
+use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use time::Date;
 use uuid::Uuid;
@@ -83,7 +84,7 @@ pub struct Batch {
     /// Where the MZ302 return file was written, for file batches.
     pub return_file_name: Option<String>,
     /// When it was stored.
-    pub created_at_ms: i64,
+    pub created_at: Timestamp,
 }
 
 #[derive(sqlx::FromRow)]
@@ -122,7 +123,7 @@ impl TryFrom<BatchRow> for Batch {
             declared: Cents::new(r.declared_cents),
             assigned: Cents::new(r.assigned_cents),
             return_file_name: r.return_file_name,
-            created_at_ms: r.created_at_ms,
+            created_at: Timestamp::from_unix_ms(r.created_at_ms),
         })
     }
 }
@@ -186,7 +187,7 @@ pub async fn insert_batch(tx: &mut Tx, b: &Batch) -> Result<(), Error> {
         .bind(b.declared.get())
         .bind(b.assigned.get())
         .bind(b.return_file_name.as_deref())
-        .bind(b.created_at_ms)
+        .bind(b.created_at.unix_ms())
         .bind(b.request_hash.as_deref())
         .execute(&mut *c)
         .await

@@ -1,6 +1,7 @@
 //! The API clients of practices and billing intermediaries.
 
 use ixorg_domain::ids::{BillingIntermediaryId, PracticeId};
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use crate::{Error, Tx, on_tx};
@@ -25,7 +26,7 @@ pub async fn insert_api_client(
     tx: &mut Tx,
     client: &ApiClient,
     token_hash: &[u8],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO api_client (api_client_id, practice_id, \
          billing_intermediary_id, label, token_hash, active, created_at_ms, updated_at_ms) \
@@ -37,7 +38,7 @@ pub async fn insert_api_client(
         .bind(client.label.as_str())
         .bind(token_hash)
         .bind(client.active)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

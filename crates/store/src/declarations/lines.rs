@@ -4,6 +4,7 @@ use ixorg_domain::Cents;
 use ixorg_domain::declaration::{Decision, DeclarationLine, Outcome, Reason};
 use ixorg_domain::ids::{DeclarationBatchId, ParticipantId, PayeeId};
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
@@ -51,7 +52,7 @@ pub async fn insert_lines(
     batch: DeclarationBatchId,
     payee: PayeeId,
     lines: &[NewLine<'_>],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     grant.require(
         None,
@@ -97,8 +98,8 @@ pub async fn insert_lines(
                     .bind(n.decision.own_payment.get())
                     .bind(n.credited)
                     .bind(payee.uuid())
-                    .bind(now_ms)
-                    .bind(now_ms);
+                    .bind(now.unix_ms())
+                    .bind(now.unix_ms());
             }
             q.execute(&mut *c).await.map(|r| r.rows_affected())
         })?;
@@ -113,7 +114,7 @@ pub async fn mark_credited(
     grant: &Grant,
     provider: &str,
     references: &[&str],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<u64, Error> {
     grant.require(None, &[DataCategory::Care], Action::Change)?;
     let mut done = 0;
@@ -129,7 +130,7 @@ pub async fn mark_credited(
         done += on_tx!(tx, c => {
             let mut q = sqlx::query(AssertSqlSafe(sql.clone()))
                 .bind(true)
-                .bind(now_ms)
+                .bind(now.unix_ms())
                 .bind(provider);
             for r in chunk {
                 q = q.bind(*r);

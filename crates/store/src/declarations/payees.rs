@@ -1,6 +1,7 @@
 //! Who is paid for a batch: the practice's account, or a billing intermediary's.
 
 use ixorg_domain::ids::{BillingIntermediaryId, LedgerAccountId, PayeeId, PracticeId};
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use crate::{Error, Tx, on_tx};
@@ -53,13 +54,13 @@ pub async fn set_intermediary_agb(
     tx: &mut Tx,
     intermediary: BillingIntermediaryId,
     agb: &str,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "UPDATE billing_intermediary SET agb_code = $1, updated_at_ms = $2 \
          WHERE billing_intermediary_id = $3";
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(agb)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(intermediary.uuid())
         .execute(&mut *c)
         .await

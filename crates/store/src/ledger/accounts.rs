@@ -3,6 +3,7 @@
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{LedgerAccountId, ParticipantId, PayeeId};
 use ixorg_domain::ledger::{AccountKind, AccountState, LedgerError, OperatorAccount};
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use crate::error::corrupt;
@@ -82,7 +83,7 @@ pub(super) const ACCOUNT_COLUMNS: &str = "SELECT ledger_account_id, account_kind
      FROM ledger_account";
 
 /// Opens an account with a zero balance.
-pub async fn open_account(tx: &mut Tx, account: &NewAccount, now_ms: i64) -> Result<(), Error> {
+pub async fn open_account(tx: &mut Tx, account: &NewAccount, now: Timestamp) -> Result<(), Error> {
     if account.credit_line.is_negative() {
         return Err(Error::Ledger(LedgerError::Overflow));
     }
@@ -93,7 +94,7 @@ pub async fn open_account(tx: &mut Tx, account: &NewAccount, now_ms: i64) -> Res
         .bind(account.participant.map(|p| p.uuid()))
         .bind(account.payee.map(|p| p.uuid()))
         .bind(account.credit_line.get())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -154,7 +155,7 @@ pub async fn set_credit_line(
     tx: &mut Tx,
     id: LedgerAccountId,
     credit_line: Cents,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "UPDATE ledger_account SET credit_line_cents = $1, updated_at_ms = $2 \
          WHERE ledger_account_id = $3 AND balance_cents >= -$1";
@@ -163,7 +164,7 @@ pub async fn set_credit_line(
     }
     let done = on_tx!(tx, c => sqlx::query(SQL)
         .bind(credit_line.get())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .bind(id.uuid())
         .execute(&mut *c)
         .await

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId};
 use ixorg_domain::ledger::{BalanceChanges, Book, LedgerError, PostOutcome, Transfer};
+use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
@@ -34,7 +35,7 @@ pub async fn post_batch(
     tx: &mut Tx,
     transfers: &[Transfer],
     ids: &[LedgerTransferId],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Vec<Result<PostOutcome, LedgerError>>, Error> {
     assert_eq!(transfers.len(), ids.len(), "BUG: one id per transfer");
     if transfers.is_empty() {
@@ -55,8 +56,8 @@ pub async fn post_batch(
         .map(|(t, id)| book.post(*id, t.clone()))
         .collect();
     let applied = book.applied().iter().map(|(id, t)| (*id, t));
-    let new_head = insert_transfers(tx, applied, head, now_ms).await?;
-    update_balances(tx, &book, &accounts, now_ms).await?;
+    let new_head = insert_transfers(tx, applied, head, now).await?;
+    update_balances(tx, &book, &accounts, now).await?;
     chain::set_head(tx, Chain::LedgerTransfer, new_head).await?;
     Ok(outcomes)
 }
@@ -78,7 +79,7 @@ pub async fn post_new_batch(
     tx: &mut Tx,
     transfers: &[Transfer],
     ids: &[LedgerTransferId],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     assert_eq!(transfers.len(), ids.len(), "BUG: one id per transfer");
     if transfers.is_empty() {
@@ -96,8 +97,8 @@ pub async fn post_new_batch(
         changes.post(t)?;
     }
     let changes = changes.changes()?;
-    let new_head = insert_transfers(tx, ids.iter().copied().zip(transfers), head, now_ms).await?;
-    add_to_balances(tx, &changes, now_ms).await?;
+    let new_head = insert_transfers(tx, ids.iter().copied().zip(transfers), head, now).await?;
+    add_to_balances(tx, &changes, now).await?;
     chain::set_head(tx, Chain::LedgerTransfer, new_head).await?;
     Ok(())
 }
@@ -107,9 +108,9 @@ pub async fn post(
     tx: &mut Tx,
     transfer: &Transfer,
     id: LedgerTransferId,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<PostOutcome, Error> {
-    let mut outcomes = post_batch(tx, std::slice::from_ref(transfer), &[id], now_ms).await?;
+    let mut outcomes = post_batch(tx, std::slice::from_ref(transfer), &[id], now).await?;
     let outcome = outcomes.pop().expect("BUG: one outcome per transfer");
     Ok(outcome?)
 }
@@ -213,7 +214,7 @@ pub(super) fn transfer_hash(
     amount_cents: i64,
     kind: &str,
     reverses: Option<Uuid>,
-    posted_at_ms: i64,
+    posted_at: Timestamp,
 ) -> Hash {
     Canonical::after(prev)
         .int(sequence)
@@ -224,7 +225,7 @@ pub(super) fn transfer_hash(
         .int(amount_cents)
         .text(kind)
         .opt_bytes(reverses.as_ref().map(|u| u.as_bytes().as_slice()))
-        .int(posted_at_ms)
+        .int(posted_at.unix_ms())
         .finish()
 }
 
@@ -240,7 +241,7 @@ async fn insert_transfers<'a>(
     tx: &mut Tx,
     applied: impl ExactSizeIterator<Item = (LedgerTransferId, &'a Transfer)>,
     head: Head,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Head, Error> {
     let mut prev = head.last_hash;
     let mut sequence = head.last_sequence;
@@ -257,7 +258,7 @@ async fn insert_transfers<'a>(
             t.amount.get(),
             t.kind.as_str(),
             t.reverses.map(|r| r.uuid()),
-            now_ms,
+            now,
         );
         prepared.push(Prepared {
             sequence,
@@ -288,7 +289,7 @@ async fn insert_transfers<'a>(
                     .bind(p.transfer.amount.get())
                     .bind(p.transfer.kind.as_str())
                     .bind(p.transfer.reverses.map(|r| r.uuid()))
-                    .bind(now_ms)
+                    .bind(now.unix_ms())
                     .bind(p.prev.as_slice())
                     .bind(p.hash.as_slice());
             }
@@ -315,7 +316,7 @@ async fn update_balances(
     tx: &mut Tx,
     book: &Book,
     before: &HashMap<LedgerAccountId, Account>,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     let mut changed: Vec<(LedgerAccountId, Cents)> = book
         .accounts()
@@ -324,16 +325,16 @@ async fn update_balances(
         .collect();
     // A fixed order keeps lock acquisition deterministic.
     changed.sort_unstable();
-    write_balances(tx, &changed, BalanceWrite::Set, now_ms).await
+    write_balances(tx, &changed, BalanceWrite::Set, now).await
 }
 
 /// Adds each change (in account order) to its account's cached balance.
 async fn add_to_balances(
     tx: &mut Tx,
     changes: &[(LedgerAccountId, Cents)],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
-    write_balances(tx, changes, BalanceWrite::Add, now_ms).await
+    write_balances(tx, changes, BalanceWrite::Add, now).await
 }
 
 /// Whether [`write_balances`] sets a balance or adds to it.
@@ -378,7 +379,7 @@ async fn write_balances(
     tx: &mut Tx,
     balances: &[(LedgerAccountId, Cents)],
     how: BalanceWrite,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     let backend = tx.backend();
     let full_sql = write_balances_sql(backend, BALANCES_PER_UPDATE, how);
@@ -389,7 +390,7 @@ async fn write_balances(
             write_balances_sql(backend, chunk.len(), how)
         };
         let updated = on_tx!(tx, c => {
-            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(now_ms);
+            let mut q = sqlx::query(AssertSqlSafe(sql.clone())).bind(now.unix_ms());
             for (id, balance) in chunk {
                 q = q.bind(id.uuid()).bind(balance.get());
             }
@@ -402,4 +403,45 @@ async fn write_balances(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transfer_hashes_its_posting_instant_as_the_stored_unix_milliseconds() {
+        // Arrange
+        let prev = [7_u8; 32];
+        let (id, debit, credit) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let posted_at_ms = 1_767_225_600_123;
+        let as_stored = Canonical::after(&prev)
+            .int(4)
+            .bytes(id.as_bytes())
+            .text("key")
+            .bytes(debit.as_bytes())
+            .bytes(credit.as_bytes())
+            .int(500)
+            .text("contribution")
+            .opt_bytes(None)
+            .int(posted_at_ms)
+            .finish();
+
+        // Act
+        let hash = transfer_hash(
+            &prev,
+            4,
+            id,
+            "key",
+            debit,
+            credit,
+            500,
+            "contribution",
+            None,
+            Timestamp::from_unix_ms(posted_at_ms),
+        );
+
+        // Assert
+        assert_eq!(hash, as_stored);
+    }
 }

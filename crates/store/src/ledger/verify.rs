@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 
 use ixorg_domain::ids::LedgerAccountId;
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use super::accounts::{ACCOUNT_COLUMNS, Account, AccountRow};
 use super::posting::transfer_hash;
 use crate::chain::{self, Break, Chain, Hash};
+use crate::instant::UnixMs;
 use crate::{Error, Tx, on_tx};
 
 /// A stored transfer, as read for verification and statements.
@@ -30,7 +32,8 @@ pub struct StoredTransfer {
     /// The transfer it reverses.
     pub reverses_transfer_id: Option<Uuid>,
     /// When it was posted.
-    pub posted_at_ms: i64,
+    #[sqlx(rename = "posted_at_ms", try_from = "UnixMs")]
+    pub posted_at: Timestamp,
     /// The previous transfer's hash.
     pub prev_hash: Vec<u8>,
     /// Its hash.
@@ -49,7 +52,7 @@ impl StoredTransfer {
             self.amount_cents,
             &self.transfer_kind,
             self.reverses_transfer_id,
-            self.posted_at_ms,
+            self.posted_at,
         )
     }
 }

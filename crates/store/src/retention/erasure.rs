@@ -2,6 +2,7 @@
 
 use ixorg_domain::ids::{ParticipantId, PrivacyRequestId};
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use uuid::Uuid;
 
 use super::expiry::{Counted, renumber};
@@ -98,7 +99,7 @@ pub async fn erase(
     grant: &Grant,
     participant: ParticipantId,
     categories: &[DataCategory],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Vec<Counted>, Error> {
     grant.require(Some(participant), categories, Action::Change)?;
     let id = participant.uuid();
@@ -123,7 +124,7 @@ pub async fn erase(
             .fetch_optional(&mut *c)
             .await)?;
         let rows = match open {
-            Some(open) => renumber(tx, &[open], now_ms).await?,
+            Some(open) => renumber(tx, &[open], now).await?,
             None => 0,
         };
         out.push(Counted {
@@ -144,7 +145,7 @@ pub async fn restrict(
     participant: ParticipantId,
     request: Option<PrivacyRequestId>,
     kept: &[DataCategory],
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "INSERT INTO processing_restriction (participant_id, privacy_request_id, \
          kept_categories, restricted_at_ms) VALUES ($1, $2, $3, $4) \
@@ -161,7 +162,7 @@ pub async fn restrict(
         .bind(participant.uuid())
         .bind(request.map(|r| r.uuid()))
         .bind(kept)
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;
@@ -174,14 +175,14 @@ pub async fn mark_erased(
     tx: &mut Tx,
     grant: &Grant,
     participant: ParticipantId,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<(), Error> {
     const SQL: &str = "UPDATE participant SET erased_at_ms = $2 \
          WHERE participant_id = $1 AND erased_at_ms IS NULL";
     grant.require(Some(participant), &[PrivacyRecord], Action::Change)?;
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(participant.uuid())
-        .bind(now_ms)
+        .bind(now.unix_ms())
         .execute(&mut *c)
         .await
         .map(|r| r.rows_affected()))?;

@@ -3,6 +3,7 @@
 use ixorg_domain::identifiers::ParticipantNumber;
 use ixorg_domain::privacy::retention::{self, RetentionRule, Start};
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 use uuid::Uuid;
 
@@ -33,7 +34,7 @@ pub(super) fn bound_for(rule: &RetentionRule, bound: Bound, today: Date) -> Opti
         Bound::Before => rule.recorded_before(today).map(BoundValue::Date),
         Bound::BeforeMs => rule
             .recorded_before(today)
-            .map(|d| BoundValue::Ms(midnight_ms(d))),
+            .map(|d| BoundValue::Ms(Timestamp::midnight_of(d).unix_ms())),
     }
 }
 
@@ -41,11 +42,6 @@ pub(super) fn bound_for(rule: &RetentionRule, bound: Bound, today: Date) -> Opti
 pub(super) enum BoundValue {
     Date(Date),
     Ms(i64),
-}
-
-/// Unix milliseconds of `date`'s midnight, UTC.
-pub fn midnight_ms(date: Date) -> i64 {
-    date.midnight().assume_utc().unix_timestamp() * 1_000
 }
 
 pub(super) fn rule_of(category: DataCategory) -> Result<&'static RetentionRule, Error> {
@@ -70,7 +66,7 @@ pub async fn expire_category(
     grant: &Grant,
     category: DataCategory,
     today: Date,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<Vec<Counted>, Error> {
     grant.require(None, &[category], Action::Change)?;
     let rule = rule_of(category)?;
@@ -94,7 +90,7 @@ pub async fn expire_category(
         });
     }
     if category == Account {
-        let rows = close_expired_accounts(tx, rule, today, now_ms).await?;
+        let rows = close_expired_accounts(tx, rule, today, now).await?;
         out.push(Counted {
             category,
             table: "participant",
@@ -113,7 +109,7 @@ async fn close_expired_accounts(
     tx: &mut Tx,
     rule: &RetentionRule,
     today: Date,
-    now_ms: i64,
+    now: Timestamp,
 ) -> Result<u64, Error> {
     const DUE: &str = concat!(
         "SELECT participant_id FROM participant WHERE account_closed_at_ms IS NULL \
@@ -140,13 +136,13 @@ async fn close_expired_accounts(
         if ids.is_empty() {
             return Ok(total);
         }
-        total += renumber(tx, &ids, now_ms).await?;
+        total += renumber(tx, &ids, now).await?;
     }
 }
 
 /// Gives each participant in `ids` a fresh participant number and records when the account
 /// was closed.
-pub(super) async fn renumber(tx: &mut Tx, ids: &[Uuid], now_ms: i64) -> Result<u64, Error> {
+pub(super) async fn renumber(tx: &mut Tx, ids: &[Uuid], now: Timestamp) -> Result<u64, Error> {
     const DRAW: &str = "UPDATE sequence_counter SET next_value = next_value + $1 \
          WHERE counter_name = 'participant_number' RETURNING next_value - $1";
     let n = i64::try_from(ids.len()).map_err(|_| corrupt("participant", "participant_id"))?;
@@ -160,8 +156,9 @@ pub(super) async fn renumber(tx: &mut Tx, ids: &[Uuid], now_ms: i64) -> Result<u
         })
         .collect::<Result<Vec<_>, _>>()?;
     let sql = format!(
-        "UPDATE participant SET participant_number = v.column2, account_closed_at_ms = {now_ms} \
+        "UPDATE participant SET participant_number = v.column2, account_closed_at_ms = {} \
          FROM (VALUES {}) AS v WHERE participant.participant_id = v.column1",
+        now.unix_ms(),
         value_rows(tx.backend(), ids.len(), 2, "")
     );
     let rows = on_tx!(tx, c => {

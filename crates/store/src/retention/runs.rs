@@ -3,6 +3,8 @@
 use time::Date;
 use uuid::Uuid;
 
+use ixorg_domain::timestamp::Timestamp;
+
 use crate::{Error, Tx, on_tx};
 
 /// One retention run as logged (counts only, never data).
@@ -11,7 +13,7 @@ pub struct RunLog {
     /// The run's id.
     pub id: Uuid,
     /// When it ran.
-    pub ran_at_ms: i64,
+    pub ran_at: Timestamp,
     /// The day it ran for.
     pub run_date: Date,
     /// Whether it was a dry run (nothing changed).
@@ -26,7 +28,7 @@ pub async fn log_run(tx: &mut Tx, run: &RunLog) -> Result<(), Error> {
          dry_run, counts) VALUES ($1, $2, $3, $4, $5)";
     on_tx!(tx, c => sqlx::query(SQL)
         .bind(run.id)
-        .bind(run.ran_at_ms)
+        .bind(run.ran_at.unix_ms())
         .bind(run.run_date)
         .bind(run.dry_run)
         .bind(run.counts.as_str())
@@ -46,7 +48,7 @@ pub async fn runs(tx: &mut Tx, limit: i64) -> Result<Vec<RunLog>, Error> {
         .into_iter()
         .map(|(id, ran_at_ms, run_date, dry_run, counts)| RunLog {
             id,
-            ran_at_ms,
+            ran_at: Timestamp::from_unix_ms(ran_at_ms),
             run_date,
             dry_run,
             counts,

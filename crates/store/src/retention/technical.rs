@@ -2,9 +2,10 @@
 
 use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::{Action, DataCategory};
+use ixorg_domain::timestamp::Timestamp;
 use time::Date;
 
-use super::expiry::{midnight_ms, rule_of};
+use super::expiry::rule_of;
 use crate::chain::{self, Chain, Head};
 use crate::error::corrupt;
 use crate::gate::Grant;
@@ -39,7 +40,7 @@ pub async fn fold_site_visits(tx: &mut Tx, grant: &Grant, today: Date) -> Result
             "technical data is kept from when it was recorded".into(),
         ));
     };
-    let before_ms = midnight_ms(before);
+    let before_ms = Timestamp::midnight_of(before).unix_ms();
     let groups: Vec<(i64, String, i64)> = on_tx!(tx, c => sqlx::query_as(GROUPED)
         .bind(before_ms)
         .fetch_all(&mut *c)
@@ -93,7 +94,7 @@ pub async fn prune_access_log(tx: &mut Tx, grant: &Grant, today: Date) -> Result
     let head = chain::lock_head(tx, Chain::AccessLog).await?;
     let anchor = chain::read_anchor(tx, Chain::AccessLog).await?;
     let first_kept: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(FIRST_KEPT)
-        .bind(midnight_ms(before))
+        .bind(Timestamp::midnight_of(before).unix_ms())
         .fetch_one(&mut *c)
         .await)?;
     let last_pruned = first_kept.map_or(head.last_sequence, |s| s - 1);
@@ -127,7 +128,7 @@ pub async fn prune_access_log(tx: &mut Tx, grant: &Grant, today: Date) -> Result
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewVisit<'a> {
     /// When.
-    pub visited_at_ms: i64,
+    pub visited_at: Timestamp,
     /// The page's path (ids already replaced by the caller).
     pub path: &'a str,
     /// The visitor's IP address, if known.
@@ -141,7 +142,7 @@ pub struct NewVisit<'a> {
 impl std::fmt::Debug for NewVisit<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewVisit")
-            .field("visited_at_ms", &self.visited_at_ms)
+            .field("visited_at", &self.visited_at)
             .finish_non_exhaustive()
     }
 }
@@ -152,7 +153,7 @@ pub async fn insert_visit(tx: &mut Tx, grant: &Grant, visit: &NewVisit<'_>) -> R
          participant_id) VALUES ($1, $2, $3, $4, $5)";
     grant.require(visit.participant, &[Technical], Action::Change)?;
     on_tx!(tx, c => sqlx::query(SQL)
-        .bind(visit.visited_at_ms)
+        .bind(visit.visited_at.unix_ms())
         .bind(visit.path)
         .bind(visit.ip_address)
         .bind(visit.user_agent)

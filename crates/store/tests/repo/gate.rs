@@ -9,7 +9,7 @@ use ixorg_store::{Db, Error};
 use ixorg_testkit::{TestDb, db_test};
 use uuid::Uuid;
 
-use crate::{NOW_MS, scalar};
+use crate::{NOW, scalar};
 
 fn staff() -> Actor {
     Actor::Staff(StaffUserId::from_uuid(Uuid::from_u128(0x57af)))
@@ -33,7 +33,7 @@ fn support_read(subject: ParticipantId, categories: &[DataCategory]) -> AccessRe
 /// Decides `request` in a transaction of its own and commits, as `app` does for refusals too.
 async fn decide(db: &Db, request: AccessRequest) -> Result<Grant, Refusal> {
     let mut tx = db.begin().await.expect("begin");
-    let decision = gate::authorize(&mut tx, &Policy::defaults(), request, NOW_MS)
+    let decision = gate::authorize(&mut tx, &Policy::defaults(), request, NOW)
         .await
         .expect("the gate answers");
     tx.commit().await.expect("commit");
@@ -72,7 +72,7 @@ db_test!(
         assert_eq!(entries.len(), 1);
         let e = &entries[0];
         assert_eq!(e.sequence, 1);
-        assert_eq!(e.occurred_at_ms, NOW_MS);
+        assert_eq!(e.occurred_at, NOW);
         assert_eq!(e.actor_kind, "staff");
         assert_eq!(e.actor_id, staff().id_text());
         assert_eq!(e.role_name, "support");
@@ -182,7 +182,7 @@ db_test!(
             &mut tx,
             &Policy::defaults(),
             support_read(subject, &[DataCategory::Care]),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("the gate answers");

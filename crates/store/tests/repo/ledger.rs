@@ -7,7 +7,7 @@ use ixorg_store::{ConflictKind, Error};
 use ixorg_testkit::{TestDb, db_test};
 
 use crate::{
-    CREDIT_LINE_CENTS, NOW_MS, account_id, balance, new_account, open_accounts, scalar, transfer,
+    CREDIT_LINE_CENTS, NOW, account_id, balance, new_account, open_accounts, scalar, transfer,
     transfer_id,
 };
 
@@ -26,7 +26,7 @@ db_test!(
             &mut tx,
             &transfer("c-1", a.bank, a.budget, 10_000),
             transfer_id(1),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("post the contribution");
@@ -38,7 +38,7 @@ db_test!(
                 transfer("p-1", a.payable, a.bank, 4_000),
             ],
             &[transfer_id(2), transfer_id(3), transfer_id(4)],
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("post the batch");
@@ -89,7 +89,7 @@ db_test!(
             &mut tx,
             &transfer("before", a.bank, a.budget, 1_000),
             transfer_id(1),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("an earlier transfer");
@@ -102,7 +102,7 @@ db_test!(
                 transfer("new-3", a.budget, a.payable, 200),
             ],
             &[transfer_id(2), transfer_id(3), transfer_id(4)],
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("post the new transfers");
@@ -138,7 +138,7 @@ db_test!(
             &mut tx,
             &transfer("k-1", a.bank, a.budget, 1_000),
             transfer_id(1),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("the first posting");
@@ -149,7 +149,7 @@ db_test!(
             &mut tx,
             &[transfer("k-1", a.bank, a.budget, 1_000)],
             &[transfer_id(2)],
-            NOW_MS,
+            NOW,
         )
         .await;
         tx.rollback().await.expect("roll back");
@@ -161,7 +161,7 @@ db_test!(
                 transfer("k-2", a.bank, a.budget, 10),
             ],
             &[transfer_id(3), transfer_id(4)],
-            NOW_MS,
+            NOW,
         )
         .await;
         tx.rollback().await.expect("roll back");
@@ -191,7 +191,7 @@ db_test!(
                 transfer("too-far", a.budget, a.payable, 1),
             ],
             &[transfer_id(1), transfer_id(2)],
-            NOW_MS,
+            NOW,
         )
         .await;
         tx.rollback().await.expect("roll back");
@@ -219,7 +219,7 @@ db_test!(
             &mut tx,
             &transfer("down", a.budget, a.payable, CREDIT_LINE_CENTS),
             transfer_id(1),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("down to the floor exactly");
@@ -230,7 +230,7 @@ db_test!(
             &mut tx,
             &transfer("one-more", a.budget, a.payable, 1),
             transfer_id(2),
-            NOW_MS,
+            NOW,
         )
         .await;
         tx.rollback().await.expect("roll back");
@@ -282,7 +282,7 @@ db_test!(
                 transfer_id(5),
                 transfer_id(6),
             ],
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("post the batch");
@@ -321,20 +321,20 @@ db_test!(
         let a = open_accounts(db).await;
         let contribution = transfer("c-1", a.bank, a.budget, 1_000);
         let mut tx = db.begin().await.expect("begin");
-        ledger::post(&mut tx, &contribution, transfer_id(1), NOW_MS)
+        ledger::post(&mut tx, &contribution, transfer_id(1), NOW)
             .await
             .expect("first post");
         tx.commit().await.expect("commit");
         // Act
         let mut tx = db.begin().await.expect("begin");
-        let again = ledger::post(&mut tx, &contribution, transfer_id(2), NOW_MS)
+        let again = ledger::post(&mut tx, &contribution, transfer_id(2), NOW)
             .await
             .expect("second post");
         let in_one_batch = ledger::post_batch(
             &mut tx,
             &[contribution.clone(), contribution.clone()],
             &[transfer_id(3), transfer_id(4)],
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("a batch with the key twice");
@@ -361,7 +361,7 @@ db_test!(
             &mut tx,
             &transfer("k", a.bank, a.budget, 1_000),
             transfer_id(1),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("first post");
@@ -372,14 +372,14 @@ db_test!(
             &mut tx,
             &transfer("k", a.bank, a.budget, 1_001),
             transfer_id(2),
-            NOW_MS,
+            NOW,
         )
         .await;
         let other_account = ledger::post(
             &mut tx,
             &transfer("k", a.bank, a.payable, 1_000),
             transfer_id(3),
-            NOW_MS,
+            NOW,
         )
         .await;
         tx.rollback().await.expect("roll back");
@@ -419,7 +419,7 @@ db_test!(
                     &mut tx,
                     &transfer("same-key", a.bank, a.budget, 700),
                     transfer_id(n + 1),
-                    NOW_MS,
+                    NOW,
                 )
                 .await?;
                 tx.commit().await?;
@@ -476,7 +476,7 @@ db_test!(
             new_account(budget, AccountKind::Budget, None, 100),
             new_account(payable, AccountKind::Payable, None, 0),
         ] {
-            ledger::open_account(&mut tx, &account, NOW_MS)
+            ledger::open_account(&mut tx, &account, NOW)
                 .await
                 .expect("open an account");
         }
@@ -492,7 +492,7 @@ db_test!(
                     &mut tx,
                     &transfer(&key, budget, payable, 10),
                     transfer_id(n + 1),
-                    NOW_MS,
+                    NOW,
                 )
                 .await;
                 match result {
@@ -549,17 +549,15 @@ db_test!(
             &mut tx,
             &transfer("d", a.budget, a.payable, 5_000),
             transfer_id(1),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("use 5000 of the credit line");
         // Act
         let too_low =
-            ledger::set_credit_line(&mut tx, a.budget, ixorg_domain::Cents::new(4_999), NOW_MS)
-                .await;
+            ledger::set_credit_line(&mut tx, a.budget, ixorg_domain::Cents::new(4_999), NOW).await;
         let just_enough =
-            ledger::set_credit_line(&mut tx, a.budget, ixorg_domain::Cents::new(5_000), NOW_MS)
-                .await;
+            ledger::set_credit_line(&mut tx, a.budget, ixorg_domain::Cents::new(5_000), NOW).await;
         tx.commit().await.expect("commit");
         // Assert
         assert!(
@@ -592,7 +590,7 @@ db_test!(an_account_code_is_unique, async |t: TestDb| {
             Some("operator_bank"),
             0,
         ),
-        NOW_MS,
+        NOW,
     )
     .await;
     // Assert

@@ -7,7 +7,7 @@ use ixorg_store::ledger::{self, LedgerSummary};
 use ixorg_testkit::TestDb;
 use proptest::prelude::*;
 
-use crate::{NOW_MS, account_id, new_account, transfer, transfer_id};
+use crate::{NOW, account_id, new_account, transfer, transfer_id};
 
 /// The accounts of the property: (number, kind, credit line in cents).
 const ACCOUNTS: [(u128, AccountKind, i64); 5] = [
@@ -43,7 +43,7 @@ async fn run(db: TestDb, batches: Vec<Batch>) -> Result<(), TestCaseError> {
         ledger::open_account(
             &mut tx,
             &new_account(account_id(n), kind, None, credit_line),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("open an account");
@@ -70,7 +70,7 @@ async fn run(db: TestDb, batches: Vec<Batch>) -> Result<(), TestCaseError> {
             .collect();
 
         let mut tx = db.begin().await.expect("begin");
-        let outcomes = ledger::post_batch(&mut tx, &transfers, &ids, NOW_MS)
+        let outcomes = ledger::post_batch(&mut tx, &transfers, &ids, NOW)
             .await
             .expect("post the batch");
         prop_assert_eq!(&outcomes, &expected);

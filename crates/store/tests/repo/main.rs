@@ -15,12 +15,13 @@ mod tamper;
 use ixorg_domain::Cents;
 use ixorg_domain::ids::{LedgerAccountId, LedgerTransferId};
 use ixorg_domain::ledger::{AccountKind, Transfer};
+use ixorg_domain::timestamp::Timestamp;
 use ixorg_store::ledger::NewAccount;
 use ixorg_store::{Db, Error, Tx, on_tx};
 use uuid::Uuid;
 
-/// The clock of every test: 2026-01-01T00:00:00Z in unix milliseconds.
-pub const NOW_MS: i64 = 1_767_225_600_000;
+/// The clock of every test: 2026-01-01T00:00:00Z.
+pub const NOW: Timestamp = Timestamp::from_unix_ms(1_767_225_600_000);
 
 /// The credit line of the budget opened by [`open_accounts`]: the product's cap of EUR 240.
 pub const CREDIT_LINE_CENTS: i64 = 24_000;
@@ -103,7 +104,7 @@ pub async fn open_accounts(db: &Db) -> Accounts {
         ),
         new_account(accounts.payable, AccountKind::Payable, None, 0),
     ] {
-        ixorg_store::ledger::open_account(&mut tx, &account, NOW_MS)
+        ixorg_store::ledger::open_account(&mut tx, &account, NOW)
             .await
             .expect("open an account");
     }

@@ -14,7 +14,7 @@ use ixorg_testkit::{TestDb, db_test};
 use time::macros::date;
 use uuid::Uuid;
 
-use crate::{NOW_MS, scalar};
+use crate::{NOW, scalar};
 
 const CONTRACT: ContractId = ContractId::from_uuid(Uuid::from_u128(0xc0_0001));
 const PRACTICE: PracticeId = PracticeId::from_uuid(Uuid::from_u128(0x9a_0001));
@@ -40,7 +40,7 @@ async fn enrolment_grant(tx: &mut Tx) -> Grant {
         ],
         action: Action::Change,
     };
-    gate::authorize(tx, &Policy::defaults(), request, NOW_MS)
+    gate::authorize(tx, &Policy::defaults(), request, NOW)
         .await
         .expect("the gate answers")
         .expect("the system may enrol participants")
@@ -56,7 +56,7 @@ async fn support_grant(tx: &mut Tx, subject: ParticipantId) -> Grant {
         categories: vec![DataCategory::Identity, DataCategory::Contact],
         action: Action::Read,
     };
-    gate::authorize(tx, &Policy::defaults(), request, NOW_MS)
+    gate::authorize(tx, &Policy::defaults(), request, NOW)
         .await
         .expect("the gate answers")
         .expect("support may read identity and contact data")
@@ -123,7 +123,7 @@ async fn contract_and_practice(db: &Db) {
             name: "Tandartsenpraktijk De Molen".to_owned(),
             city: "Utrecht".to_owned(),
         },
-        NOW_MS,
+        NOW,
     )
     .await
     .expect("insert the practice");
@@ -136,7 +136,7 @@ async fn contract_and_practice(db: &Db) {
             iban: Iban::parse("NL91ABNA0417164300").expect("a valid IBAN"),
             account_holder: "J.M. van der Berg".to_owned(),
         },
-        NOW_MS,
+        NOW,
     )
     .await
     .expect("insert the contract");
@@ -160,7 +160,7 @@ async fn full_read_grant(tx: &mut Tx, subject: ParticipantId) -> Grant {
         ],
         action: Action::Read,
     };
-    gate::authorize(tx, &Policy::defaults(), request, NOW_MS)
+    gate::authorize(tx, &Policy::defaults(), request, NOW)
         .await
         .expect("the gate answers")
         .expect("the system may read a participant")
@@ -225,10 +225,10 @@ db_test!(
             .expect("a number");
         let main = main_participant(participant_id(1), main_number);
         let kid = child(participant_id(2), child_number);
-        participants::insert_participant(&mut tx, &grant, &main, NOW_MS)
+        participants::insert_participant(&mut tx, &grant, &main, NOW)
             .await
             .expect("insert the main participant");
-        participants::insert_participant(&mut tx, &grant, &kid, NOW_MS)
+        participants::insert_participant(&mut tx, &grant, &kid, NOW)
             .await
             .expect("insert a child without BSN");
         tx.commit().await.expect("commit");
@@ -297,7 +297,7 @@ db_test!(
             .await
             .expect("a number");
         let first = main_participant(participant_id(1), number);
-        participants::insert_participant(&mut tx, &grant, &first, NOW_MS)
+        participants::insert_participant(&mut tx, &grant, &first, NOW)
             .await
             .expect("insert the first participant");
         tx.commit().await.expect("commit");
@@ -315,7 +315,7 @@ db_test!(
             },
             ..twin
         };
-        let second = participants::insert_participant(&mut tx, &grant, &twin, NOW_MS).await;
+        let second = participants::insert_participant(&mut tx, &grant, &twin, NOW).await;
         tx.rollback().await.expect("roll back");
         // Assert
         assert!(
@@ -328,7 +328,7 @@ db_test!(
             action: Action::Read,
             ..enrolment_grant(&mut tx).await.request().clone()
         };
-        let grant = gate::authorize(&mut tx, &Policy::defaults(), grant, NOW_MS)
+        let grant = gate::authorize(&mut tx, &Policy::defaults(), grant, NOW)
             .await
             .expect("the gate answers")
             .expect("the system may look a BSN up");
@@ -365,7 +365,7 @@ db_test!(
             &mut tx,
             &grant,
             &child(participant_id(1), number.clone()),
-            NOW_MS,
+            NOW,
         )
         .await
         .expect("insert the first participant");
@@ -377,7 +377,7 @@ db_test!(
             &mut tx,
             &grant,
             &child(participant_id(2), number),
-            NOW_MS,
+            NOW,
         )
         .await;
         // Assert
@@ -403,13 +403,13 @@ db_test!(
             .expect("a number");
         let p = main_participant(participant_id(1), number);
         let enrol = enrolment_grant(&mut tx).await;
-        participants::insert_participant(&mut tx, &enrol, &p, NOW_MS)
+        participants::insert_participant(&mut tx, &enrol, &p, NOW)
             .await
             .expect("insert");
         let support = support_grant(&mut tx, p.id).await;
         // Act
         let insert_with_a_read_grant =
-            participants::insert_participant(&mut tx, &support, &p, NOW_MS).await;
+            participants::insert_participant(&mut tx, &support, &p, NOW).await;
         let read_with_a_change_grant = participants::get(&mut tx, &enrol, p.id).await;
         let read_another_subject = participants::get(&mut tx, &support, participant_id(2)).await;
         let bsn_lookup_by_support =
@@ -452,7 +452,7 @@ db_test!(
             .await
             .expect("a number");
         let main = main_participant(participant_id(1), number);
-        participants::insert_participant(&mut tx, &grant, &main, NOW_MS)
+        participants::insert_participant(&mut tx, &grant, &main, NOW)
             .await
             .expect("insert");
         tx.commit().await.expect("commit");

@@ -7,7 +7,7 @@ use ixorg_store::reference;
 use ixorg_testkit::{TestDb, db_test};
 use time::macros::date;
 
-use crate::NOW_MS;
+use crate::NOW;
 
 fn tariff(code: &str, points_hundredths: i64) -> Tariff {
     Tariff {
@@ -37,10 +37,10 @@ db_test!(
         let initial = TermsVersion::initial();
         // Act
         let mut tx = db.begin().await.expect("begin");
-        let first = reference::insert_terms(&mut tx, &initial, NOW_MS)
+        let first = reference::insert_terms(&mut tx, &initial, NOW)
             .await
             .expect("insert the terms");
-        let again = reference::insert_terms(&mut tx, &initial, NOW_MS)
+        let again = reference::insert_terms(&mut tx, &initial, NOW)
             .await
             .expect("insert them again");
         tx.commit().await.expect("commit");
@@ -76,7 +76,7 @@ db_test!(
         // Act: written newest first; read oldest first.
         let mut tx = db.begin().await.expect("begin");
         for v in [&later, &initial] {
-            reference::insert_terms(&mut tx, v, NOW_MS)
+            reference::insert_terms(&mut tx, v, NOW)
                 .await
                 .expect("insert a version");
         }

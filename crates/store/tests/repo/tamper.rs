@@ -11,7 +11,7 @@ use ixorg_store::{Backend, Db, Error, Tx, on_tx};
 use ixorg_testkit::{TestDb, db_test};
 use uuid::Uuid;
 
-use crate::{Accounts, NOW_MS, exec, exec_committed, open_accounts, transfer, transfer_id};
+use crate::{Accounts, NOW, exec, exec_committed, open_accounts, transfer, transfer_id};
 
 /// How many entries each chain gets before it is tampered with.
 const ENTRIES: i64 = 4;
@@ -31,7 +31,7 @@ async fn post_four(db: &Db) -> Accounts {
             &mut tx,
             t,
             transfer_id(n),
-            NOW_MS + i64::try_from(n).expect("small"),
+            NOW.saturating_add_ms(i64::try_from(n).expect("small")),
         )
         .await
         .expect("post");
@@ -51,7 +51,7 @@ async fn log_four(db: &Db) {
             Outcome::Allowed
         };
         let entry = NewEntry {
-            occurred_at_ms: NOW_MS + n,
+            occurred_at: NOW.saturating_add_ms(n),
             actor: &staff,
             role: Role::Support,
             purpose: (n % 2 == 1).then_some(Purpose::Contact),
@@ -175,7 +175,7 @@ fn forged_transfer_hash(t: &StoredTransfer, prev: &Hash) -> Hash {
                 .as_ref()
                 .map(|u| u.as_bytes().as_slice()),
         )
-        .int(t.posted_at_ms)
+        .int(t.posted_at.unix_ms())
         .finish()
 }
 
@@ -193,7 +193,7 @@ async fn insert_transfer_row(tx: &mut Tx, t: &StoredTransfer) -> Result<u64, Err
         .bind(t.amount_cents)
         .bind(t.transfer_kind.as_str())
         .bind(t.reverses_transfer_id)
-        .bind(t.posted_at_ms)
+        .bind(t.posted_at.unix_ms())
         .bind(t.prev_hash.as_slice())
         .bind(t.entry_hash.as_slice())
         .execute(&mut *c)
@@ -208,7 +208,7 @@ async fn insert_entry_row(tx: &mut Tx, e: &Entry) -> Result<u64, Error> {
          entry_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
     let done = on_tx!(tx, c => sqlx::query(SQL)
         .bind(e.sequence)
-        .bind(e.occurred_at_ms)
+        .bind(e.occurred_at.unix_ms())
         .bind(e.actor_kind.as_str())
         .bind(e.actor_id.as_str())
         .bind(e.role_name.as_str())
