@@ -1,7 +1,5 @@
 //! The end of a contract (notice, end date, final settlement) and the yearly check-up rule.
 
-use std::fs::File;
-use std::io::{BufWriter, Write as _};
 use std::path::Path;
 
 use ixorg_domain::Cents;
@@ -13,10 +11,8 @@ use ixorg_domain::termination::{Settlement, end_date};
 use ixorg_domain::terms::age_on;
 use ixorg_domain::timestamp::Timestamp;
 use ixorg_domain::yearend::checkup_deduction;
-use ixorg_formats::sepa::pain001::{CreditTransfer, CreditTransferBatch, Pain001Writer};
-use ixorg_formats::sepa::pain008::{DirectDebit, DirectDebitBatch, Pain008Writer, SequenceType};
-use ixorg_formats::sepa::{AccountHolder, GroupHeader, SepaWriteError};
-use ixorg_store::contracts::{self as repo, ToSettle};
+use ixorg_formats::sepa::GroupHeader;
+use ixorg_store::contracts as repo;
 use ixorg_store::gate::Grant;
 use ixorg_store::{Tx, ledger};
 use time::Date;
@@ -24,6 +20,10 @@ use time::Date;
 use crate::context::AppContext;
 use crate::ledger::{PostAllError, post_all};
 use crate::output::{OutputError, StagedFile, created_at_of, date_code};
+
+mod settlement_files;
+
+use settlement_files::{SettlementFile, write_final_debits, write_payouts};
 
 /// Why a contract change could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -296,120 +296,6 @@ fn zero_budget(
     } else {
         None
     }
-}
-
-/// One file of a settlement run: where it goes, its group header, the operator's account, the
-/// date, the contracts with their amount and end-to-end id, and the sum of the amounts.
-struct SettlementFile<'a> {
-    staged: &'a StagedFile,
-    header: GroupHeader,
-    operator: &'a ixorg_store::enrollment::OperatorProfile,
-    date: Date,
-    items: &'a [(&'a ToSettle, Cents, String)],
-    sum: Cents,
-}
-
-fn write_payouts(file: &SettlementFile<'_>) -> Result<(), ContractError> {
-    let count = file.items.len() as u64;
-    let open = |out| Pain001Writer::new(out, &file.header, count, file.sum);
-    write_staged(file.staged, open, Pain001Writer::finish, |w| {
-        let batch = CreditTransferBatch {
-            payment_info_id: format!("{}-1", file.header.message_id),
-            execution_date: file.date,
-            debtor: AccountHolder {
-                name: file.operator.legal_name.clone(),
-                iban: file.operator.iban.clone(),
-                bic: file.operator.bic.clone(),
-            },
-            batch_booking: true,
-        };
-        w.begin_payment(&batch, count, file.sum)?;
-        for (c, amount, e2e) in file.items {
-            let t = CreditTransfer {
-                end_to_end_id: e2e.clone(),
-                amount: *amount,
-                creditor: AccountHolder {
-                    name: c.account_holder.clone(),
-                    iban: c.iban.clone(),
-                    bic: None,
-                },
-                remittance: format!("Eindafrekening tandartsbudget {}", c.mandate.as_str()),
-            };
-            w.transfer(&t)?;
-        }
-        w.end_payment()
-    })
-}
-
-fn write_final_debits(file: &SettlementFile<'_>) -> Result<(), ContractError> {
-    let (header, operator, items, date) = (&file.header, file.operator, file.items, file.date);
-    let open = |out| Pain008Writer::new(out, header, items.len() as u64, file.sum);
-    write_staged(file.staged, open, Pain008Writer::finish, |w| {
-        // A final collection goes as RCUR (FRST when the mandate never had a settled one); see
-        // `domain::collection::sequence_type`.
-        for (sequence, first) in [(SequenceType::Frst, true), (SequenceType::Rcur, false)] {
-            let part: Vec<_> = items
-                .iter()
-                .filter(|(c, ..)| (c.successful_collections == 0) == first)
-                .collect();
-            if part.is_empty() {
-                continue;
-            }
-            let part_sum = part
-                .iter()
-                .try_fold(Cents::ZERO, |s, (_, a, _)| s.checked_add(*a))
-                .unwrap_or(Cents::ZERO);
-            let batch = DirectDebitBatch {
-                payment_info_id: format!("{}-{}", header.message_id, sequence.as_str()),
-                sequence,
-                collection_date: date,
-                creditor: AccountHolder {
-                    name: operator.legal_name.clone(),
-                    iban: operator.iban.clone(),
-                    bic: operator.bic.clone(),
-                },
-                creditor_id: operator.creditor_id.clone(),
-                batch_booking: true,
-            };
-            w.begin_payment(&batch, part.len() as u64, part_sum)?;
-            for (c, amount, e2e) in part {
-                let d = DirectDebit {
-                    end_to_end_id: e2e.clone(),
-                    amount: *amount,
-                    mandate_id: c.mandate.clone(),
-                    mandate_signed_on: c.mandate_signed_on,
-                    amendment: None,
-                    debtor: AccountHolder {
-                        name: c.account_holder.clone(),
-                        iban: c.iban.clone(),
-                        bic: None,
-                    },
-                    remittance: "Eindafrekening tandartsbudget".to_owned(),
-                };
-                w.debit(&d)?;
-            }
-            w.end_payment()?;
-        }
-        Ok(())
-    })
-}
-
-/// Writes a SEPA document into the staged file: `open` starts it, `body` writes its blocks,
-/// `finish` ends it; then it is flushed and the staged file synced (renamed after the commit).
-/// Any writer error is a file error naming the output.
-fn write_staged<W>(
-    staged: &StagedFile,
-    open: impl FnOnce(BufWriter<File>) -> Result<W, SepaWriteError>,
-    finish: impl FnOnce(W) -> Result<BufWriter<File>, SepaWriteError>,
-    body: impl FnOnce(&mut W) -> Result<(), SepaWriteError>,
-) -> Result<(), ContractError> {
-    let err = |e: &dyn std::fmt::Display| ContractError::from(staged.error(e));
-    let mut w = open(staged.writer()?).map_err(|e| err(&e))?;
-    body(&mut w).map_err(|e| err(&e))?;
-    let mut inner = finish(w).map_err(|e| err(&e))?;
-    inner.flush().map_err(|e| err(&e))?;
-    drop(inner);
-    Ok(staged.sync()?)
 }
 
 /// What the year-end run did.
