@@ -184,6 +184,18 @@ pub fn created_at_of(at: Timestamp) -> PrimitiveDateTime {
     PrimitiveDateTime::new(at.date(), at.time())
 }
 
+/// The operator as the holder of its own account in a payment file: the debtor of a payout
+/// block, the creditor of a collection block.
+pub(crate) fn operator_holder(
+    operator: &ixorg_store::enrollment::OperatorProfile,
+) -> ixorg_formats::sepa::AccountHolder {
+    ixorg_formats::sepa::AccountHolder {
+        name: operator.legal_name.clone(),
+        iban: operator.iban.clone(),
+        bic: operator.bic.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -175,11 +175,7 @@ fn write_file(
     let batch = CreditTransferBatch {
         payment_info_id: format!("{}-1", run.message_id),
         execution_date: run.date,
-        debtor: AccountHolder {
-            name: operator.legal_name.clone(),
-            iban: operator.iban.clone(),
-            bic: operator.bic.clone(),
-        },
+        debtor: crate::output::operator_holder(operator),
         batch_booking: true,
     };
     w.begin_payment(&batch, count, run.control_sum)

@@ -162,11 +162,7 @@ fn payment_block(
         payment_info_id: format!("{}-{sequence}", run.message_id),
         sequence,
         collection_date: run.collection_date,
-        creditor: AccountHolder {
-            name: operator.legal_name.clone(),
-            iban: operator.iban.clone(),
-            bic: operator.bic.clone(),
-        },
+        creditor: crate::output::operator_holder(operator),
         creditor_id: operator.creditor_id.clone(),
         batch_booking: true,
     }

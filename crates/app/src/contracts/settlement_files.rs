@@ -33,11 +33,7 @@ pub(super) fn write_payouts(file: &SettlementFile<'_>) -> Result<(), ContractErr
         let batch = CreditTransferBatch {
             payment_info_id: format!("{}-1", file.header.message_id),
             execution_date: file.date,
-            debtor: AccountHolder {
-                name: file.operator.legal_name.clone(),
-                iban: file.operator.iban.clone(),
-                bic: file.operator.bic.clone(),
-            },
+            debtor: crate::output::operator_holder(file.operator),
             batch_booking: true,
         };
         w.begin_payment(&batch, count, file.sum)?;
@@ -80,11 +76,7 @@ pub(super) fn write_final_debits(file: &SettlementFile<'_>) -> Result<(), Contra
                 payment_info_id: format!("{}-{}", header.message_id, sequence.as_str()),
                 sequence,
                 collection_date: date,
-                creditor: AccountHolder {
-                    name: operator.legal_name.clone(),
-                    iban: operator.iban.clone(),
-                    bic: operator.bic.clone(),
-                },
+                creditor: crate::output::operator_holder(operator),
                 creditor_id: operator.creditor_id.clone(),
                 batch_booking: true,
             };
