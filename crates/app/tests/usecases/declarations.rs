@@ -192,7 +192,10 @@ db_test!(
         assert_eq!(&trailer[45..57], b"00000002851D", "total assigned");
         let paid = raw::scalar(
             &t,
-            "SELECT COUNT(*) FROM ledger_transfer WHERE transfer_kind = 'declaration'",
+            &format!(
+                "SELECT COUNT(*) FROM ledger_transfer WHERE transfer_kind = '{}'",
+                ixorg_domain::ledger::TransferKind::Declaration.as_str()
+            ),
         )
         .await;
         assert_eq!(paid, 1);
@@ -440,7 +443,10 @@ db_test!(
         assert_eq!(paid, 1, "one of the two is a duplicate");
         let transfers = raw::scalar(
             &t,
-            "SELECT COUNT(*) FROM ledger_transfer WHERE transfer_kind = 'declaration'",
+            &format!(
+                "SELECT COUNT(*) FROM ledger_transfer WHERE transfer_kind = '{}'",
+                ixorg_domain::ledger::TransferKind::Declaration.as_str()
+            ),
         )
         .await;
         assert_eq!(transfers, 1);
@@ -550,7 +556,10 @@ db_test!(
         let outcomes: Vec<Outcome> = answers.lines.iter().map(|l| l.outcome).collect();
         assert_eq!(outcomes, vec![Outcome::Accepted; 3]);
         assert_eq!(answers.batch.assigned, Cents::new(2500));
-        let posted = raw::scalar(&t, "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM ledger_transfer WHERE transfer_kind = 'declaration'").await;
+        let posted = raw::scalar(&t, &format!(
+                "SELECT CAST(SUM(amount_cents) AS BIGINT) FROM ledger_transfer WHERE transfer_kind = '{}'",
+                ixorg_domain::ledger::TransferKind::Declaration.as_str()
+            )).await;
         assert_eq!(posted, 2500, "one net transfer");
         ledger_is_sound(&ctx).await;
     }

@@ -268,8 +268,11 @@ db_test!(
         assert!(frst < rcur, "blocks in the order of their codes");
         xmllint("pain.008.001.02.xsd", &january);
         assert_eq!(text, std::fs::read_to_string(&again).expect("read again"));
-        for sequence in ["FRST", "RCUR"] {
-            let spool = january.with_extension(format!("{sequence}.partial"));
+        for sequence in [
+            ixorg_domain::collection::SequenceType::Frst,
+            ixorg_domain::collection::SequenceType::Rcur,
+        ] {
+            let spool = january.with_extension(format!("{}.partial", sequence.as_str()));
             assert!(!spool.exists(), "{} is left behind", spool.display());
         }
         assert!(

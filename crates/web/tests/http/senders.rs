@@ -224,7 +224,10 @@ db_test!(
         );
         let paid = raw::scalar(
             &t,
-            "SELECT COUNT(*) FROM ledger_transfer WHERE transfer_kind = 'declaration'",
+            &format!(
+                "SELECT COUNT(*) FROM ledger_transfer WHERE transfer_kind = '{}'",
+                ixorg_domain::ledger::TransferKind::Declaration.as_str()
+            ),
         )
         .await;
         assert_eq!(paid, 0);
