@@ -22,7 +22,7 @@ pub struct Cli {
     /// `--database` before the subcommand; each command reads it from its own arguments, where
     /// clap passes it down.
     #[command(flatten)]
-    _database: DatabaseArgs,
+    database: DatabaseArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -142,6 +142,18 @@ enum AuditCommand {
 
 /// Runs the chosen command.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // `--database` is a global option, so clap accepts it everywhere: refuse it where it would
+    // be ignored (the message starts with the option, which makes it an argument error).
+    let own_database = match &cli.command {
+        Command::Demo(_) => Some("demo makes its own SQLite database in --dir"),
+        Command::Bench {
+            command: bench::BenchCommand::Mz301Parse { .. },
+        } => Some("bench mz301-parse reads no database"),
+        _ => None,
+    };
+    if let (Some(why), Some(_)) = (own_database, &cli.database.given) {
+        anyhow::bail!("--database does not apply here: {why}");
+    }
     match cli.command {
         Command::Migrate { database } => migrate(&database).await,
         Command::Serve(args) => serve::run(args).await,

@@ -53,3 +53,48 @@ fn a_database_before_the_subcommand_is_the_one_used() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("sqlite database"));
 }
+
+#[test]
+fn a_database_given_to_a_command_that_uses_none_is_refused_as_an_argument_error() {
+    let dir = std::env::temp_dir().join(format!("ixorg-demo-refused-{}", std::process::id()));
+    let dir = dir.to_string_lossy().into_owned();
+    for args in [
+        vec![
+            "demo",
+            "--no-serve",
+            "--dir",
+            &dir,
+            "--database",
+            "sqlite:///tmp/x.db",
+        ],
+        vec![
+            "--database",
+            "sqlite:///tmp/x.db",
+            "demo",
+            "--no-serve",
+            "--dir",
+            &dir,
+        ],
+        vec![
+            "bench",
+            "mz301-parse",
+            "--lines",
+            "10",
+            "--database",
+            "sqlite:///tmp/x.db",
+        ],
+    ] {
+        // Act
+        let out = ixorg().args(&args).output().expect("run ixorg");
+
+        // Assert
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(text(&out.stderr).contains("--database does not apply"));
+        assert!(!std::path::Path::new(&dir).exists(), "nothing was made");
+    }
+}
