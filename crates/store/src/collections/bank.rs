@@ -2,14 +2,11 @@
 
 use ixorg_domain::Cents;
 use ixorg_domain::identifiers::MandateId;
-use ixorg_domain::ids::{CollectionRunId, ContractId};
 use ixorg_domain::timestamp::Timestamp;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-use super::contributions::stored_sequence_type;
-use super::contributions::{CHUNK_ROWS, ContributionRef};
-use crate::error::corrupt;
+use super::contributions::{CHUNK_ROWS, ContributionRef, contribution_of};
 use crate::sql::{in_list, value_rows};
 use crate::{Backend, Error, Tx, on_tx};
 
@@ -147,21 +144,8 @@ pub async fn contributions_by_end_to_end(
             q.fetch_all(&mut *c).await
         })?;
         for (id, run, contract, mandate, sequence_type, amount, status, e2e) in rows {
-            out.insert(
-                e2e,
-                ContributionRef {
-                    id,
-                    run: CollectionRunId::from_uuid(run),
-                    contract: ContractId::from_uuid(contract),
-                    mandate: mandate
-                        .parse()
-                        .map_err(|_| corrupt("contribution", "mandate_id"))?,
-                    sequence_type: stored_sequence_type(&sequence_type)?,
-                    amount: Cents::new(amount),
-                    status,
-                    lines: Vec::new(),
-                },
-            );
+            let head = (id, run, contract, mandate, sequence_type, amount, status);
+            out.insert(e2e, contribution_of(head)?);
         }
     }
     Ok(out)

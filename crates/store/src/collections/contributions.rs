@@ -265,12 +265,19 @@ pub async fn contribution_by_end_to_end(
     const HEAD: &str = "SELECT contribution_id, collection_run_id, contract_id, mandate_id, \
          sequence_type, amount_cents, contribution_status FROM contribution \
          WHERE end_to_end_id = $1";
-    let head: Option<(Uuid, Uuid, Uuid, String, String, i64, String)> = on_tx!(tx, c =>
+    let head: Option<HeadRow> = on_tx!(tx, c =>
         sqlx::query_as(HEAD).bind(end_to_end_id).fetch_optional(&mut *c).await)?;
-    let Some((id, run, contract, mandate, sequence_type, amount, status)) = head else {
-        return Ok(None);
-    };
-    Ok(Some(ContributionRef {
+    head.map(contribution_of).transpose()
+}
+
+/// A contribution row without its lines: id, run, contract, mandate, sequence type, amount and
+/// status, in that column order.
+pub(super) type HeadRow = (Uuid, Uuid, Uuid, String, String, i64, String);
+
+/// A contribution from its row, without its lines (see [`load_lines`]).
+pub(super) fn contribution_of(row: HeadRow) -> Result<ContributionRef, Error> {
+    let (id, run, contract, mandate, sequence_type, amount, status) = row;
+    Ok(ContributionRef {
         id,
         run: CollectionRunId::from_uuid(run),
         contract: ContractId::from_uuid(contract),
@@ -281,7 +288,7 @@ pub async fn contribution_by_end_to_end(
         amount: Cents::new(amount),
         status,
         lines: Vec::new(),
-    }))
+    })
 }
 
 /// Loads a contribution's lines (member, saving, fee, premium, budget account).
