@@ -8,6 +8,7 @@ pub mod collection;
 pub mod declaration;
 pub mod enrollment;
 pub mod identifiers;
+pub mod language;
 pub mod ids;
 pub mod ledger;
 pub mod money;
@@ -21,4 +22,5 @@ pub mod terms;
 pub mod timestamp;
 pub mod yearend;
 
+pub use language::Language;
 pub use money::Cents;
