@@ -32,6 +32,26 @@ pub async fn begin(ctx: &AppContext, request: AccessRequest) -> Result<(Tx, Gran
     }
 }
 
+/// [`begin`] for a read: a participant reading their own data (which the access log does not
+/// record) gets a read transaction, so portal pages do not queue behind writers; any other
+/// access is logged and so begins as [`begin`] does.
+pub async fn begin_read(
+    ctx: &AppContext,
+    request: AccessRequest,
+) -> Result<(Tx, Grant), AccessError> {
+    if request.action != Action::Read || !request.actor.is_subject(request.subject) {
+        return begin(ctx, request).await;
+    }
+    let mut tx = ctx.db.begin_read().await?;
+    match gate::authorize(&mut tx, &ctx.policy, request, ctx.now()).await? {
+        Ok(grant) => Ok((tx, grant)),
+        Err(refusal) => {
+            tracing::warn!(refusal = refusal.code(), "Access to personal data refused");
+            Err(AccessError::Refused(refusal))
+        }
+    }
+}
+
 /// The access of one of the platform's own jobs (`Role::System`, actor `job`) for `purpose`,
 /// inside the caller's transaction: the access-log entry is written in `tx` and a refusal is an
 /// error. Batch jobs use this; a refusal here means the policy no longer lets the job run.

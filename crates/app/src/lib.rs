@@ -20,6 +20,7 @@ pub mod output;
 pub mod participants;
 pub mod parties;
 pub mod payouts;
+pub mod portal;
 pub mod privacy;
 pub mod processors;
 pub mod reconciliation;

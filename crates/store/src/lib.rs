@@ -26,6 +26,7 @@ pub mod outbox;
 pub mod participants;
 pub mod parties;
 pub mod payouts;
+pub mod portal;
 pub mod processors;
 pub mod rectification;
 pub mod reference;

@@ -10,6 +10,7 @@ mod households;
 mod money;
 mod outputs;
 mod platform;
+mod portal;
 mod privacy_ops;
 mod privacy_rights;
 mod retention;
