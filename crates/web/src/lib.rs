@@ -11,6 +11,7 @@ pub mod health;
 pub mod json;
 pub mod metrics;
 pub mod pages;
+pub mod portal;
 pub mod visits;
 
 use std::sync::Arc;
