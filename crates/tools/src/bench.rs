@@ -11,6 +11,7 @@ use ixorg_domain::ledger::{OperatorAccount, TransferKind};
 use crate::synthetic::Rng;
 
 pub mod api;
+pub mod page_load;
 
 /// What the ledger benchmark measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
