@@ -148,76 +148,37 @@ pub async fn seed(
     std::fs::create_dir_all(files)?;
     let today = ctx.clock.today();
     let dates = year::collection_dates(ctx, today)?;
-    let first = dates.first().copied().unwrap_or(today);
-    // The day the demo's story begins: three weeks before the first collection run.
-    let begin = year::at(ctx, year::on(first - Duration::days(21), 9));
-    for login in &logins() {
-        let name = format!("Demo {}", login.role.as_str().replace('_', " "));
-        ixorg_app::staff::create(
-            &begin,
-            &login.username,
-            &name,
-            &login.password,
-            &[login.role],
-        )
-        .await?;
-    }
-    ixorg_app::operator::set(&begin, &operator_profile()).await?;
-    let parties = parties::register(&begin).await?;
+    let Begun {
+        parties,
+        named,
+        early,
+        later,
+        leaver,
+    } = begin(ctx, &dates).await?;
     let home = parties.practices.first().map(|p| p.id);
-    let named = people::named(today, people::long_ago(today), home);
-    let early = register(&begin, vec![named.family.clone(), named.credit.clone()]).await?;
-    let later = register(&begin, vec![named.bsn.clone(), named.leaver.clone()]).await?;
-    let (leaver_number, leaver_end) = {
-        let number = &later[1].members[0].1;
-        let notice = begin.clock.today();
-        let (_, end) = ixorg_app::contracts::give_notice(&begin, number.as_str(), notice).await?;
-        (number.clone(), end)
-    };
     let ids: Vec<PracticeIdOf> = parties.practices.iter().map(|p| p.id).collect();
     let random = random_households(households, today, &ids);
     let year = year::run(ctx, &dates, random, &parties.practices, files).await?;
     let newcomer = register(ctx, vec![named.newcomer.clone()]).await?;
     let application = apply_once(ctx).await?;
-    let cast = showcase::Cast {
-        family: member(&early[0], 0),
-        credit: member(&early[1], 0),
-        bsn: (
-            later[0].members[0].1.clone(),
-            named.bsn_value.clone(),
-            named.bsn.members[0].details.date_of_birth,
-        ),
-        leaver: (leaver_number, leaver_end),
-        newcomer: (newcomer[0].members[0].1.clone(), named.newcomer.start_date),
-        applicant: application.as_ref().and_then(|n| n.parse().ok()),
-    };
+    let cast = cast_of(
+        &named,
+        &early,
+        &later,
+        &newcomer,
+        leaver,
+        application.as_deref(),
+    );
     let senders = senders(&parties)?;
     let mut variety = showcase::declare(ctx, &cast, &senders).await?;
-    for (outcome, n) in &year.mz301_outcomes {
-        *variety.channels.entry("mz301").or_default() += n;
-        *variety.outcomes.entry(outcome).or_default() += n;
-    }
-    let api_token = ixorg_app::declarations::api::create_client_for_practice(
-        ctx,
-        &parties::practice_agb(0).parse()?,
-        "Demo: billing system of the practice",
-    )
-    .await
-    .map(|(_, token)| token)
-    .ok();
-    let ids: Vec<ParticipantId> = year.members.iter().map(|(id, _)| *id).collect();
-    look_ups(ctx, &ids).await?;
-    let mains: Vec<ParticipantId> = year
-        .members
-        .iter()
-        .filter(|(_, role)| *role == HouseholdRole::Main)
-        .map(|(id, _)| *id)
-        .collect();
+    variety.add_mz301(&year.mz301_outcomes);
+    let api_token = api_token(ctx).await;
+    look_ups(ctx, &year.members).await?;
     let tour_cast = TourCast {
         family: (cast.family.0, early[0].members[2].0),
         credit: cast.credit.0,
         bsn: later[0].members[0].0,
-        mains,
+        mains: mains(&year),
         practice: home.ok_or_else(|| anyhow::anyhow!("the demo has no practice"))?,
     };
     let privacy = privacy::tour(ctx, &tour_cast, files).await?;
@@ -242,6 +203,87 @@ pub async fn seed(
         variety,
         privacy,
     })
+}
+
+/// What the first day of the demo's story made.
+struct Begun {
+    parties: parties::DemoParties,
+    named: people::Named,
+    /// The family and the participant of the credit line.
+    early: Vec<participants::RegisteredHousehold>,
+    /// The participant known by BSN and the one who gives notice.
+    later: Vec<participants::RegisteredHousehold>,
+    /// The leaver's number and contract end.
+    leaver: (ParticipantNumber, Date),
+}
+
+/// The first day of the story, three weeks before the first collection run: the staff users,
+/// the operator, the practices and the bureau, the named households, and the leaver's notice.
+async fn begin(ctx: &AppContext, dates: &[Date]) -> anyhow::Result<Begun> {
+    let today = ctx.clock.today();
+    let first = dates.first().copied().unwrap_or(today);
+    let begin = year::at(ctx, year::on(first - Duration::days(21), 9));
+    for login in &logins() {
+        let name = format!("Demo {}", login.role.as_str().replace('_', " "));
+        let (user, password) = (&login.username, &login.password);
+        ixorg_app::staff::create(&begin, user, &name, password, &[login.role]).await?;
+    }
+    ixorg_app::operator::set(&begin, &operator_profile()).await?;
+    let parties = parties::register(&begin).await?;
+    let home = parties.practices.first().map(|p| p.id);
+    let named = people::named(today, people::long_ago(today), home);
+    let early = register(&begin, vec![named.family.clone(), named.credit.clone()]).await?;
+    let later = register(&begin, vec![named.bsn.clone(), named.leaver.clone()]).await?;
+    let number = later[1].members[0].1.clone();
+    let notice = begin.clock.today();
+    let (_, end) = ixorg_app::contracts::give_notice(&begin, number.as_str(), notice).await?;
+    Ok(Begun {
+        parties,
+        named,
+        early,
+        later,
+        leaver: (number, end),
+    })
+}
+
+fn cast_of(
+    named: &people::Named,
+    early: &[participants::RegisteredHousehold],
+    later: &[participants::RegisteredHousehold],
+    newcomer: &[participants::RegisteredHousehold],
+    leaver: (ParticipantNumber, Date),
+    applicant: Option<&str>,
+) -> showcase::Cast {
+    showcase::Cast {
+        family: member(&early[0], 0),
+        credit: member(&early[1], 0),
+        bsn: (
+            later[0].members[0].1.clone(),
+            named.bsn_value.clone(),
+            named.bsn.members[0].details.date_of_birth,
+        ),
+        leaver,
+        newcomer: (newcomer[0].members[0].1.clone(), named.newcomer.start_date),
+        applicant: applicant.and_then(|n| n.parse().ok()),
+    }
+}
+
+/// A token for the first practice's billing system, printed once (none when it fails).
+async fn api_token(ctx: &AppContext) -> Option<String> {
+    let agb = parties::practice_agb(0).parse().ok()?;
+    let label = "Demo: billing system of the practice";
+    ixorg_app::declarations::api::create_client_for_practice(ctx, &agb, label)
+        .await
+        .map(|(_, token)| token)
+        .ok()
+}
+
+fn mains(year: &year::Year) -> Vec<ParticipantId> {
+    year.members
+        .iter()
+        .filter(|(_, role)| *role == HouseholdRole::Main)
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 type PracticeIdOf = ixorg_domain::ids::PracticeId;
@@ -388,7 +430,10 @@ async fn apply_once(ctx: &AppContext) -> anyhow::Result<Option<String>> {
 }
 
 /// A few staff look-ups, so the access log has entries to show (and one refused attempt).
-async fn look_ups(ctx: &AppContext, members: &[ParticipantId]) -> anyhow::Result<()> {
+async fn look_ups(
+    ctx: &AppContext,
+    members: &[(ParticipantId, HouseholdRole)],
+) -> anyhow::Result<()> {
     let support = ixorg_app::staff::check_password(ctx, "support", "demo-support-2026")
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo support user cannot log in"))?;
@@ -396,7 +441,7 @@ async fn look_ups(ctx: &AppContext, members: &[ParticipantId]) -> anyhow::Result
         actor: Actor::Staff(support.id),
         role: Role::Support,
     };
-    for id in members.iter().take(5) {
+    for (id, _) in members.iter().take(5) {
         participants::view(
             ctx,
             viewer.clone(),
@@ -406,7 +451,7 @@ async fn look_ups(ctx: &AppContext, members: &[ParticipantId]) -> anyhow::Result
         )
         .await?;
     }
-    if let Some(id) = members.first() {
+    if let Some((id, _)) = members.first() {
         // Support may not read care data: refused, and the refusal is logged.
         let refused = participants::view(
             ctx,

@@ -29,6 +29,14 @@ pub struct Variety {
 }
 
 impl Variety {
+    /// Adds the lines of the MZ301 files, per outcome name.
+    pub fn add_mz301(&mut self, outcomes: &BTreeMap<&'static str, u64>) {
+        for (outcome, n) in outcomes {
+            *self.channels.entry(Channel::Mz301.as_str()).or_default() += n;
+            *self.outcomes.entry(outcome).or_default() += n;
+        }
+    }
+
     fn add(&mut self, channel: Channel, outcome: Outcome, reasons: &[Reason], n: u64) {
         *self.channels.entry(channel.as_str()).or_default() += n;
         *self.outcomes.entry(outcome.as_str()).or_default() += n;
@@ -161,6 +169,53 @@ pub async fn declare(ctx: &AppContext, cast: &Cast, senders: &Senders) -> anyhow
     Ok(variety)
 }
 
+/// A line for `who` by `provider` on `date`: one unit of `code`, no element.
+fn simple(
+    reference: &str,
+    who: &Who,
+    provider: &AgbCode,
+    date: Date,
+    code: &str,
+    amount: i64,
+) -> DeclarationLine {
+    line(Line {
+        reference,
+        who: who.clone(),
+        provider,
+        date,
+        code,
+        element: None,
+        quantity: 1,
+        amount,
+    })
+}
+
+/// The participants of the showcase as a provider names them.
+struct Whos {
+    family: Who,
+    bsn_number: Who,
+    by_bsn: Who,
+    wrong_birth: Who,
+    leaver: Who,
+}
+
+impl Whos {
+    fn of(cast: &Cast) -> Whos {
+        let (bsn_number, bsn, born) = &cast.bsn;
+        let by_bsn = |birth_date| Who::Bsn {
+            bsn: bsn.clone(),
+            birth_date,
+        };
+        Whos {
+            family: Who::Number(cast.family.1.clone()),
+            bsn_number: Who::Number(bsn_number.clone()),
+            by_bsn: by_bsn(*born),
+            wrong_birth: by_bsn(born.next_day().unwrap_or(*born)),
+            leaver: Who::Number(cast.leaver.0.clone()),
+        }
+    }
+}
+
 /// The JSON batch: one line (or a pair) per outcome and reason, in an order where each
 /// duplicate, near-duplicate and credit follows the line it refers to.
 async fn json_lines(
@@ -170,192 +225,211 @@ async fn json_lines(
     variety: &mut Variety,
 ) -> anyhow::Result<Vec<DeclarationLine>> {
     let today = ctx.clock.today();
-    let ago = |days: i64| today - Duration::days(days);
-    let [a, b] = &senders.providers;
-    let number = |n: &ParticipantNumber| Who::Number(n.clone());
-    let family = number(&cast.family.1);
-    let (bsn_number, bsn, born) = &cast.bsn;
-    let by_bsn = Who::Bsn {
-        bsn: bsn.clone(),
-        birth_date: *born,
-    };
-    let unknown: AgbCode = "12999999".parse()?;
-    let simple = |reference, who, provider, date, code, amount| {
-        line(Line {
-            reference,
-            who,
-            provider,
-            date,
-            code,
-            element: None,
-            quantity: 1,
-            amount,
-        })
-    };
-    let mut out = Vec::new();
-    let paid = simple("DEMO-PAID", family.clone(), a, ago(20), "C002", 2_851);
-    out.push(paid.clone());
-    out.extend(credit_line(ctx, cast, a, ago(18), variety).await?);
-    out.push(simple(
-        "DEMO-UNKNOWN-PROVIDER",
-        family.clone(),
-        &unknown,
-        ago(15),
-        "C003",
-        2_851,
-    ));
-    out.push(simple(
-        "DEMO-OTHER-PRACTICE",
-        family.clone(),
-        &senders.other_provider,
-        ago(15),
-        "C003",
-        2_851,
-    ));
-    let stranger = ParticipantNumber::from_sequence(99_000_001)?;
-    out.push(simple(
-        "DEMO-UNKNOWN-PERSON",
-        Who::Number(stranger),
+    let whos = Whos::of(cast);
+    let a = &senders.providers[0];
+    let paid = simple(
+        "DEMO-PAID",
+        &whos.family,
         a,
-        ago(15),
-        "C003",
-        2_851,
-    ));
-    let wrong_birth = Who::Bsn {
-        bsn: bsn.clone(),
-        birth_date: born.next_day().unwrap_or(*born),
-    };
-    out.push(simple(
-        "DEMO-BIRTH-DATE",
-        wrong_birth,
-        a,
-        ago(14),
-        "C003",
-        2_851,
-    ));
-    out.push(simple(
-        "DEMO-UNKNOWN-CODE",
-        family.clone(),
-        a,
-        ago(14),
-        "Z99",
-        2_851,
-    ));
-    out.push(simple(
-        "DEMO-ABOVE-TARIFF",
-        family.clone(),
-        a,
-        ago(13),
-        "C003",
-        5_000,
-    ));
-    out.push(simple("DEMO-ZERO", family.clone(), a, ago(13), "C003", 0));
-    out.push(simple(
-        "DEMO-FUTURE",
-        family.clone(),
-        a,
-        today + Duration::days(5),
-        "C003",
-        2_851,
-    ));
-    out.push(simple(
-        "DEMO-TOO-LATE",
-        family.clone(),
-        a,
-        ago(400),
-        "C003",
-        2_851,
-    ));
-    let (leaver, end) = &cast.leaver;
-    out.push(simple(
-        "DEMO-AFTER-WINDOW",
-        number(leaver),
-        a,
-        *end - Duration::days(10),
-        "C003",
-        2_851,
-    ));
-    out.push(simple("DEMO-PAID", family.clone(), a, ago(9), "X10", 2_101));
-    let mut same = paid.clone();
-    same.reference = "DEMO-SAME-TREATMENT".into();
-    out.push(same);
-    let checkup = simple(
-        "DEMO-CHECKUP",
-        number(bsn_number),
-        a,
-        ago(30),
+        today - Duration::days(20),
         "C002",
         2_851,
     );
-    out.push(checkup.clone());
-    out.push(credit_of(&checkup, "DEMO-CHECKUP-CREDIT", "DEMO-CHECKUP"));
-    out.push(credit_of(&checkup, "DEMO-CREDIT-NOTHING", "DEMO-NOTHING"));
-    let mut accident = simple("DEMO-ACCIDENT", by_bsn.clone(), a, ago(25), "X10", 2_101);
-    accident.accident = true;
-    out.push(accident);
-    out.push(simple(
-        "DEMO-NEAR",
-        family.clone(),
-        b,
-        ago(22),
-        "C002",
-        2_851,
-    ));
-    if let Some(applicant) = &cast.applicant {
-        out.push(simple(
-            "DEMO-BEFORE-START",
-            number(applicant),
-            a,
-            ago(5),
+    let mut out = vec![paid.clone()];
+    out.extend(credit_line(ctx, cast, a, today - Duration::days(18), variety).await?);
+    out.extend(rejected(today, cast, senders, &whos, &paid)?);
+    out.extend(held(ctx, today, cast, senders, &whos).await?);
+    Ok(out)
+}
+
+/// A line for each reason a line is rejected.
+fn rejected(
+    today: Date,
+    cast: &Cast,
+    senders: &Senders,
+    whos: &Whos,
+    paid: &DeclarationLine,
+) -> anyhow::Result<Vec<DeclarationLine>> {
+    let ago = |days: i64| today - Duration::days(days);
+    let a = &senders.providers[0];
+    let unknown: AgbCode = "12999999".parse()?;
+    let stranger = Who::Number(ParticipantNumber::from_sequence(99_000_001)?);
+    let end = cast.leaver.1;
+    let family = &whos.family;
+    let table: [(&str, &Who, &AgbCode, Date, &str, i64); 11] = [
+        (
+            "DEMO-UNKNOWN-PROVIDER",
+            family,
+            &unknown,
+            ago(15),
             "C003",
             2_851,
-        ));
+        ),
+        (
+            "DEMO-OTHER-PRACTICE",
+            family,
+            &senders.other_provider,
+            ago(15),
+            "C003",
+            2_851,
+        ),
+        ("DEMO-UNKNOWN-PERSON", &stranger, a, ago(15), "C003", 2_851),
+        (
+            "DEMO-BIRTH-DATE",
+            &whos.wrong_birth,
+            a,
+            ago(14),
+            "C003",
+            2_851,
+        ),
+        ("DEMO-UNKNOWN-CODE", family, a, ago(14), "Z99", 2_851),
+        ("DEMO-ABOVE-TARIFF", family, a, ago(13), "C003", 5_000),
+        ("DEMO-ZERO", family, a, ago(13), "C003", 0),
+        (
+            "DEMO-FUTURE",
+            family,
+            a,
+            today + Duration::days(5),
+            "C003",
+            2_851,
+        ),
+        ("DEMO-TOO-LATE", family, a, ago(400), "C003", 2_851),
+        (
+            "DEMO-AFTER-WINDOW",
+            &whos.leaver,
+            a,
+            end - Duration::days(10),
+            "C003",
+            2_851,
+        ),
+        // The reference of the first line again.
+        ("DEMO-PAID", family, a, ago(9), "X10", 2_101),
+    ];
+    let mut out: Vec<DeclarationLine> = table
+        .into_iter()
+        .map(|(reference, who, provider, date, code, amount)| {
+            simple(reference, who, provider, date, code, amount)
+        })
+        .collect();
+    out.extend(repeats_and_credits(today, whos, a, paid));
+    Ok(out)
+}
+
+/// The same treatment under a new reference, and credits with and without the line they
+/// reverse.
+fn repeats_and_credits(
+    today: Date,
+    whos: &Whos,
+    provider: &AgbCode,
+    paid: &DeclarationLine,
+) -> Vec<DeclarationLine> {
+    let mut same = paid.clone();
+    same.reference = "DEMO-SAME-TREATMENT".into();
+    let date = today - Duration::days(30);
+    let checkup = simple(
+        "DEMO-CHECKUP",
+        &whos.bsn_number,
+        provider,
+        date,
+        "C002",
+        2_851,
+    );
+    vec![
+        same,
+        checkup.clone(),
+        credit_of(&checkup, "DEMO-CHECKUP-CREDIT", "DEMO-CHECKUP"),
+        credit_of(&checkup, "DEMO-CREDIT-NOTHING", "DEMO-NOTHING"),
+    ]
+}
+
+/// A line for each reason a line is held for review, and the two paid lines of a busy day the
+/// bureau's claim then adds a third provider to.
+async fn held(
+    ctx: &AppContext,
+    today: Date,
+    cast: &Cast,
+    senders: &Senders,
+    whos: &Whos,
+) -> anyhow::Result<Vec<DeclarationLine>> {
+    let ago = |days: i64| today - Duration::days(days);
+    let [a, b] = &senders.providers;
+    let mut out = Vec::new();
+    let mut accident = simple("DEMO-ACCIDENT", &whos.by_bsn, a, ago(25), "X10", 2_101);
+    accident.accident = true;
+    out.push(accident);
+    out.push(simple("DEMO-NEAR", &whos.family, b, ago(22), "C002", 2_851));
+    if let Some(applicant) = &cast.applicant {
+        let who = Who::Number(applicant.clone());
+        out.push(simple("DEMO-BEFORE-START", &who, a, ago(5), "C003", 2_851));
     }
+    let after_end = cast.leaver.1 + Duration::days(20);
     out.push(simple(
         "DEMO-AFTER-END",
-        number(leaver),
+        &whos.leaver,
         a,
-        *end + Duration::days(20),
+        after_end,
         "C003",
         2_851,
     ));
-    let (newcomer, start) = &cast.newcomer;
-    let crown = crown_max(ctx, start.year()).await?;
-    let first_month = Line {
-        reference: "DEMO-FIRST-MONTH",
-        who: number(newcomer),
-        provider: a,
-        date: *start,
-        code: CROWN,
-        element: Some("46"),
-        quantity: 1,
-        amount: crown,
-    };
-    out.push(line(first_month));
-    for (reference, code, amount) in [
-        ("DEMO-EXTRACTION", "H11", 5_627),
-        ("DEMO-FILLING", "V91", 6_002),
-    ] {
-        out.push(line(Line {
-            reference,
-            who: family.clone(),
-            provider: a,
-            date: ago(40),
-            code,
-            element: Some("36"),
-            quantity: 1,
-            amount,
-        }));
-    }
+    out.extend(per_element(ctx, today, cast, whos, a).await?);
     out.push(simple(
         "DEMO-BUSY-DAY-A",
-        by_bsn.clone(),
+        &whos.by_bsn,
         a,
         ago(45),
         "M03",
         1_681,
     ));
-    out.push(simple("DEMO-BUSY-DAY-B", by_bsn, b, ago(45), "X10", 2_101));
+    out.push(simple(
+        "DEMO-BUSY-DAY-B",
+        &whos.by_bsn,
+        b,
+        ago(45),
+        "X10",
+        2_101,
+    ));
+    Ok(out)
+}
+
+/// A crown in the newcomer's first month, and an extraction and a filling of one element on
+/// one day.
+async fn per_element(
+    ctx: &AppContext,
+    today: Date,
+    cast: &Cast,
+    whos: &Whos,
+    a: &AgbCode,
+) -> anyhow::Result<Vec<DeclarationLine>> {
+    let ago = |days: i64| today - Duration::days(days);
+    let mut out = Vec::new();
+    let (newcomer, start) = &cast.newcomer;
+    let crown = crown_max(ctx, start.year()).await?;
+    let in_first_month = [(
+        "DEMO-FIRST-MONTH",
+        &Who::Number(newcomer.clone()),
+        *start,
+        CROWN,
+        "46",
+        crown,
+    )];
+    let incompatible = [
+        ("DEMO-EXTRACTION", &whos.family, ago(40), "H11", "36", 5_627),
+        ("DEMO-FILLING", &whos.family, ago(40), "V91", "36", 6_002),
+    ];
+    for (reference, who, date, code, element, amount) in
+        in_first_month.into_iter().chain(incompatible)
+    {
+        out.push(line(Line {
+            reference,
+            who: who.clone(),
+            provider: a,
+            date,
+            code,
+            element: Some(element),
+            quantity: 1,
+            amount,
+        }));
+    }
     Ok(out)
 }
 

@@ -41,7 +41,7 @@ pub fn at(ctx: &AppContext, instant: OffsetDateTime) -> AppContext {
 /// `date` at `hour`:00 UTC.
 pub fn on(date: Date, hour: u8) -> OffsetDateTime {
     date.with_hms(hour, 0, 0)
-        .map_or_else(|_| date.midnight(), |d| d)
+        .unwrap_or_else(|_| date.midnight())
         .assume_utc()
 }
 
