@@ -71,12 +71,43 @@ pub struct Generated {
     pub bytes: usize,
 }
 
-/// Writes a synthetic MZ301 file of `lines` lines to `out`.
+/// Writes a synthetic MZ301 file of `lines` lines to `out`, from the first paid practice, with
+/// treatment dates in the 90 days before today.
 pub async fn mz301(
     ctx: &AppContext,
     lines: usize,
     seed: u64,
     out: &Path,
+) -> Result<Generated, GenerateMz301Error> {
+    mz301_for(ctx, lines, seed, out, &Mz301Spec::default()).await
+}
+
+/// Which practice sends a generated file and how far back its treatment dates go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mz301Spec {
+    /// The sending practice (one with a payee); `None` for the first.
+    pub practice: Option<AgbCode>,
+    /// Treatment dates lie in this many days before the day before today (at least 1).
+    pub days_back: i64,
+}
+
+impl Default for Mz301Spec {
+    fn default() -> Self {
+        Mz301Spec {
+            practice: None,
+            days_back: DAYS_BACK,
+        }
+    }
+}
+
+/// Writes a synthetic MZ301 file of `lines` lines to `out`, sent by the practice of `spec`
+/// (see the module docs for its shares).
+pub async fn mz301_for(
+    ctx: &AppContext,
+    lines: usize,
+    seed: u64,
+    out: &Path,
+    spec: &Mz301Spec,
 ) -> Result<Generated, GenerateMz301Error> {
     if lines == 0 || lines > LINES_MAX {
         return Err(GenerateMz301Error::Lines);
@@ -102,7 +133,7 @@ pub async fn mz301(
     }
     let (practice, providers) = practices
         .into_iter()
-        .next()
+        .find(|(agb, _)| spec.practice.as_ref().is_none_or(|p| p.as_str() == agb))
         .ok_or(GenerateMz301Error::NoPractice)?;
     let parse = |agb: &str| {
         agb.parse::<AgbCode>()
@@ -116,7 +147,14 @@ pub async fn mz301(
     if providers.is_empty() {
         providers.push(practice.clone());
     }
-    let codes = codes_of(&tariffs, today.year());
+    // The latest year with prices at or before today's (a new year's prices may come late).
+    let year = tariffs
+        .years()
+        .into_iter()
+        .filter(|y| *y <= today.year())
+        .max()
+        .unwrap_or(today.year());
+    let codes = codes_of(&tariffs, year);
     if codes.is_empty() {
         return Err(GenerateMz301Error::NoTariffs);
     }
@@ -125,6 +163,7 @@ pub async fn mz301(
         providers: &providers,
         codes,
         today,
+        days_back: spec.days_back.max(1),
     };
     let bytes = write(&source, &practice, lines, seed, out).map_err(GenerateMz301Error::File)?;
     Ok(Generated { lines, bytes })
@@ -166,6 +205,7 @@ struct Source<'a> {
     providers: &'a [AgbCode],
     codes: Vec<Code>,
     today: Date,
+    days_back: i64,
 }
 
 /// Verzekerden generated per template chunk (bounds the memory of a large file).
@@ -298,7 +338,7 @@ fn fill(
     line.insured_number = text(&number);
     let start = subject
         .contract_start
-        .max(source.today - Duration::days(DAYS_BACK));
+        .max(source.today - Duration::days(source.days_back));
     let span = (source.today - start).whole_days().max(1);
     let offset = i64::try_from(rng.below(u64::try_from(span).unwrap_or(1))).unwrap_or(0);
     line.treatment_date = (start + Duration::days(offset)).min(source.today - Duration::days(1));

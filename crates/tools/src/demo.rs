@@ -1,25 +1,40 @@
-//! Demo data: practices, a billing intermediary, staff users with every role, households with a
-//! year of contributions and some payments, and a few logged staff look-ups. Run once per
-//! database; a second run leaves it as it is.
+//! Demo data, every figure through the real use cases: twenty practices with their providers
+//! and a billing bureau, staff users with every role, households over a year (registered as
+//! they join, twelve monthly collection runs with the bank's returns, MZ301 files from the
+//! practices each month and the payout runs), a showcase of declarations through the JSON API
+//! and FHIR with every outcome and reason, consents and data-subject requests in every state,
+//! and a few logged staff look-ups. Run once per database; a second run leaves it as it is.
+//!
+//! The year runs with the clock of each step set to its day ([`year::at`]), so the books, the
+//! access log and the portal's chart carry the dates they would have had.
 
 use std::path::Path;
 
 use ixorg_app::AppContext;
 use ixorg_app::operator::OperatorProfile;
-use ixorg_app::participants::{self, Viewer};
-use ixorg_app::parties::{self, NewPractice};
-use ixorg_domain::Cents;
-use ixorg_domain::identifiers::AgbCode;
-use ixorg_domain::ids::{LedgerAccountId, ParticipantId, PracticeId};
-use ixorg_domain::ledger::{Transfer, TransferKind};
+use ixorg_app::participants::{self, NewHousehold, Viewer};
+use ixorg_domain::identifiers::ParticipantNumber;
+use ixorg_domain::ids::ParticipantId;
 use ixorg_domain::privacy::{Actor, DataCategory, Purpose, Role};
-use time::{Date, Month};
+use ixorg_domain::terms::HouseholdRole;
+use time::{Date, Duration};
 
 use crate::synthetic::{self, Rng};
 
+pub mod parties;
+pub mod people;
 mod privacy;
+pub mod showcase;
+pub mod year;
 
-pub use privacy::PrivacyTour;
+pub use people::{
+    DEMO_PARTICIPANT_PASSWORD, DemoParticipant, ParticipantLogin, participant_logins,
+};
+pub use privacy::{PrivacyTour, TourCast};
+pub use showcase::Variety;
+
+/// The number of households `ixorg demo` makes by default (about 1,050 participants).
+pub const HOUSEHOLDS_DEFAULT: usize = 340;
 
 /// A demo log-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +56,8 @@ pub struct DemoSummary {
     pub households: usize,
     /// Participants created.
     pub participants: usize,
+    /// Practices registered (with two providers each; the last ones billed by the bureau).
+    pub practices: usize,
     /// Ledger transfers in the books.
     pub transfers: usize,
     /// Collection runs made (one pain.008 and one camt.053 each, in the files directory).
@@ -51,14 +68,43 @@ pub struct DemoSummary {
     pub application: Option<String>,
     /// The staff log-ins.
     pub logins: Vec<DemoLogin>,
-    /// Declaration lines imported from the demo's MZ301 file (its MZ302 is beside it).
+    /// The participant log-ins.
+    pub participant_logins: Vec<ParticipantLogin>,
+    /// MZ301 files imported (each answered with its MZ302 beside it).
+    pub mz301_files: usize,
+    /// Declaration lines imported from them.
     pub declaration_lines: u64,
-    /// Credit transfers of the demo's payout run (confirmed by the bank's statement).
+    /// Credit transfers of the payout runs (each confirmed by the bank's statement).
     pub payouts: i64,
     /// The API token of the first practice (`Authorization: Bearer …`), shown once.
     pub api_token: Option<String>,
-    /// The privacy tour: an export to look at and requests waiting for the privacy officer.
+    /// Every outcome and reason the declarations got, per channel.
+    pub variety: Variety,
+    /// The privacy tour: consents, requests in every state, an export.
     pub privacy: Option<PrivacyTour>,
+}
+
+impl DemoSummary {
+    fn existing(participants: usize) -> DemoSummary {
+        DemoSummary {
+            seeded: false,
+            households: 0,
+            participants,
+            practices: 0,
+            transfers: 0,
+            collection_runs: 0,
+            returned: 0,
+            application: None,
+            logins: logins(),
+            participant_logins: Vec::new(),
+            mz301_files: 0,
+            declaration_lines: 0,
+            payouts: 0,
+            api_token: None,
+            variety: Variety::default(),
+            privacy: None,
+        }
+    }
 }
 
 /// The demo staff users: one per staff role.
@@ -86,127 +132,262 @@ pub fn operator_profile() -> OperatorProfile {
     }
 }
 
-const PRACTICES: &[(&str, &str, &str)] = &[
-    ("12000001", "Tandartspraktijk De Molen", "Utrecht"),
-    ("12000002", "Mondzorg Centrum Noord", "Groningen"),
-    ("12000003", "Tandheelkunde Aan Het Park", "Rotterdam"),
-];
-
-/// Seeds the demo data into an empty database (see the module documentation).
+/// Seeds the demo data into an empty database (see the module documentation): `households`
+/// random households besides the named ones, the files the bank and the practices exchanged
+/// in `files`.
 pub async fn seed(
     ctx: &AppContext,
     households: usize,
     files: &Path,
 ) -> anyhow::Result<DemoSummary> {
     let counts = ixorg_app::stats::counts(ctx).await?;
-    let logins = logins();
     if counts.staff_users > 0 {
-        return Ok(DemoSummary {
-            seeded: false,
-            households: 0,
-            participants: usize::try_from(counts.participants).unwrap_or(0),
-            transfers: 0,
-            collection_runs: 0,
-            returned: 0,
-            application: None,
-            logins,
-            declaration_lines: 0,
-            payouts: 0,
-            api_token: None,
-            privacy: None,
-        });
+        let participants = usize::try_from(counts.participants).unwrap_or(0);
+        return Ok(DemoSummary::existing(participants));
     }
-    for login in &logins {
-        let name = format!("Demo {}", login.role.as_str().replace('_', " "));
-        ixorg_app::staff::create(ctx, &login.username, &name, &login.password, &[login.role])
-            .await?;
-    }
-    let payables = seed_parties(ctx).await?;
-    let practices: Vec<PracticeId> = payables.iter().map(|(p, _)| *p).collect();
-    let mut rng = Rng::new(2026);
+    std::fs::create_dir_all(files)?;
     let today = ctx.clock.today();
-    let mut members = Vec::new();
-    for _ in 0..households {
-        let household = synthetic::household(&mut rng, today, &practices, 40);
-        let start = household.start_date;
-        let planned: Vec<_> = household
-            .members
-            .iter()
-            .map(|m| (m.role, m.details.date_of_birth, m.annual_budget))
-            .collect();
-        let actor = Actor::System("demo".into());
-        let registered = participants::register_household(ctx, actor, household).await?;
-        for ((id, _, budget), plan) in registered.members.iter().zip(planned) {
-            members.push((*id, *budget, start, plan));
-        }
-    }
-    let (collection_runs, returned) =
-        run_the_year(ctx, &mut rng, &members, &payables, files).await?;
-    look_ups(ctx, &members).await?;
-    let (declaration_lines, payouts) = declare_and_pay(ctx, members.len(), files).await?;
-    let api_token = ixorg_app::declarations::api::create_client_for_practice(
-        ctx,
-        &PRACTICES[0].0.parse()?,
-        "Demo: billing system of the practice",
-    )
-    .await
-    .map(|(_, token)| token)
-    .ok();
+    let dates = year::collection_dates(ctx, today)?;
+    let Begun {
+        parties,
+        named,
+        early,
+        later,
+        leaver,
+    } = begin(ctx, &dates).await?;
+    let home = parties.practices.first().map(|p| p.id);
+    let ids: Vec<PracticeIdOf> = parties.practices.iter().map(|p| p.id).collect();
+    let random = random_households(households, today, &ids);
+    let year = year::run(ctx, &dates, random, &parties.practices, files).await?;
+    let newcomer = register(ctx, vec![named.newcomer.clone()]).await?;
     let application = apply_once(ctx).await?;
-    let mains: Vec<ParticipantId> = members
-        .iter()
-        .filter(|(.., (role, _, _))| *role == ixorg_domain::terms::HouseholdRole::Main)
-        .map(|(id, ..)| *id)
-        .collect();
-    let privacy = privacy::tour(ctx, &mains, files).await?;
-    let transfers =
-        usize::try_from(ixorg_app::stats::counts(ctx).await?.ledger_transfers).unwrap_or(0);
+    let cast = cast_of(
+        &named,
+        &early,
+        &later,
+        &newcomer,
+        leaver,
+        application.as_deref(),
+    );
+    let senders = senders(&parties)?;
+    let mut variety = showcase::declare(ctx, &cast, &senders).await?;
+    variety.add_mz301(&year.mz301_outcomes);
+    let api_token = api_token(ctx).await;
+    look_ups(ctx, &year.members).await?;
+    let tour_cast = TourCast {
+        family: (cast.family.0, early[0].members[2].0),
+        credit: cast.credit.0,
+        bsn: later[0].members[0].0,
+        mains: mains(&year),
+        practice: home.ok_or_else(|| anyhow::anyhow!("the demo has no practice"))?,
+    };
+    let privacy = privacy::tour(ctx, &tour_cast, files).await?;
+    let named_logins = named_participants(&early, &later, &newcomer);
+    let participant_logins = participant_logins(ctx, &named_logins).await?;
+    let counts = ixorg_app::stats::counts(ctx).await?;
     Ok(DemoSummary {
         seeded: true,
         households,
-        participants: members.len(),
-        transfers,
-        collection_runs,
-        returned,
+        participants: usize::try_from(counts.participants).unwrap_or(0),
+        practices: parties.practices.len(),
+        transfers: usize::try_from(counts.ledger_transfers).unwrap_or(0),
+        collection_runs: year.runs,
+        returned: year.returned,
         application,
-        logins,
-        declaration_lines,
-        payouts,
+        logins: logins(),
+        participant_logins,
+        mz301_files: year.mz301_files,
+        declaration_lines: year.mz301_outcomes.values().sum(),
+        payouts: year.payouts,
         api_token,
+        variety,
         privacy,
     })
 }
 
-/// A practice's MZ301 file for the demo participants (four lines each), imported with its
-/// MZ302 return, then today's payout run and the bank's statement confirming it, all in
-/// `files`.
-async fn declare_and_pay(
-    ctx: &AppContext,
-    participants: usize,
-    files: &Path,
-) -> anyhow::Result<(u64, i64)> {
-    std::fs::create_dir_all(files)?;
-    let mz301 = files.join("declaraties.asc");
-    let lines = (participants * 4).clamp(1, crate::declarations::LINES_MAX);
-    crate::declarations::mz301(ctx, lines, 2026, &mz301).await?;
-    let report = ixorg_app::declarations::import::import_mz301(
-        ctx,
-        &mz301,
-        &files.join("declaraties.mz302"),
-        &|_| {},
-    )
-    .await?;
-    let imported = report.outcomes.iter().map(|(_, n, _)| n).sum();
+/// What the first day of the demo's story made.
+struct Begun {
+    parties: parties::DemoParties,
+    named: people::Named,
+    /// The family and the participant of the credit line.
+    early: Vec<participants::RegisteredHousehold>,
+    /// The participant known by BSN and the one who gives notice.
+    later: Vec<participants::RegisteredHousehold>,
+    /// The leaver's number and contract end.
+    leaver: (ParticipantNumber, Date),
+}
+
+/// The first day of the story, three weeks before the first collection run: the staff users,
+/// the operator, the practices and the bureau, the named households, and the leaver's notice.
+async fn begin(ctx: &AppContext, dates: &[Date]) -> anyhow::Result<Begun> {
     let today = ctx.clock.today();
-    let pain001 = files.join(format!("payout-{today}.xml"));
-    let payout = ixorg_app::payouts::payout(ctx, today, &pain001).await?;
-    let transfers = payout.run.as_ref().map_or(0, |r| r.transactions);
-    if payout.run.is_some() {
-        let statement = files.join(format!("payout-{today}-camt053.xml"));
-        crate::bank::camt053_for_payouts(ctx, today, &statement).await?;
-        ixorg_app::reconciliation::reconcile(ctx, &std::fs::read(&statement)?).await?;
+    let first = dates.first().copied().unwrap_or(today);
+    let begin = year::at(ctx, year::on(first - Duration::days(21), 9));
+    for login in &logins() {
+        let name = format!("Demo {}", login.role.as_str().replace('_', " "));
+        let (user, password) = (&login.username, &login.password);
+        ixorg_app::staff::create(&begin, user, &name, password, &[login.role]).await?;
     }
-    Ok((imported, transfers))
+    ixorg_app::operator::set(&begin, &operator_profile()).await?;
+    let parties = parties::register(&begin).await?;
+    let home = parties.practices.first().map(|p| p.id);
+    let named = people::named(today, people::long_ago(today), home);
+    let early = register(&begin, vec![named.family.clone(), named.credit.clone()]).await?;
+    let later = register(&begin, vec![named.bsn.clone(), named.leaver.clone()]).await?;
+    let number = later[1].members[0].1.clone();
+    let notice = begin.clock.today();
+    let (_, end) = ixorg_app::contracts::give_notice(&begin, number.as_str(), notice).await?;
+    Ok(Begun {
+        parties,
+        named,
+        early,
+        later,
+        leaver: (number, end),
+    })
+}
+
+fn cast_of(
+    named: &people::Named,
+    early: &[participants::RegisteredHousehold],
+    later: &[participants::RegisteredHousehold],
+    newcomer: &[participants::RegisteredHousehold],
+    leaver: (ParticipantNumber, Date),
+    applicant: Option<&str>,
+) -> showcase::Cast {
+    showcase::Cast {
+        family: member(&early[0], 0),
+        credit: member(&early[1], 0),
+        bsn: (
+            later[0].members[0].1.clone(),
+            named.bsn_value.clone(),
+            named.bsn.members[0].details.date_of_birth,
+        ),
+        leaver,
+        newcomer: (newcomer[0].members[0].1.clone(), named.newcomer.start_date),
+        applicant: applicant.and_then(|n| n.parse().ok()),
+    }
+}
+
+/// A token for the first practice's billing system, printed once (none when it fails).
+async fn api_token(ctx: &AppContext) -> Option<String> {
+    let agb = parties::practice_agb(0).parse().ok()?;
+    let label = "Demo: billing system of the practice";
+    ixorg_app::declarations::api::create_client_for_practice(ctx, &agb, label)
+        .await
+        .map(|(_, token)| token)
+        .ok()
+}
+
+fn mains(year: &year::Year) -> Vec<ParticipantId> {
+    year.members
+        .iter()
+        .filter(|(_, role)| *role == HouseholdRole::Main)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+type PracticeIdOf = ixorg_domain::ids::PracticeId;
+
+fn member(
+    household: &participants::RegisteredHousehold,
+    index: usize,
+) -> (ParticipantId, ParticipantNumber) {
+    let (id, number, _) = &household.members[index];
+    (*id, number.clone())
+}
+
+async fn register(
+    ctx: &AppContext,
+    households: Vec<NewHousehold>,
+) -> anyhow::Result<Vec<participants::RegisteredHousehold>> {
+    let actor = Actor::System("demo".into());
+    Ok(participants::register_households(ctx, actor, households).await?)
+}
+
+/// `n` random households; a start date after today is moved a year back, so every household
+/// has started or starts within the months ahead the product allows.
+fn random_households(n: usize, today: Date, practices: &[PracticeIdOf]) -> Vec<NewHousehold> {
+    let mut rng = Rng::new(2026);
+    (0..n)
+        .map(|_| {
+            let mut household = synthetic::household(&mut rng, today, practices, 40);
+            if household.start_date > today {
+                let back = household
+                    .start_date
+                    .replace_year(household.start_date.year() - 1);
+                household.start_date = back.unwrap_or(today);
+                household.mandate_signed_on = household
+                    .start_date
+                    .previous_day()
+                    .unwrap_or(household.start_date);
+            }
+            household
+        })
+        .collect()
+}
+
+fn senders(parties: &parties::DemoParties) -> anyhow::Result<showcase::Senders> {
+    let practice = |i: usize| {
+        parties
+            .practices
+            .get(i)
+            .ok_or_else(|| anyhow::anyhow!("the demo has too few practices"))
+    };
+    let first = practice(0)?;
+    let bureau_practice = parties
+        .practices
+        .iter()
+        .find(|p| p.billed_by_bureau)
+        .ok_or_else(|| anyhow::anyhow!("the bureau bills for no practice"))?;
+    let provider = |p: &parties::DemoPractice, i: usize| {
+        p.providers
+            .get(i)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("a demo practice has too few providers"))
+    };
+    Ok(showcase::Senders {
+        practice: first.agb.clone(),
+        providers: [provider(first, 0)?, provider(first, 1)?],
+        other_provider: provider(practice(1)?, 0)?,
+        bureau: parties.bureau,
+        bureau_provider: provider(bureau_practice, 0)?,
+    })
+}
+
+/// The named main participants whose log-ins `ixorg demo` prints.
+fn named_participants(
+    early: &[participants::RegisteredHousehold],
+    later: &[participants::RegisteredHousehold],
+    newcomer: &[participants::RegisteredHousehold],
+) -> Vec<DemoParticipant> {
+    let stories: [(&participants::RegisteredHousehold, &'static str); 4] = [
+        (
+            &early[0],
+            "Marieke de Vries: partner and two children under 16 (she acts for them); every \
+             kind of declaration answer; budget view for all practices",
+        ),
+        (
+            &early[1],
+            "Kees Bakker: declarations past the budget into the credit line (negative balance) \
+             and an own payment; a refused request",
+        ),
+        (
+            &later[0],
+            "Fatima El Amrani: known by BSN; claims from the billing bureau (FHIR); an overdue \
+             erasure request",
+        ),
+        (
+            &newcomer[0],
+            "Lotte Visser: joined this month; a crown held for review",
+        ),
+    ];
+    stories
+        .into_iter()
+        .map(|(household, story)| {
+            let (id, number) = member(household, 0);
+            DemoParticipant { id, number, story }
+        })
+        .collect()
 }
 
 /// One application through the public enrollment path, as a visitor of the site would send it.
@@ -234,7 +415,7 @@ async fn apply_once(ctx: &AppContext) -> anyhow::Result<Option<String>> {
         start_date: start.to_string(),
         iban: synthetic::iban(&mut Rng::new(31)).expose().to_owned(),
         account_holder: "D. Aanvrager".into(),
-        dentist_agb_code: PRACTICES[0].0.into(),
+        dentist_agb_code: parties::practice_agb(0),
         provider_view_consent: "yes".into(),
         mandate_signed: "yes".into(),
         ..ApplicationForm::default()
@@ -248,147 +429,11 @@ async fn apply_once(ctx: &AppContext) -> anyhow::Result<Option<String>> {
     })
 }
 
-/// The demo's practices with their providers, the last one billed for by a billing
-/// intermediary, each registered through the use cases; returns each practice with the
-/// payable account its payments go to (the intermediary's for the last one).
-async fn seed_parties(ctx: &AppContext) -> anyhow::Result<Vec<(PracticeId, LedgerAccountId)>> {
-    let mut rng = Rng::new(12);
-    let mut out = Vec::new();
-    for (i, (agb, name, city)) in PRACTICES.iter().enumerate() {
-        let mut providers = Vec::new();
-        for n in 0..2u32 {
-            let agb: AgbCode = format!("12{:06}", 100 + i * 10 + n as usize).parse()?;
-            providers.push((agb, format!("Tandarts {} {city}", ["A.", "B."][n as usize])));
-        }
-        // The last practice is paid through the billing intermediary, which bills for it.
-        let last = i + 1 == PRACTICES.len();
-        let iban = synthetic::iban(&mut rng);
-        let practice = NewPractice {
-            agb: agb.parse::<AgbCode>()?,
-            name: (*name).into(),
-            city: (*city).into(),
-            providers,
-            iban: (!last).then(|| iban.clone()),
-        };
-        let registered = parties::register_practice(ctx, &practice).await?;
-        let payable = match registered.payee {
-            Some((_, payable)) => payable,
-            None => {
-                let practices = [registered.practice];
-                let (.., payable) = parties::register_intermediary(
-                    ctx,
-                    "Declaratieservice Mondzorg B.V.",
-                    Some("87654321"),
-                    None,
-                    &iban,
-                    &practices,
-                )
-                .await?;
-                payable
-            }
-        };
-        out.push((registered.practice, payable));
-    }
-    Ok(out)
-}
-
-type Member = (
-    ParticipantId,
-    LedgerAccountId,
-    Date,
-    (ixorg_domain::terms::HouseholdRole, Date, Cents),
-);
-
-/// The year so far as the bank would have seen it: a collection run for every month up to
-/// today (pain.008 files in `dir`), the bank's camt.053 for each with about 3 % returns, the
-/// reconciliation of each, and some payments from budgets to practices in between.
-async fn run_the_year(
-    ctx: &AppContext,
-    rng: &mut Rng,
-    members: &[Member],
-    payables: &[(PracticeId, LedgerAccountId)],
-    dir: &Path,
-) -> anyhow::Result<(usize, u64)> {
-    ixorg_app::operator::set(ctx, &operator_profile()).await?;
-    std::fs::create_dir_all(dir)?;
-    let today = ctx.clock.today();
-    let mut runs = 0;
-    let mut returned = 0;
-    for month in 1..=u8::from(today.month()) {
-        let month = Month::try_from(month)?;
-        let terms = ctx.terms.resolve(today)?;
-        let date = ixorg_domain::collection::collection_date(terms, today.year(), month);
-        if date > today {
-            break;
-        }
-        let stem = format!("{}-{:02}", today.year(), u8::from(month));
-        let pain008 = dir.join(format!("pain008-{stem}.xml"));
-        let report = ixorg_app::collections::collect(ctx, date, &pain008, &|_| {}).await?;
-        if report.file.is_none() {
-            continue;
-        }
-        runs += 1;
-        let camt = dir.join(format!("camt053-{stem}.xml"));
-        crate::bank::camt053_for_collection(ctx, date, 3, u64::from(u8::from(month)), &camt)
-            .await?;
-        let reconciled = ixorg_app::reconciliation::reconcile(ctx, &std::fs::read(&camt)?).await?;
-        returned += reconciled.returned;
-        care_payments(ctx, rng, members, payables, &stem).await?;
-    }
-    Ok((runs, returned))
-}
-
-/// Payments from budgets to practices (until declarations arrive with issue 5, as plain
-/// ledger transfers within each budget's room).
-async fn care_payments(
-    ctx: &AppContext,
-    rng: &mut Rng,
-    members: &[Member],
-    payables: &[(PracticeId, LedgerAccountId)],
-    stem: &str,
-) -> anyhow::Result<()> {
-    if payables.is_empty() {
-        return Ok(());
-    }
-    let mut batch = Vec::new();
-    for (id, budget, ..) in members {
-        if rng.chance(12) {
-            let (_, payable) = *rng.pick(payables);
-            let amount = Cents::new(2_000 + i64::try_from(rng.below(12_000)).unwrap_or(0));
-            let key = format!("demo-care-{}-{stem}", id.uuid().simple());
-            batch.push(transfer(
-                key,
-                *budget,
-                payable,
-                amount,
-                TransferKind::Declaration,
-            ));
-        }
-    }
-    // A payment that would pass a budget's credit line is refused, as the ledger demands.
-    ixorg_app::ledger::post_batch(ctx, &batch).await?;
-    Ok(())
-}
-
-fn transfer(
-    key: String,
-    debit: LedgerAccountId,
-    credit: LedgerAccountId,
-    amount: Cents,
-    kind: TransferKind,
-) -> Transfer {
-    Transfer {
-        idempotency_key: key,
-        debit,
-        credit,
-        amount,
-        kind,
-        reverses: None,
-    }
-}
-
 /// A few staff look-ups, so the access log has entries to show (and one refused attempt).
-async fn look_ups(ctx: &AppContext, members: &[Member]) -> anyhow::Result<()> {
+async fn look_ups(
+    ctx: &AppContext,
+    members: &[(ParticipantId, HouseholdRole)],
+) -> anyhow::Result<()> {
     let support = ixorg_app::staff::check_password(ctx, "support", "demo-support-2026")
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo support user cannot log in"))?;
@@ -396,7 +441,7 @@ async fn look_ups(ctx: &AppContext, members: &[Member]) -> anyhow::Result<()> {
         actor: Actor::Staff(support.id),
         role: Role::Support,
     };
-    for (id, ..) in members.iter().take(5) {
+    for (id, _) in members.iter().take(5) {
         participants::view(
             ctx,
             viewer.clone(),
@@ -406,7 +451,7 @@ async fn look_ups(ctx: &AppContext, members: &[Member]) -> anyhow::Result<()> {
         )
         .await?;
     }
-    if let Some((id, ..)) = members.first() {
+    if let Some((id, _)) = members.first() {
         // Support may not read care data: refused, and the refusal is logged.
         let refused = participants::view(
             ctx,

@@ -92,11 +92,31 @@ fn the_demo_creates_its_directory_key_and_data_and_its_books_verify() {
         .expect("run demo");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("Demo data: 6 households"), "{stdout}");
+    assert!(stdout.contains("Demo data: "), "{stdout}");
     assert!(stdout.contains("password demo-support-2026"), "{stdout}");
+    assert!(
+        stdout.contains("Participant log-ins"),
+        "participant log-ins are printed: {stdout}"
+    );
+    for part in ["files", "mail", "logins.txt"] {
+        assert!(dir.join(part).exists(), "the data directory holds {part}");
+    }
+    let again = ixorg()
+        .env_remove("IXORG_DATA_KEY")
+        .args(["demo", "--no-serve", "--dir"])
+        .arg(&dir)
+        .output()
+        .expect("run demo again");
+    let again_out = text(&again.stdout);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(again_out.contains("reusing it"), "{again_out}");
+    assert!(
+        again_out.contains("Participant log-ins"),
+        "a later run prints the log-ins again: {again_out}"
+    );
     let key = std::fs::read_to_string(dir.join("data.key")).expect("the generated key");
     assert_eq!(key.len(), 64);
-    let url = format!("sqlite://{}", dir.join("ixorg.db").display());
+    let url = format!("sqlite://{}", dir.join("demo.sqlite").display());
     let audit = ixorg()
         .env_remove("IXORG_DATA_KEY")
         .args(["audit", "verify", "--database", &url])
@@ -441,7 +461,7 @@ fn the_privacy_officer_works_the_demos_request_queue_from_the_command_line() {
         .expect("run demo");
     assert!(demo.status.success(), "{}", text(&demo.stderr));
     let key = std::fs::read_to_string(dir.join("data.key")).expect("the generated key");
-    let url = format!("sqlite://{}", dir.join("ixorg.db").display());
+    let url = format!("sqlite://{}", dir.join("demo.sqlite").display());
     let officer = |password: &str, args: &[&str]| {
         ixorg()
             .env("IXORG_DATA_KEY", key.trim())
