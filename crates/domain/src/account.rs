@@ -57,7 +57,10 @@ impl LinkPurpose {
     /// The purpose of a stored name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<LinkPurpose> {
-        LinkPurpose::ALL.iter().copied().find(|p| p.as_str() == name)
+        LinkPurpose::ALL
+            .iter()
+            .copied()
+            .find(|p| p.as_str() == name)
     }
 
     /// How long a link of this purpose works, in milliseconds.
@@ -199,11 +202,35 @@ mod tests {
         let adult = date!(1980 - 01 - 01);
         let main = Some("anna@example.nl");
         let p = HouseholdRole::Partner;
-        assert!(gets_own_log_in(HouseholdRole::Main, adult, None, None, today));
-        assert!(gets_own_log_in(p, adult, Some("karel@example.nl"), main, today));
-        assert!(!gets_own_log_in(p, adult, Some("ANNA@example.nl"), main, today));
+        assert!(gets_own_log_in(
+            HouseholdRole::Main,
+            adult,
+            None,
+            None,
+            today
+        ));
+        assert!(gets_own_log_in(
+            p,
+            adult,
+            Some("karel@example.nl"),
+            main,
+            today
+        ));
+        assert!(!gets_own_log_in(
+            p,
+            adult,
+            Some("ANNA@example.nl"),
+            main,
+            today
+        ));
         assert!(!gets_own_log_in(p, adult, None, main, today));
-        assert!(!gets_own_log_in(p, date!(2010 - 01 - 01), Some("x@y.nl"), main, today));
+        assert!(!gets_own_log_in(
+            p,
+            date!(2010 - 01 - 01),
+            Some("x@y.nl"),
+            main,
+            today
+        ));
         let child = HouseholdRole::Child;
         assert!(!gets_own_log_in(child, adult, Some("x@y.nl"), main, today));
     }

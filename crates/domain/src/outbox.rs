@@ -68,7 +68,10 @@ impl MessageKind {
     /// The kind of a stored name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<MessageKind> {
-        MessageKind::ALL.iter().copied().find(|k| k.as_str() == name)
+        MessageKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == name)
     }
 
     /// Every kind.
@@ -126,13 +129,93 @@ impl MessageState {
     /// The state of a stored name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<MessageState> {
-        MessageState::ALL.iter().copied().find(|s| s.as_str() == name)
+        MessageState::ALL
+            .iter()
+            .copied()
+            .find(|s| s.as_str() == name)
     }
 
     /// Whether a message in this state still waits to be sent.
     #[must_use]
     pub const fn is_waiting(self) -> bool {
         matches!(self, MessageState::Pending | MessageState::FailedRetrying)
+    }
+}
+
+/// The class of a failed send, as kept on the message for staff: never an address, a server's
+/// message or other personal data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeliveryError {
+    /// No e-mail address on file: the message cannot be sent (undeliverable).
+    NoAddress,
+    /// The address on file is not one the mail system accepts (undeliverable).
+    InvalidAddress,
+    /// The mail server could not be reached, or the connection broke.
+    Connection,
+    /// The mail server did not answer in time.
+    Timeout,
+    /// The TLS handshake failed.
+    Tls,
+    /// The mail server refused for now (a 4xx answer).
+    TemporaryRejection,
+    /// The mail server refused (a 5xx answer).
+    PermanentRejection,
+    /// Writing the message file failed.
+    Io,
+    /// The message could not be composed.
+    Compose,
+    /// Any other failure.
+    Other,
+}
+
+impl DeliveryError {
+    /// Every class.
+    pub const ALL: &'static [DeliveryError] = &[
+        DeliveryError::NoAddress,
+        DeliveryError::InvalidAddress,
+        DeliveryError::Connection,
+        DeliveryError::Timeout,
+        DeliveryError::Tls,
+        DeliveryError::TemporaryRejection,
+        DeliveryError::PermanentRejection,
+        DeliveryError::Io,
+        DeliveryError::Compose,
+        DeliveryError::Other,
+    ];
+
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeliveryError::NoAddress => "no_address",
+            DeliveryError::InvalidAddress => "invalid_address",
+            DeliveryError::Connection => "connection",
+            DeliveryError::Timeout => "timeout",
+            DeliveryError::Tls => "tls",
+            DeliveryError::TemporaryRejection => "temporary_rejection",
+            DeliveryError::PermanentRejection => "permanent_rejection",
+            DeliveryError::Io => "io",
+            DeliveryError::Compose => "compose",
+            DeliveryError::Other => "other",
+        }
+    }
+
+    /// The class of a stored name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<DeliveryError> {
+        DeliveryError::ALL
+            .iter()
+            .copied()
+            .find(|e| e.as_str() == name)
+    }
+
+    /// Whether trying again can help: not when there is no usable address.
+    #[must_use]
+    pub const fn is_retried(self) -> bool {
+        !matches!(
+            self,
+            DeliveryError::NoAddress | DeliveryError::InvalidAddress
+        )
     }
 }
 
@@ -183,6 +266,11 @@ mod tests {
             assert_eq!(MessageState::from_name(state.as_str()), Some(*state));
         }
         assert_eq!(MessageState::from_name("other"), None);
+        for error in DeliveryError::ALL {
+            assert_eq!(DeliveryError::from_name(error.as_str()), Some(*error));
+        }
+        assert!(!DeliveryError::NoAddress.is_retried());
+        assert!(DeliveryError::Connection.is_retried());
     }
 
     #[test]
@@ -190,7 +278,11 @@ mod tests {
         let minutes: Vec<i64> = (1..=7).map(|n| retry_delay_ms(n) / 60_000).collect();
         assert_eq!(minutes, [1, 5, 30, 120, 720, 720, 720]);
         assert_eq!(retry_delay_ms(u32::MAX), RETRY_EVERY_MS_AFTER);
-        assert_eq!(retry_delay_ms(0), 60_000, "no failure yet counts as the first");
+        assert_eq!(
+            retry_delay_ms(0),
+            60_000,
+            "no failure yet counts as the first"
+        );
     }
 
     #[test]
