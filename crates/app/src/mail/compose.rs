@@ -231,7 +231,8 @@ mod tests {
                     link: &link,
                 });
                 assert!(!m.subject.is_empty());
-                assert!(m.text.contains(&link) && m.text.contains("000000015"));
+                assert!(m.text.contains(&link), "{kind:?} {language:?}");
+                assert!(m.text.contains(n.as_str()), "{kind:?} {language:?}");
                 assert!(m.html.contains(&format!("lang=\"{}\"", language.code())));
                 assert!(m.html.contains("A. de Boer"));
             }
