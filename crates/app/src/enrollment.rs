@@ -1,6 +1,9 @@
 //! Applications: the acceptance policy, duplicate and history checks, and for an accepted
-//! application the contract, participants, budgets, mandate and a portal activation token.
+//! application the contract, participants, budgets, mandate, the applicant's language and an
+//! activation message for each member who gets a portal log-in.
 
+use ixorg_domain::Language;
+use ixorg_domain::account::gets_own_log_in;
 use ixorg_domain::enrollment::{
     AcceptanceRule, Application, ApplicationForm, FieldError, MemberHistory, check_application,
     check_history, normalise_surname,
@@ -106,10 +109,22 @@ async fn grant(
     Ok(crate::access::job_grant(ctx, tx, "enrollment", purpose, categories, action).await?)
 }
 
-/// Handles one application.
+/// Handles one application in Dutch (the default language); see [`apply_in`].
 pub async fn apply(
     ctx: &AppContext,
     form: &ApplicationForm,
+) -> Result<ApplicationOutcome, ApplyError> {
+    apply_in(ctx, form, Language::default()).await
+}
+
+/// Handles one application made in `language`: an accepted household's members read their
+/// portal and messages in it, and each member who gets a log-in of their own (the main
+/// participant; an adult partner with an e-mail address of their own) gets an activation
+/// message in the outbox.
+pub async fn apply_in(
+    ctx: &AppContext,
+    form: &ApplicationForm,
+    language: Language,
 ) -> Result<ApplicationOutcome, ApplyError> {
     let today = ctx.clock.today();
     let terms = ctx.terms.resolve(today).map_err(|_| ApplyError::NoTerms)?;
@@ -145,13 +160,6 @@ pub async fn apply(
     let household = to_household(&application, practice, today);
     let roles: Vec<HouseholdRole> = application.members().iter().map(|m| m.role).collect();
     let registered = insert_household(ctx, &mut tx, &change, household).await?;
-    let main = registered
-        .members
-        .iter()
-        .zip(&roles)
-        .find(|(_, r)| **r == HouseholdRole::Main)
-        .map(|((id, ..), _)| *id)
-        .expect("BUG: an accepted application has a main participant");
     let now = ctx.now();
     let application_id = ctx.ids.new_uuid();
     repo::insert_application(
@@ -163,17 +171,16 @@ pub async fn apply(
         now,
     )
     .await?;
-    // The welcome message with its one-time link goes to the main participant's address on
-    // file; the link is made when the message is sent.
-    let welcome = Message {
-        id: ctx.ids.new_uuid(),
-        kind: MessageKind::PortalActivation,
-        participant: main,
-        application: Some(application_id),
-        created_at: now,
-        sent_at: None,
-    };
-    outbox::insert_message(&mut tx, &welcome).await?;
+    let members: Vec<ParticipantId> = registered.members.iter().map(|(id, ..)| *id).collect();
+    welcome(
+        ctx,
+        &mut tx,
+        &application,
+        &members,
+        application_id,
+        language,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(contract.id = %registered.contract, "Application accepted");
     Ok(ApplicationOutcome::Accepted(Accepted {
@@ -187,6 +194,51 @@ pub async fn apply(
             .map(|((id, number, _), role)| (id, number, role))
             .collect(),
     }))
+}
+
+/// Sets the household's language and stores the welcome message (with its one-time link, made
+/// when it is sent, to the address on file) for each member who gets a log-in of their own.
+async fn welcome(
+    ctx: &AppContext,
+    tx: &mut Tx,
+    application: &Application,
+    members: &[ParticipantId],
+    application_id: Uuid,
+    language: Language,
+) -> Result<(), ApplyError> {
+    let today = ctx.clock.today();
+    let now = ctx.now();
+    let main_email = application
+        .members()
+        .iter()
+        .find(|m| m.role == HouseholdRole::Main)
+        .and_then(|m| m.email.as_ref())
+        .map(|e| e.expose().to_owned());
+    for (member, id) in application.members().iter().zip(members) {
+        if language != Language::default() {
+            ixorg_store::accounts::set_language(tx, *id, language, now).await?;
+        }
+        let email = member.email.as_ref().map(|e| e.expose());
+        let own = gets_own_log_in(
+            member.role,
+            member.date_of_birth,
+            email,
+            main_email.as_deref(),
+            today,
+        );
+        if own {
+            let message = Message {
+                id: ctx.ids.new_uuid(),
+                kind: MessageKind::PortalActivation,
+                participant: *id,
+                application: Some(application_id),
+                created_at: now,
+                sent_at: None,
+            };
+            outbox::insert_message(tx, &message).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Refers a valid application whose people are known (an active contract, an unpaid closed

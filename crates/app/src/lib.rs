@@ -5,6 +5,7 @@
 //! they never depend on the store.
 
 pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod breach;
 pub mod collections;
@@ -15,6 +16,7 @@ pub mod declarations;
 pub mod enrollment;
 pub mod keys;
 pub mod ledger;
+pub mod mail;
 pub mod operator;
 pub mod output;
 pub mod participants;

@@ -3,6 +3,7 @@
 //! Nothing in this crate does I/O, spawns tasks or reads the clock: every fact comes in as an
 //! argument, so every rule can be unit- and property-tested. See `docs/ARCHITECTURE.md`.
 
+pub mod account;
 pub mod adjudication;
 pub mod collection;
 pub mod declaration;
@@ -13,6 +14,7 @@ pub mod language;
 pub mod ledger;
 pub mod money;
 pub mod outbox;
+pub mod password;
 pub mod person;
 pub mod privacy;
 pub mod recipients;

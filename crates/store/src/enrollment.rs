@@ -206,44 +206,6 @@ pub async fn clear_amendment(
     Ok(())
 }
 
-/// Stores the hash of a one-time portal activation token.
-pub async fn insert_activation(
-    tx: &mut Tx,
-    token_hash: &[u8],
-    participant: ParticipantId,
-    expires_at: Timestamp,
-    now: Timestamp,
-) -> Result<(), Error> {
-    const SQL: &str = "INSERT INTO portal_activation (token_hash, participant_id, expires_at_ms, \
-         used_at_ms, created_at_ms) VALUES ($1, $2, $3, NULL, $4)";
-    on_tx!(tx, c => sqlx::query(SQL)
-        .bind(token_hash)
-        .bind(participant.uuid())
-        .bind(expires_at.unix_ms())
-        .bind(now.unix_ms())
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-/// Uses a token: returns its participant when the hash exists, is unused and unexpired, and
-/// marks it used in the same statement (so it works once).
-pub async fn use_activation(
-    tx: &mut Tx,
-    token_hash: &[u8],
-    now: Timestamp,
-) -> Result<Option<ParticipantId>, Error> {
-    const SQL: &str = "UPDATE portal_activation SET used_at_ms = $1 WHERE token_hash = $2 \
-         AND used_at_ms IS NULL AND expires_at_ms > $1 RETURNING participant_id";
-    let id: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(SQL)
-        .bind(now.unix_ms())
-        .bind(token_hash)
-        .fetch_optional(&mut *c)
-        .await)?;
-    Ok(id.map(ParticipantId::from_uuid))
-}
-
 /// What the history of one person (found by BSN or by birth date and postcode) says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PersonMatch {

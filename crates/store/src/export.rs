@@ -43,9 +43,10 @@ pub const LINKS: &[(&str, Link)] = &[
     ),
     ("mandate", Link::Contract("contract_id = $1")),
     (
-        "portal_activation",
+        "participant_account",
         Link::Participant("participant_id = $1"),
     ),
+    ("one_time_link", Link::Participant("participant_id = $1")),
     ("contribution", Link::Contract("contract_id = $1")),
     (
         "contribution_line",
@@ -180,13 +181,14 @@ pub async fn rows_of(
     Ok(out)
 }
 
-/// Whether a column is a secret the export never shows (a one-way hash or a chain hash).
+/// Whether a column is a secret the export never shows (a one-way hash, a password hash or a
+/// chain hash).
 pub fn is_hidden(table: &str, column: &str) -> bool {
     matches!(
         (table, column),
         (
             _,
-            "bsn_blind_index" | "token_hash" | "prev_hash" | "entry_hash"
+            "bsn_blind_index" | "token_hash" | "password_hash" | "prev_hash" | "entry_hash"
         )
     )
 }

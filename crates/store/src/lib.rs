@@ -6,6 +6,7 @@
 //! functions take `&mut Tx` and never commit: the `app` crate owns transactions.
 
 pub mod access_log;
+pub mod accounts;
 pub mod breach;
 pub mod chain;
 pub mod collections;
@@ -22,6 +23,7 @@ mod instant;
 pub mod keys;
 pub mod ledger;
 pub mod migrate;
+pub mod one_time_links;
 pub mod outbox;
 pub mod participants;
 pub mod parties;

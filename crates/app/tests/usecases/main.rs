@@ -1,5 +1,6 @@
 //! The app's use cases end to end, on SQLite and PostgreSQL.
 
+mod accounts;
 mod bank_files;
 #[path = "../common/mod.rs"]
 mod common;
@@ -7,6 +8,7 @@ mod contracts;
 mod declaration_senders;
 mod declarations;
 mod households;
+mod mail;
 mod money;
 mod outputs;
 mod platform;

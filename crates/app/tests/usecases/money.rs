@@ -69,7 +69,7 @@ db_test!(
             welcome, 1,
             "the welcome message waits for the main participant"
         );
-        let tokens = raw::scalar(&t, "SELECT COUNT(*) FROM portal_activation").await;
+        let tokens = raw::scalar(&t, "SELECT COUNT(*) FROM one_time_link").await;
         assert_eq!(
             tokens, 0,
             "the one-time link is made when the message is sent"

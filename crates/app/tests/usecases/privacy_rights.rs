@@ -110,9 +110,15 @@ fn one_more_row(table: &str, l: &Lit, ids: &Ids) -> Option<Vec<String>> {
              'NL91ABNA0417164300', 'J. Test', NULL, 0, {}, 'ended', 0, 0)",
             l.b(false)
         )],
-        "portal_activation" => vec![format!(
-            "INSERT INTO portal_activation (token_hash, participant_id, expires_at_ms, \
-             used_at_ms, created_at_ms) VALUES ({}, {p}, 0, NULL, 0)",
+        "participant_account" => vec![format!(
+            "INSERT INTO participant_account (participant_id, password_hash, \
+             password_changed_at_ms, failed_logins, locked_until_ms, last_login_at_ms, \
+             created_at_ms, updated_at_ms) VALUES ({p}, '$argon2id$v=19$export-test', 0, 0, \
+             NULL, 1, 0, 0)"
+        )],
+        "one_time_link" => vec![format!(
+            "INSERT INTO one_time_link (token_hash, participant_id, purpose, expires_at_ms, \
+             used_at_ms, created_at_ms) VALUES ({}, {p}, 'activation', 0, NULL, 0)",
             l.bytes("0102")
         )],
         "contribution" => vec![

@@ -358,7 +358,8 @@ fn rows_of(table: &str, p: &str) -> Option<String> {
     let contract = format!("(SELECT contract_id FROM participant WHERE participant_id = {p})");
     Some(match table {
         "participant"
-        | "portal_activation"
+        | "participant_account"
+        | "one_time_link"
         | "contribution_line"
         | "yearend_deduction"
         | "budget_change"

@@ -6,6 +6,7 @@ mod declarations;
 mod demo;
 mod generate;
 mod money;
+mod outbox;
 mod privacy;
 mod privacy_ops;
 mod retention;
@@ -101,6 +102,11 @@ enum Command {
     },
     /// User statistics, aggregated only (groups below 10 suppressed).
     Stats(privacy_ops::StatsArgs),
+    /// The mail outbox: what waits, what was sent, what failed.
+    Outbox {
+        #[command(subcommand)]
+        command: outbox::OutboxCommand,
+    },
     /// Breach support: who was affected, from the access log.
     Breach {
         #[command(subcommand)]
@@ -177,6 +183,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retention { command } => retention::run(command).await,
         Command::Privacy { command } => privacy::run(command).await,
         Command::Stats(args) => privacy_ops::stats(args).await,
+        Command::Outbox { command } => outbox::run(command).await,
         Command::Breach { command } => privacy_ops::breach(command).await,
         Command::Keys { command } => privacy_ops::keys(command).await,
         Command::Processor { command } => privacy_ops::processor(command).await,

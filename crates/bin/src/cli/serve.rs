@@ -6,12 +6,20 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Args;
 use ixorg_app::AppContext;
+use ixorg_app::mail::{MailTransport, run_sender};
 use ixorg_web::{MetricsToken, PublicUrl, WebConfig};
 
 use crate::settings::{DatabaseArgs, data_key_from_env, open_app};
 
 /// The environment variable that may hold the metrics token (instead of a file).
 pub const METRICS_TOKEN_ENV: &str = "IXORG_METRICS_TOKEN";
+
+/// The environment variable with the SMTP server's URL (lettre's form, for example
+/// `smtps://user:password@mail.example.nl:465` or `smtp://localhost:25`).
+pub const SMTP_URL_ENV: &str = "IXORG_SMTP_URL";
+
+/// The environment variable with the sender of the messages (`Name <address>`).
+pub const MAIL_FROM_ENV: &str = "IXORG_MAIL_FROM";
 
 /// Arguments of `ixorg serve`.
 #[derive(Debug, Args)]
@@ -41,6 +49,11 @@ pub struct WebArgs {
     /// system (keep it unreachable from outside).
     #[arg(long, env = "IXORG_METRICS_ADDR", value_name = "ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// Write the outbox's messages as `.eml` files into this directory (created if missing)
+    /// instead of sending them; without it, `IXORG_SMTP_URL` sends them by SMTP, and with
+    /// neither they wait in the outbox.
+    #[arg(long, value_name = "DIR")]
+    pub mail_dir: Option<PathBuf>,
 }
 
 fn parse_public_url(text: &str) -> Result<PublicUrl, String> {
@@ -82,6 +95,41 @@ impl WebArgs {
     }
 }
 
+/// The mail transport: `--mail-dir`, or SMTP from `IXORG_SMTP_URL`, or none (one warning; the
+/// messages wait in the outbox).
+fn mail_transport(web: &WebArgs) -> anyhow::Result<Option<MailTransport>> {
+    let env = |name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v: &String| !v.trim().is_empty())
+    };
+    let from = env(MAIL_FROM_ENV);
+    match (&web.mail_dir, env(SMTP_URL_ENV)) {
+        (Some(_), Some(_)) => anyhow::bail!(
+            "--mail-dir and {SMTP_URL_ENV} are both set; choose where the mail goes once"
+        ),
+        (Some(dir), None) => {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!("Failed to create the mail directory {}", dir.display())
+            })?;
+            let transport = MailTransport::file(dir, from.as_deref()).context(MAIL_FROM_ENV)?;
+            tracing::info!(mail_dir = %dir.display(), "Outbox messages are written as .eml files");
+            Ok(Some(transport))
+        }
+        (None, Some(url)) => {
+            let transport = MailTransport::smtp(&url, from.as_deref()).context(SMTP_URL_ENV)?;
+            tracing::info!("Outbox messages are sent by SMTP");
+            Ok(Some(transport))
+        }
+        (None, None) => {
+            tracing::warn!(
+                "No mail transport (--mail-dir or {SMTP_URL_ENV}): outbox messages wait unsent"
+            );
+            Ok(None)
+        }
+    }
+}
+
 /// `http://<local>`, with the loopback address for an unspecified one (`0.0.0.0`).
 fn default_public_url(local: SocketAddr) -> anyhow::Result<PublicUrl> {
     let mut shown = local;
@@ -118,6 +166,7 @@ pub async fn serve(
         .local_addr()
         .context("Failed to read the bound address")?;
     let config = web.config(local)?;
+    let mail = mail_transport(web)?;
     let metrics_listener = match web.metrics_addr {
         Some(metrics_addr) => Some(
             tokio::net::TcpListener::bind(metrics_addr)
@@ -136,15 +185,29 @@ pub async fn serve(
         tracing::info!(%metrics, "Serving /metrics");
         println!("metrics are served on http://{metrics}/metrics");
     }
-    ixorg_web::serve_with(
+    let (stop_sender, stopped) = tokio::sync::watch::channel(false);
+    let sender = mail.map(|transport| {
+        let mut stopped = stopped.clone();
+        let shutdown = async move {
+            // A closed channel means the server is gone too: stop either way.
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        let public_url = config.public_url.as_str().to_owned();
+        tokio::spawn(run_sender(ctx.clone(), transport, public_url, shutdown))
+    });
+    let served = ixorg_web::serve_with(
         ctx.clone(),
         config,
         listener,
         metrics_listener,
         shutdown_signal(),
     )
-    .await
-    .context("The server failed")?;
+    .await;
+    let _ = stop_sender.send(true);
+    if let Some(sender) = sender {
+        sender.await.context("The mail sender failed")?;
+    }
+    served.context("The server failed")?;
     ctx.db_close().await;
     tracing::info!("Stopped");
     Ok(())

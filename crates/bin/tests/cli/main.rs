@@ -12,6 +12,7 @@ use ixorg_testkit::{TEST_DATA_KEY, TestDb, db_test, raw, test_app};
 
 mod errors;
 mod global;
+mod outbox;
 
 pub(crate) fn ixorg() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ixorg"));
@@ -53,6 +54,7 @@ fn every_command_has_help() {
         vec!["audit", "verify", "--help"],
         vec!["bench", "--help"],
         vec!["bench", "ledger", "--help"],
+        vec!["outbox", "list", "--help"],
     ] {
         let out = run(&args);
         assert!(out.status.success(), "{args:?}");

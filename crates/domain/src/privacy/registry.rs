@@ -181,6 +181,9 @@ pub const TABLES: &[Table] = &[
             meta("erased_at_ms"),
             // 0005: when the account data was removed (erasure or retention).
             meta("account_closed_at_ms"),
+            // 0012: the language of the portal and the messages (`nl`, `en`): a setting of
+            // the interface, not data about the person.
+            meta("language"),
         ],
     },
     Table {
@@ -349,11 +352,28 @@ pub const TABLES: &[Table] = &[
             meta("updated_at_ms"),
         ],
     },
+    // 0012: the portal log-in (the password as an Argon2id hash) and its lock-out state.
     Table {
-        name: "portal_activation",
+        name: "participant_account",
+        columns: &[
+            key("participant_id"),
+            personal("password_hash", Account),
+            meta("password_changed_at_ms"),
+            meta("failed_logins"),
+            meta("locked_until_ms"),
+            personal("last_login_at_ms", Account),
+            meta("created_at_ms"),
+            meta("updated_at_ms"),
+        ],
+    },
+    // 0012: one-time links (activation, password reset), kept as the hash of the token only;
+    // replaces 0002's portal_activation.
+    Table {
+        name: "one_time_link",
         columns: &[
             personal("token_hash", Account),
             key("participant_id"),
+            meta("purpose"),
             meta("expires_at_ms"),
             meta("used_at_ms"),
             meta("created_at_ms"),
@@ -378,6 +398,11 @@ pub const TABLES: &[Table] = &[
             key("application_id"),
             meta("created_at_ms"),
             meta("sent_at_ms"),
+            // 0012: the delivery state staff see; the error is a class, never an address.
+            meta("message_state"),
+            meta("attempts"),
+            meta("next_attempt_at_ms"),
+            meta("last_error"),
         ],
     },
     Table {

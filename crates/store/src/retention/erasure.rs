@@ -71,8 +71,13 @@ const ERASE: &[(DataCategory, &str, &str)] = &[
     ),
     (
         Account,
-        "portal_activation",
-        "DELETE FROM portal_activation WHERE participant_id = $1",
+        "participant_account",
+        "DELETE FROM participant_account WHERE participant_id = $1",
+    ),
+    (
+        Account,
+        "one_time_link",
+        "DELETE FROM one_time_link WHERE participant_id = $1",
     ),
     (
         Technical,

@@ -181,10 +181,20 @@ pub(super) const EXPIRE: &[Statement] = &[
     ),
     stmt(
         Account,
-        "portal_activation",
+        "participant_account",
         Bound::EndedBy,
         concat!(
-            "DELETE FROM portal_activation WHERE participant_id IN (",
+            "DELETE FROM participant_account WHERE participant_id IN (",
+            ended_by!(),
+            ")"
+        ),
+    ),
+    stmt(
+        Account,
+        "one_time_link",
+        Bound::EndedBy,
+        concat!(
+            "DELETE FROM one_time_link WHERE participant_id IN (",
             ended_by!(),
             ")"
         ),

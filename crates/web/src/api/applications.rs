@@ -6,8 +6,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use ixorg_app::domain::Language;
 use ixorg_app::domain::enrollment::{ApplicationForm, MemberForm};
-use ixorg_app::enrollment::{Accepted, ApplicationOutcome, Referred, apply};
+use ixorg_app::enrollment::{Accepted, ApplicationOutcome, Referred, apply_in};
 use serde::{Deserialize, Serialize};
 
 use super::problem::{FieldProblem, Problem};
@@ -59,7 +60,7 @@ text_fields!(
 text_fields!(
     ApplicationForm,
     APPLICATION_FIELDS,
-    contract_slot: [members] start_date,
+    contract_slot: [members, language] start_date,
     iban,
     account_holder,
     dentist_agb_code,
@@ -70,6 +71,9 @@ text_fields!(
 
 /// The name of the member list in the request.
 const MEMBERS: &str = "members";
+
+/// The name of the optional language field in the request (`nl`, the default, or `en`).
+const LANGUAGE: &str = "language";
 
 /// Reads a JSON object of text fields into `form`: every field at most once, no unknown field,
 /// a missing one left empty. `other` reads a field that is not text (the member list).
@@ -128,10 +132,11 @@ impl<'de> Deserialize<'de> for MemberRequest {
     }
 }
 
-/// The request body: the application form as typed (at most [`MEMBERS_MAX`] members are kept).
-/// `Debug` shows only the number of members: the rest is personal data.
+/// The request body: the application form as typed (at most [`MEMBERS_MAX`] members are kept),
+/// and the language the household reads its portal and messages in (`language`: `nl`, the
+/// default, or `en`). `Debug` shows only the number of members: the rest is personal data.
 #[derive(Default)]
-pub struct ApplicationRequest(pub ApplicationForm);
+pub struct ApplicationRequest(pub ApplicationForm, pub Language);
 
 impl<'de> Deserialize<'de> for ApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -145,16 +150,26 @@ impl<'de> Deserialize<'de> for ApplicationRequest {
                 self,
                 map: A,
             ) -> Result<Self::Value, A::Error> {
+                use serde::de::Error as _;
                 let mut form = ApplicationForm::default();
-                let members = |form: &mut ApplicationForm, name: &str, map: &mut A| {
-                    (name == MEMBERS).then(|| {
-                        let members: Vec<MemberRequest> = map.next_value()?;
+                let mut language = Language::default();
+                let other = |form: &mut ApplicationForm, name: &str, map: &mut A| match name {
+                    MEMBERS => Some(map.next_value::<Vec<MemberRequest>>().map(|members| {
                         form.members = members.into_iter().take(MEMBERS_MAX).map(|m| m.0).collect();
+                    })),
+                    LANGUAGE => Some(map.next_value::<String>().and_then(|code| {
+                        language = Language::from_code(&code).ok_or_else(|| {
+                            A::Error::invalid_value(
+                                serde::de::Unexpected::Other("a language code"),
+                                &"\"nl\" or \"en\"",
+                            )
+                        })?;
                         Ok(())
-                    })
+                    })),
+                    _ => None,
                 };
-                read_text_object(map, &mut form, APPLICATION_FIELDS, contract_slot, members)?;
-                Ok(ApplicationRequest(form))
+                read_text_object(map, &mut form, APPLICATION_FIELDS, contract_slot, other)?;
+                Ok(ApplicationRequest(form, language))
             }
         }
         deserializer.deserialize_struct("ApplicationRequest", APPLICATION_FIELDS, Visitor)
@@ -226,7 +241,8 @@ pub async fn create(
         Ok(b) => b,
         Err(problem) => return problem.into_response(),
     };
-    let outcome = apply(&state.ctx, &request.into()).await;
+    let ApplicationRequest(form, language) = request;
+    let outcome = apply_in(&state.ctx, &form, language).await;
     answer_on_the_interval(received).await;
     match outcome {
         Ok(
@@ -321,6 +337,8 @@ mod tests {
             Financial,
         ),
         ("members", "participant", "participant_id", Identity),
+        // Not in the statement's list: the language of the site and the messages, a setting
+        // kept as the registry's meta column `participant.language`.
         ("start_date", "contract", "start_date", Financial),
         ("iban", "contract", "iban", Financial),
         ("account_holder", "contract", "account_holder", Financial),
@@ -340,6 +358,7 @@ mod tests {
         let mut asked = expected_fields::<MemberRequest>();
         asked.extend(expected_fields::<ApplicationRequest>());
         asked.sort();
+        asked.retain(|f| f != LANGUAGE);
         let mut listed: Vec<String> = STATEMENT.iter().map(|(f, ..)| (*f).to_owned()).collect();
         listed.sort();
         assert_eq!(
@@ -359,5 +378,28 @@ mod tests {
                 other => panic!("{field} is kept as {other:?}, not as personal data"),
             }
         }
+    }
+
+    #[test]
+    fn the_language_is_dutch_unless_english_is_asked_and_another_code_is_refused() {
+        let read = |json: &str| serde_json::from_str::<ApplicationRequest>(json);
+        assert_eq!(
+            read(r#"{"iban": "x"}"#).expect("no language").1,
+            Language::Dutch
+        );
+        assert_eq!(
+            read(r#"{"language": "en"}"#).expect("en").1,
+            Language::English
+        );
+        assert_eq!(
+            read(r#"{"language": "nl"}"#).expect("nl").1,
+            Language::Dutch
+        );
+        let refused = read(r#"{"language": "de"}"#).expect_err("de is refused");
+        assert!(
+            refused.to_string().contains("\"nl\" or \"en\""),
+            "{refused}"
+        );
+        assert!(read(r#"{"language": "en", "language": "nl"}"#).is_err());
     }
 }
