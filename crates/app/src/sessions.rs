@@ -34,16 +34,20 @@ fn key(session_id: &str) -> Vec<u8> {
     Sha256::digest(session_id.as_bytes()).to_vec()
 }
 
-/// The state of the session `session_id`, unless there is none or it has expired.
+/// The state of the session `session_id`, unless there is none or it expired before `now`.
+///
+/// `now` comes from the session layer's clock rather than the context's: the layer sets each
+/// session's expiry by the system clock, so it must be compared with the same clock.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn load(
     ctx: &AppContext,
     session_id: &str,
+    now: Timestamp,
 ) -> Result<Option<SessionState>, ixorg_store::Error> {
     let mut tx = ctx.db.begin_read().await?;
-    let row = repo::load(&mut tx, &key(session_id), ctx.now()).await?;
+    let row = repo::load(&mut tx, &key(session_id), now).await?;
     tx.commit().await?;
     Ok(row.map(|r| SessionState {
         participant: r.participant,
@@ -81,13 +85,14 @@ pub async fn delete(ctx: &AppContext, session_id: &str) -> Result<(), ixorg_stor
     tx.commit().await
 }
 
-/// Deletes every expired session; returns how many.
+/// Deletes every session that expired at or before `now` (the session layer's clock, as for
+/// [`load`]); returns how many.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn delete_expired(ctx: &AppContext) -> Result<u64, ixorg_store::Error> {
+pub async fn delete_expired(ctx: &AppContext, now: Timestamp) -> Result<u64, ixorg_store::Error> {
     let mut tx = ctx.db.begin().await?;
-    let n = repo::delete_expired(&mut tx, ctx.now()).await?;
+    let n = repo::delete_expired(&mut tx, now).await?;
     tx.commit().await?;
     Ok(n)
 }

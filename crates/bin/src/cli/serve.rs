@@ -41,6 +41,10 @@ pub struct WebArgs {
     /// system (keep it unreachable from outside).
     #[arg(long, env = "IXORG_METRICS_ADDR", value_name = "ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// Development on plain `http://` only: session and language cookies without `Secure`,
+    /// and no `Strict-Transport-Security` header. Never use it in production.
+    #[arg(long)]
+    pub insecure_dev: bool,
 }
 
 fn parse_public_url(text: &str) -> Result<PublicUrl, String> {
@@ -78,6 +82,7 @@ impl WebArgs {
         Ok(WebConfig {
             public_url,
             metrics_token: self.metrics_token()?,
+            insecure_dev: self.insecure_dev,
         })
     }
 }
