@@ -8,8 +8,10 @@
 //!    [`HEADER`], or (for a `multipart/form-data` form) as `?csrf_token=` in the form's action.
 //!
 //! A refused request is answered 403 with a page in the visitor's language that says what to do.
-//! Forms get their token from [`token`] (the layout's `csrf_token`), and handlers read their
-//! form with [`CsrfForm`], which also refuses a request that did not pass the guard.
+//! Every page route is wrapped with [`guarded`] (so a method the route does not have still gets
+//! its 405); forms get their token from [`token`] (the layout's `csrf_token`), and handlers read
+//! their form with [`CsrfForm`], which also refuses a request that did not pass the guard (a
+//! route someone forgot to wrap).
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
@@ -128,6 +130,15 @@ async fn matches(session: &Session, given: Option<&str>) -> bool {
         return false;
     };
     bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
+/// `route` with [`guard`] in front of each of its methods (not of its 405 answer). Wrap every
+/// page route: `.route("/mijn/x", guarded(&state, get(show).post(change)))`.
+pub fn guarded(
+    state: &WebState,
+    route: axum::routing::MethodRouter<WebState>,
+) -> axum::routing::MethodRouter<WebState> {
+    route.route_layer(axum::middleware::from_fn_with_state(state.clone(), guard))
 }
 
 /// Middleware: the checks of the module docs on every state-changing request outside `/api`

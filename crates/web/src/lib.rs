@@ -89,27 +89,24 @@ pub fn router_with(ctx: AppContext, config: WebConfig) -> Router {
 /// The public router on `state`.
 fn public_router(state: WebState) -> Router {
     let insecure_dev = state.config.insecure_dev;
+    let page = |route| csrf::guarded(&state, route);
     let routes = Router::new()
-        .route("/", get(pages::home))
-        .route("/kosten", get(pages::costs))
-        .route("/rekenhulp", get(pages::calculator))
-        .route("/contact", get(pages::contact))
-        .route("/aanmelden", get(enroll::form).post(enroll::submit))
-        .route(enroll::RECEIVED_PATH, get(enroll::received))
-        .route("/taal/{code}", get(i18n::switch))
+        .route("/", page(get(pages::home)))
+        .route("/kosten", page(get(pages::costs)))
+        .route("/rekenhulp", page(get(pages::calculator)))
+        .route("/contact", page(get(pages::contact)))
+        .route("/aanmelden", page(get(enroll::form).post(enroll::submit)))
+        .route(enroll::RECEIVED_PATH, page(get(enroll::received)))
+        .route("/taal/{code}", page(get(i18n::switch)))
         .route("/static/site.css", get(pages::stylesheet))
-        .route("/privacy", get(documents::privacy_statement))
-        .route("/cookies", get(documents::cookie_policy))
+        .route("/privacy", page(get(documents::privacy_statement)))
+        .route("/cookies", page(get(documents::cookie_policy)))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
         .merge(api::routes())
         .merge(fhir::routes())
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            csrf::guard,
-        ))
         .layer(session::layer(state.ctx.clone(), insecure_dev))
         .layer(axum::middleware::from_fn_with_state(
             visits::VisitRecorder::start(state.ctx.clone()),
