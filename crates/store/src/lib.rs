@@ -35,6 +35,7 @@ pub mod reference;
 pub mod requests;
 pub mod retention;
 pub mod schema;
+pub mod sessions;
 mod sql;
 pub mod staff;
 pub mod statistics;

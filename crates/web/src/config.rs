@@ -26,6 +26,9 @@ pub struct WebConfig {
     /// The token `/metrics` asks for on the public address; `None`: `/metrics` answers 404
     /// there (it is then served only on a separate metrics address, if one is configured).
     pub metrics_token: Option<MetricsToken>,
+    /// `serve --insecure-dev`: cookies without `Secure` and no HSTS header, for a browser on
+    /// plain `http://` during development. Never in production.
+    pub insecure_dev: bool,
 }
 
 impl Default for WebConfig {
@@ -33,6 +36,7 @@ impl Default for WebConfig {
         WebConfig {
             public_url: PublicUrl::parse(PUBLIC_URL_DEFAULT).expect("BUG: the default URL parses"),
             metrics_token: None,
+            insecure_dev: false,
         }
     }
 }
@@ -88,6 +92,17 @@ impl PublicUrl {
         } else {
             Err(ConfigError::PublicUrl)
         }
+    }
+
+    /// The origin: scheme, host and port, without the path (as a browser's `Origin` header
+    /// names this site).
+    #[must_use]
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.0.find("://").map_or(0, |i| i + 3);
+        let end = self.0[after_scheme..]
+            .find('/')
+            .map_or(self.0.len(), |i| after_scheme + i);
+        &self.0[..end]
     }
 
     /// The URL as text, without a trailing slash.
@@ -178,6 +193,14 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn the_origin_of_a_public_url_leaves_out_the_path() {
+        let url = PublicUrl::parse("https://[::1]:8443/ixorg").expect("a URL");
+        assert_eq!(url.origin(), "https://[::1]:8443");
+        let url = PublicUrl::parse("http://127.0.0.1:8080").expect("a URL");
+        assert_eq!(url.origin(), "http://127.0.0.1:8080");
     }
 
     #[test]

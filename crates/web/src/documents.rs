@@ -6,13 +6,15 @@ use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use ixorg_app::domain::privacy::consent::DocumentKind;
 use ixorg_app::privacy::consent::document_versions;
 use serde::Deserialize;
 
 use crate::WebState;
+use crate::cookies::{ALLOWED, AllowedCookie};
 use crate::errors::{PageMessage, page_error};
+use crate::layout::Layout;
 
 /// A block of the document's text.
 enum Block {
@@ -44,13 +46,16 @@ fn blocks(markdown: &str) -> Vec<Block> {
 #[derive(Template)]
 #[template(path = "document.html")]
 struct DocumentPage {
-    title: &'static str,
+    l: Layout,
+    title_key: &'static str,
     path: &'static str,
     version: i64,
-    published_on: String,
+    published_on: time::Date,
     change_summary: String,
     blocks: Vec<Block>,
-    versions: Vec<(i64, String, String)>,
+    versions: Vec<(i64, time::Date, String)>,
+    show_cookies: bool,
+    cookies: &'static [AllowedCookie],
 }
 
 /// `?versie=N`.
@@ -61,8 +66,9 @@ pub struct VersionQuery {
 
 async fn page(
     state: &WebState,
+    l: Layout,
     kind: DocumentKind,
-    title: &'static str,
+    title_key: &'static str,
     path: &'static str,
     asked: Option<i64>,
 ) -> Response {
@@ -82,30 +88,21 @@ async fn page(
         return StatusCode::NOT_FOUND.into_response();
     };
     let page = DocumentPage {
-        title,
+        l,
+        title_key,
         path,
         version: doc.version,
-        published_on: doc.published_on.to_string(),
+        published_on: doc.published_on,
         change_summary: doc.change_summary.clone(),
         blocks: blocks(&doc.body),
         versions: versions
             .iter()
-            .map(|d| {
-                (
-                    d.version,
-                    d.published_on.to_string(),
-                    d.change_summary.clone(),
-                )
-            })
+            .map(|d| (d.version, d.published_on, d.change_summary.clone()))
             .collect(),
+        show_cookies: kind == DocumentKind::CookiePolicy,
+        cookies: ALLOWED,
     };
-    match page.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "A privacy document page could not be rendered");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    crate::pages::render(&page)
 }
 
 /// The 400 page of a `?versie=` that is not a number (the deserializer's own message, which
@@ -124,23 +121,27 @@ fn bad_version() -> Response {
 /// `GET /privacy`.
 pub async fn privacy_statement(
     State(state): State<WebState>,
+    l: Layout,
     query: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
         return bad_version();
     };
     let kind = DocumentKind::PrivacyStatement;
-    page(&state, kind, "Privacyverklaring", "/privacy", q.versie).await
+    let title = tk!("doc.privacy_title");
+    page(&state, l, kind, title, "/privacy", q.versie).await
 }
 
 /// `GET /cookies`.
 pub async fn cookie_policy(
     State(state): State<WebState>,
+    l: Layout,
     query: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(q)) = query else {
         return bad_version();
     };
     let kind = DocumentKind::CookiePolicy;
-    page(&state, kind, "Cookiebeleid", "/cookies", q.versie).await
+    let title = tk!("doc.cookies_title");
+    page(&state, l, kind, title, "/cookies", q.versie).await
 }

@@ -11,9 +11,11 @@
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
+use ixorg_app::domain::Language;
 
 use crate::api::problem::Problem;
+use crate::layout::Layout;
 
 /// The most `Accept-Language` entries read.
 const LANGUAGE_RANGES_MAX: usize = 16;
@@ -60,52 +62,40 @@ impl Area {
     }
 }
 
-/// The language of an error page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Language {
-    /// Dutch, the default.
-    Dutch,
-    /// English, when the browser prefers it to Dutch.
-    English,
+/// The language of an error page: the visitor's choice (the language cookie), else English
+/// when `Accept-Language` gives `en` a higher weight than `nl`, else Dutch.
+#[must_use]
+pub fn error_language(headers: &HeaderMap) -> Language {
+    crate::i18n::chosen(headers).unwrap_or_else(|| accept_language(headers))
 }
 
-impl Language {
-    /// English when `Accept-Language` gives `en` a higher weight than `nl`; Dutch otherwise.
-    #[must_use]
-    pub fn of(headers: &HeaderMap) -> Language {
-        let Some(value) = headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-        else {
-            return Language::Dutch;
-        };
-        let (mut english, mut dutch) = (0_u16, 0_u16);
-        for range in value.split(',').take(LANGUAGE_RANGES_MAX) {
-            let mut parts = range.split(';');
-            let tag = parts.next().unwrap_or_default().trim();
-            let weight = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(1000, weight_per_mille);
-            let primary = tag.split('-').next().unwrap_or_default();
-            if primary.eq_ignore_ascii_case("en") {
-                english = english.max(weight);
-            } else if primary.eq_ignore_ascii_case("nl") {
-                dutch = dutch.max(weight);
-            }
-        }
-        if english > dutch {
-            Language::English
-        } else {
-            Language::Dutch
+/// English when `Accept-Language` gives `en` a higher weight than `nl`; Dutch otherwise.
+#[must_use]
+pub fn accept_language(headers: &HeaderMap) -> Language {
+    let Some(value) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Language::Dutch;
+    };
+    let (mut english, mut dutch) = (0_u16, 0_u16);
+    for range in value.split(',').take(LANGUAGE_RANGES_MAX) {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or_default().trim();
+        let weight = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(1000, weight_per_mille);
+        let primary = tag.split('-').next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("en") {
+            english = english.max(weight);
+        } else if primary.eq_ignore_ascii_case("nl") {
+            dutch = dutch.max(weight);
         }
     }
-
-    /// The `lang` attribute.
-    fn code(self) -> &'static str {
-        match self {
-            Language::Dutch => "nl",
-            Language::English => "en",
-        }
+    if english > dutch {
+        Language::English
+    } else {
+        Language::Dutch
     }
 }
 
@@ -147,7 +137,7 @@ pub fn page_error(status: StatusCode, message: PageMessage) -> Response {
 /// docs). Successful answers pass unchanged.
 pub async fn normalize(req: Request, next: Next) -> Response {
     let area = Area::of(req.uri().path());
-    let language = Language::of(req.headers());
+    let language = error_language(req.headers());
     let response = next.run(req).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -276,31 +266,29 @@ fn heading(status: StatusCode, language: Language) -> &'static str {
     }
 }
 
-/// The HTML error page (all text is ours, so nothing needs escaping).
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    status: u16,
+    heading: &'static str,
+    general: &'static str,
+    specific: &'static str,
+}
+
+/// The HTML error page, in the site's layout.
 fn page(status: StatusCode, language: Language, message: Option<PageMessage>) -> Response {
     let pick = |m: PageMessage| match language {
         Language::Dutch => m.dutch,
         Language::English => m.english,
     };
-    let title = heading(status, language);
-    let general = pick(texts(status));
-    let specific = message
-        .map(|m| format!("<p>{}</p>", pick(m)))
-        .unwrap_or_default();
-    let home = match language {
-        Language::Dutch => "Naar de startpagina",
-        Language::English => "To the home page",
-    };
-    let html = format!(
-        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} ({code}) - ixorg</title></head><body><main>\
-         <h1>{title}</h1><p>{general}</p>{specific}\
-         <p><a href=\"/\">{home}</a></p></main></body></html>\n",
-        lang = language.code(),
-        code = status.as_u16(),
-    );
-    let mut response = Html(html).into_response();
+    let mut response = crate::pages::render(&ErrorPage {
+        l: Layout::new(language, "/"),
+        status: status.as_u16(),
+        heading: heading(status, language),
+        general: pick(texts(status)),
+        specific: message.map(pick).unwrap_or_default(),
+    });
     response.headers_mut().insert(
         header::CONTENT_LANGUAGE,
         HeaderValue::from_static(language.code()),
@@ -318,12 +306,12 @@ mod tests {
             header::ACCEPT_LANGUAGE,
             HeaderValue::from_str(value).expect("a header"),
         );
-        Language::of(&headers)
+        accept_language(&headers)
     }
 
     #[test]
     fn english_is_chosen_only_when_the_browser_prefers_it_to_dutch() {
-        assert_eq!(Language::of(&HeaderMap::new()), Language::Dutch);
+        assert_eq!(accept_language(&HeaderMap::new()), Language::Dutch);
         assert_eq!(language("en-GB,en;q=0.9"), Language::English);
         assert_eq!(language("nl-NL,nl;q=0.9,en;q=0.8"), Language::Dutch);
         assert_eq!(language("de,en;q=0.5"), Language::English);
@@ -331,6 +319,19 @@ mod tests {
         assert_eq!(language("en;q=0"), Language::Dutch);
         assert_eq!(language("en;q=bogus"), Language::Dutch);
         assert_eq!(language("fr"), Language::Dutch);
+    }
+
+    #[test]
+    fn the_visitors_choice_of_language_wins_over_the_browser() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=b; ixorg_taal=nl"),
+        );
+        assert_eq!(error_language(&headers), Language::Dutch);
+        headers.remove(header::COOKIE);
+        assert_eq!(error_language(&headers), Language::English);
     }
 
     #[tokio::test]

@@ -1,17 +1,37 @@
 //! HTTP: the axum router over the app use cases. No SQL here; types come through `ixorg-app`.
+//!
+//! Pages: every page extends `templates/base.html` through a [`layout::Layout`]; every text
+//! comes from [`i18n`]; every state-changing request passes [`csrf::guard`]; sessions live in
+//! the database ([`session`]).
+
+/// Marks a catalogue key named in code (not in a template), so the catalogue test finds it:
+/// `tk!("calc.row_main")` is the key itself.
+macro_rules! tk {
+    ($key:literal) => {
+        $key
+    };
+}
 
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod cookies;
+pub mod csrf;
 pub mod documents;
+pub mod enroll;
 pub mod errors;
 pub mod export_page;
 pub mod fhir;
+pub mod form;
+pub mod format;
 pub mod health;
+pub mod i18n;
 pub mod json;
+pub mod layout;
 pub mod metrics;
 pub mod pages;
 pub mod portal;
+pub mod session;
 pub mod visits;
 
 use std::sync::Arc;
@@ -69,16 +89,26 @@ pub fn router_with(ctx: AppContext, config: WebConfig) -> Router {
 
 /// The public router on `state`.
 fn public_router(state: WebState) -> Router {
+    let insecure_dev = state.config.insecure_dev;
+    let page = |route| csrf::guarded(&state, route);
     let routes = Router::new()
-        .route("/", get(pages::home))
-        .route("/privacy", get(documents::privacy_statement))
-        .route("/cookies", get(documents::cookie_policy))
+        .route("/", page(get(pages::home)))
+        .route("/kosten", page(get(pages::costs)))
+        .route("/rekenhulp", page(get(pages::calculator)))
+        .route("/contact", page(get(pages::contact)))
+        .route("/aanmelden", page(get(enroll::form).post(enroll::submit)))
+        .route(enroll::RECEIVED_PATH, page(get(enroll::received)))
+        .route("/taal/{code}", page(get(i18n::switch)))
+        .route("/static/site.css", get(pages::stylesheet))
+        .route("/privacy", page(get(documents::privacy_statement)))
+        .route("/cookies", page(get(documents::cookie_policy)))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
         .merge(api::routes())
         .merge(fhir::routes())
         .fallback(pages::not_found)
+        .layer(session::layer(state.ctx.clone(), insecure_dev))
         .layer(axum::middleware::from_fn_with_state(
             visits::VisitRecorder::start(state.ctx.clone()),
             visits::record,
@@ -88,7 +118,7 @@ fn public_router(state: WebState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(RequestBodyLimitLayer::new(REQUEST_BODY_BYTES_MAX));
-    finish(routes)
+    finish(routes, insecure_dev)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::count_requests,
@@ -103,16 +133,28 @@ pub fn metrics_router(state: WebState) -> Router {
     let routes = Router::new()
         .route("/metrics", get(metrics::exposition))
         .fallback(pages::not_found);
-    finish(routes)
+    let insecure_dev = state.config.insecure_dev;
+    finish(routes, insecure_dev)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// What every answer passes through on its way out: one error format per part of the site
 /// (see [`errors`]), then the security headers.
-fn finish(routes: Router<WebState>) -> Router<WebState> {
-    with_security_headers(routes.layer(axum::middleware::from_fn(errors::normalize)))
+fn finish(routes: Router<WebState>, insecure_dev: bool) -> Router<WebState> {
+    let routes = with_security_headers(routes.layer(axum::middleware::from_fn(errors::normalize)));
+    if insecure_dev {
+        routes
+    } else {
+        routes.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    }
 }
+
+/// The `Strict-Transport-Security` value (a year; not sent with `--insecure-dev`).
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// Security headers on every response (a page may set a stricter one itself).
 fn with_security_headers(router: Router<WebState>) -> Router<WebState> {
@@ -154,6 +196,7 @@ pub async fn serve_with(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let state = WebState::new(ctx, config);
+    let sweep = session::spawn_sweep(state.ctx.clone());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let metrics = metrics_listener.map(|listener| {
         let app = metrics_router(state.clone())
@@ -185,5 +228,6 @@ pub async fn serve_with(
     {
         tracing::error!("The metrics server stopped abnormally");
     }
+    sweep.abort();
     served
 }

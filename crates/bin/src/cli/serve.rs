@@ -54,6 +54,10 @@ pub struct WebArgs {
     /// neither they wait in the outbox.
     #[arg(long, value_name = "DIR")]
     pub mail_dir: Option<PathBuf>,
+    /// Development on plain `http://` only: session and language cookies without `Secure`,
+    /// and no `Strict-Transport-Security` header. Never use it in production.
+    #[arg(long)]
+    pub insecure_dev: bool,
 }
 
 fn parse_public_url(text: &str) -> Result<PublicUrl, String> {
@@ -91,6 +95,7 @@ impl WebArgs {
         Ok(WebConfig {
             public_url,
             metrics_token: self.metrics_token()?,
+            insecure_dev: self.insecure_dev,
         })
     }
 }

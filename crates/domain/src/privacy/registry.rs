@@ -721,6 +721,17 @@ pub const TABLES: &[Table] = &[
         columns: &[meta("day"), meta("path"), meta("visits")],
     },
     Table {
+        // The data is opaque session state: the signed-in participant's reference (also in
+        // `participant_id`), the CSRF token and when the password last changed; no personal data.
+        name: "web_session",
+        columns: &[
+            meta("session_key"),
+            key("participant_id"),
+            meta("data"),
+            meta("expires_at_ms"),
+        ],
+    },
+    Table {
         name: "retention_run",
         columns: &[
             key("retention_run_id"),

@@ -12,6 +12,7 @@ mod fhir;
 mod malformed;
 mod platform;
 mod privacy_pages;
+mod public_site;
 #[path = "../../../formats/tests/fhir/r4.rs"]
 mod r4;
 mod redaction;

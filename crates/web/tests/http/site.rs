@@ -15,6 +15,7 @@ fn config(public_url: &str) -> WebConfig {
     WebConfig {
         public_url: PublicUrl::parse(public_url).expect("a public URL"),
         metrics_token: Some(MetricsToken::new(METRICS_TOKEN).expect("a token")),
+        insecure_dev: false,
     }
 }
 
