@@ -11,8 +11,10 @@ use ixorg_domain::privacy::{Action, DataCategory, rules};
 use ixorg_domain::statement::{self, MonthFigures, Movement};
 use ixorg_domain::terms::HouseholdRole;
 use ixorg_domain::timestamp::Timestamp;
-use ixorg_store::portal::{self as repo, ContributionEntry, DeclarationEntry, MemberBudget};
+use ixorg_store::portal as repo;
 use time::{Date, Month};
+
+pub use ixorg_store::portal::{ContributionEntry, DeclarationEntry, MemberBudget};
 
 use crate::access;
 use crate::context::AppContext;

@@ -7,6 +7,7 @@
 //! catalogue renders as [`MISSING`] (and is caught by the tests that scan the templates).
 
 pub mod catalogue;
+pub mod portal_texts;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -29,14 +30,15 @@ pub const LANGUAGE_COOKIE_SECONDS: u32 = 365 * 24 * 60 * 60;
 /// What a missing text renders as.
 pub const MISSING: &str = "[[missing text]]";
 
+/// Every text of every table: the site's ([`catalogue::TEXTS`]) and the portal's
+/// ([`portal_texts::TEXTS`]).
+pub fn all_texts() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    catalogue::TEXTS.iter().chain(portal_texts::TEXTS)
+}
+
 /// The catalogue by key.
 static BY_KEY: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| {
-        catalogue::TEXTS
-            .iter()
-            .map(|&(key, nl, en)| (key, (nl, en)))
-            .collect()
-    });
+    LazyLock::new(|| all_texts().map(|&(key, nl, en)| (key, (nl, en))).collect());
 
 /// The text of `key` in `language`; [`MISSING`] when the catalogue lacks it.
 #[must_use]
@@ -161,7 +163,7 @@ mod tests {
     #[test]
     fn every_key_is_in_the_catalogue_once_with_a_text_in_each_language() {
         let mut seen = std::collections::HashSet::new();
-        for (key, nl, en) in catalogue::TEXTS {
+        for (key, nl, en) in all_texts() {
             assert!(seen.insert(*key), "{key} is in the catalogue twice");
             assert!(!nl.trim().is_empty(), "{key} has no Dutch text");
             assert!(!en.trim().is_empty(), "{key} has no English text");

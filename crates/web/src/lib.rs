@@ -102,6 +102,18 @@ fn public_router(state: WebState) -> Router {
         .route("/static/site.css", get(pages::stylesheet))
         .route("/privacy", page(get(documents::privacy_statement)))
         .route("/cookies", page(get(documents::cookie_policy)))
+        .route(
+            "/mijn",
+            get(|| async { axum::response::Redirect::permanent("/mijn/") }),
+        )
+        .route(
+            portal::overview::OVERVIEW_PATH,
+            page(get(portal::overview::overview)),
+        )
+        .route(
+            portal::overview::STATEMENT_PATH,
+            page(get(portal::overview::statement)),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
