@@ -90,7 +90,14 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         ctx.db_close().await;
         return Ok(());
     }
-    super::serve::serve(ctx, args.addr, &args.web, |url| {
+    // The demo is served on plain http on this machine, and its mail (the portal's activation
+    // and reset links) goes into the data directory unless SMTP is configured.
+    let mut web = args.web.clone();
+    web.insecure_dev = true;
+    if web.mail_dir.is_none() && std::env::var_os("IXORG_SMTP_URL").is_none() {
+        web.mail_dir = Some(layout.mail.clone());
+    }
+    super::serve::serve(ctx, args.addr, &web, |url| {
         println!("ixorg demo is running at {url}  (Ctrl-C stops it)");
     })
     .await
