@@ -4,16 +4,14 @@
 //! log-in), all registered by [`routes`]; and [`AccountCheck`], the session check over
 //! [`ixorg_app::accounts::current_user`].
 
-use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod throttle;
+
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use ixorg_app::AppContext;
@@ -27,9 +25,9 @@ use serde::Deserialize;
 use time::{Date, Month, OffsetDateTime, UtcOffset, Weekday};
 use tower_sessions::Session;
 
+use self::throttle::{Throttle, limit_log_ins};
 use crate::WebState;
 use crate::csrf::CsrfForm;
-use crate::errors::{PageMessage, page_error};
 use crate::form::FormValues;
 use crate::layout::{FormErrors, Layout};
 use crate::pages::render;
@@ -45,10 +43,7 @@ pub const HOME_PATH: &str = "/mijn/";
 pub const ACCEPT_PATH: &str = "/mijn/privacyverklaring";
 /// The page shown after log-out.
 pub const LOGGED_OUT_PATH: &str = "/mijn/uitgelogd";
-/// Log-in attempts (POST) per IP address per [`THROTTLE_WINDOW`].
-pub const LOG_IN_ATTEMPTS_PER_WINDOW: u32 = 20;
-/// The window of [`LOG_IN_ATTEMPTS_PER_WINDOW`].
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(60);
+pub use throttle::{LOG_IN_ATTEMPTS_PER_WINDOW, THROTTLE_WINDOW};
 
 /// The session check over the account: a session stands while the account exists, may log in,
 /// and its password did not change since the log-in.
@@ -105,59 +100,6 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/mijn/uitloggen", page(post(log_out)))
         .route(LOGGED_OUT_PATH, page(get(logged_out)))
         .route(ACCEPT_PATH, page(get(accept_form).post(accept_submit)))
-}
-
-// ---------------------------------------------------------------- throttle
-
-/// Log-in attempts per IP address in fixed windows.
-#[derive(Debug, Default)]
-struct Throttle {
-    hits: Mutex<HashMap<IpAddr, (Instant, u32)>>,
-}
-
-impl Throttle {
-    /// Counts an attempt from `ip`; false when it is over the limit.
-    fn allow(&self, ip: IpAddr, now: Instant) -> bool {
-        let Ok(mut hits) = self.hits.lock() else {
-            return true;
-        };
-        if hits.len() > 100_000 {
-            hits.retain(|_, (start, _)| now.duration_since(*start) < THROTTLE_WINDOW);
-        }
-        let entry = hits.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= THROTTLE_WINDOW {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-        entry.1 <= LOG_IN_ATTEMPTS_PER_WINDOW
-    }
-}
-
-/// Middleware: 429 with a page in the visitor's language after too many log-ins from one IP
-/// (requests without a peer address share one bucket).
-async fn limit_log_ins(
-    State(throttle): State<Arc<Throttle>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(a)| a.ip());
-    if throttle.allow(ip, Instant::now()) {
-        next.run(request).await
-    } else {
-        tracing::warn!("Too many log-in attempts from one address");
-        page_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            PageMessage {
-                dutch: "Er is vanaf dit adres te vaak geprobeerd in te loggen. Wacht een minuut \
-                        en probeer het dan opnieuw.",
-                english: "There were too many log-in attempts from this address. Wait a minute \
-                          and try again.",
-            },
-        )
-    }
 }
 
 // ---------------------------------------------------------------- helpers
@@ -641,19 +583,6 @@ mod tests {
         assert_eq!(dutch_time(winter).hour(), 17);
         let summer = Timestamp::from_unix_ms(1_783_000_000_000); // 2026-07-02 13:46 UTC
         assert_eq!(dutch_time(summer).hour(), 15);
-    }
-
-    #[test]
-    fn the_throttle_refuses_after_the_limit_and_forgives_after_the_window() {
-        let t = Throttle::default();
-        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        let now = Instant::now();
-        for _ in 0..LOG_IN_ATTEMPTS_PER_WINDOW {
-            assert!(t.allow(ip, now));
-        }
-        assert!(!t.allow(ip, now));
-        assert!(t.allow(IpAddr::V4(Ipv4Addr::BROADCAST), now));
-        assert!(t.allow(ip, now + THROTTLE_WINDOW));
     }
 
     #[test]
