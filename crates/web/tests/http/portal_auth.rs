@@ -455,3 +455,48 @@ db_test!(
         assert_eq!(known.body, unknown.body);
     }
 );
+
+db_test!(
+    a_new_privacy_statement_is_accepted_after_log_in_before_going_on,
+    async |t: TestDb| {
+        let (ctx, app, number, user) = activated(&t, "accept").await;
+        let today = ctx.clock.today();
+        ixorg_app::privacy::consent::publish_document(
+            &ctx,
+            ixorg_app::domain::privacy::consent::DocumentKind::PrivacyStatement,
+            today,
+            "Wij bewaren declaraties korter.",
+            "De nieuwe tekst.",
+        )
+        .await
+        .expect("publish");
+        assert!(ixorg_web::portal::auth::must_accept(&ctx, user.participant).await);
+        let mut b = Browser::default();
+        let answer = log_in(&app, &mut b, &number, GOOD).await;
+        assert_eq!(location(&answer), "/mijn/privacyverklaring?terug=/mijn/");
+        let page = b.get(&app, "/mijn/privacyverklaring?terug=/mijn/").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Wij bewaren declaraties korter."));
+        let values: Vec<String> = page
+            .body
+            .split("name=\"doc\" value=\"")
+            .skip(1)
+            .filter_map(|r| r.split('"').next())
+            .map(str::to_owned)
+            .collect();
+        assert!(!values.is_empty(), "a document field");
+        let mut fields: Vec<(&str, &str)> = values.iter().map(|v| ("doc", v.as_str())).collect();
+        fields.push(("terug", "/mijn/"));
+        let accepted = b
+            .post_form(
+                &app,
+                "/mijn/privacyverklaring?terug=/mijn/",
+                "/mijn/privacyverklaring",
+                &fields,
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+        assert_eq!(location(&accepted), "/mijn/");
+        assert!(!ixorg_web::portal::auth::must_accept(&ctx, user.participant).await);
+    }
+);
