@@ -117,6 +117,7 @@ fn public_router(state: WebState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
+        .merge(portal::auth::routes(&state))
         .merge(api::routes())
         .merge(fhir::routes())
         .fallback(pages::not_found)

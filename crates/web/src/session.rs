@@ -132,8 +132,8 @@ pub async fn signed_in(session: &Session) -> Result<Option<SignedIn>, SessionErr
 }
 
 /// Whether a session's [`SignedIn`] still stands: the account exists, may log in, and its
-/// password did not change since. The accounts use case implements it; until then
-/// [`TrustSession`] accepts what the session says.
+/// password did not change since. [`crate::portal::auth::AccountCheck`] implements it over the
+/// accounts use case.
 pub trait ParticipantCheck: Send + Sync + std::fmt::Debug {
     /// Whether `who` is still signed in.
     fn still_signed_in(
@@ -143,23 +143,8 @@ pub trait ParticipantCheck: Send + Sync + std::fmt::Debug {
     ) -> impl std::future::Future<Output = Result<bool, SessionError>> + Send;
 }
 
-/// Accepts every session's [`SignedIn`] as it stands (replace by the accounts check).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TrustSession;
-
-impl ParticipantCheck for TrustSession {
-    async fn still_signed_in(
-        &self,
-        _ctx: &AppContext,
-        _who: SignedIn,
-    ) -> Result<bool, SessionError> {
-        Ok(true)
-    }
-}
-
-/// The check the [`SignedInParticipant`] extractor uses. The integrator replaces
-/// [`TrustSession`] by a check over `ixorg_app::accounts::current_user`.
-pub type CurrentCheck = TrustSession;
+/// The check the [`SignedInParticipant`] extractor uses.
+pub type CurrentCheck = crate::portal::auth::AccountCheck;
 
 /// Extractor: the signed-in participant, or (rejection) a redirect to [`LOG_IN_PATH`] with the
 /// page asked for as `?terug=`, so the log-in can send the visitor back. A session whose

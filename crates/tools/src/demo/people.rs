@@ -192,21 +192,86 @@ pub struct ParticipantLogin {
     pub password: String,
 }
 
-/// The log-ins of the demo's main participants.
+/// The log-ins of the demo's main participants, made real the way a participant makes theirs:
+/// an activation message goes into the outbox, the mail sender writes it (to a scratch
+/// directory) with its one-time link, and the link is used to choose
+/// [`DEMO_PARTICIPANT_PASSWORD`]. Only the participants whose account was activated are listed.
 ///
-/// Until the portal's accounts exist (`app::accounts`: activation and passwords), this only
-/// lists the participants with [`DEMO_PARTICIPANT_PASSWORD`]; the integrator wires it to the
-/// account use case (activate each with this password) here, in this one function.
+/// # Errors
+/// When the database, the sender or the scratch directory fails.
 pub async fn participant_logins(
-    _ctx: &ixorg_app::AppContext,
+    ctx: &ixorg_app::AppContext,
     participants: &[DemoParticipant],
 ) -> anyhow::Result<Vec<ParticipantLogin>> {
-    Ok(participants
-        .iter()
-        .map(|p| ParticipantLogin {
-            number: p.number.as_str().to_owned(),
-            story: p.story,
-            password: DEMO_PARTICIPANT_PASSWORD.to_owned(),
-        })
-        .collect())
+    use ixorg_domain::outbox::MessageKind;
+    use ixorg_store::outbox::{Message, insert_message};
+
+    let mut tx = ctx.db.begin().await?;
+    for p in participants {
+        let message = Message {
+            id: ctx.ids.new_uuid(),
+            kind: MessageKind::PortalActivation,
+            participant: p.id,
+            application: None,
+            created_at: ctx.now(),
+            sent_at: None,
+        };
+        insert_message(&mut tx, &message).await?;
+    }
+    tx.commit().await?;
+    let dir = std::env::temp_dir().join(format!("ixorg-demo-activation-{}", ctx.ids.new_uuid()));
+    std::fs::create_dir_all(&dir)?;
+    let mails = send_and_read(ctx, &dir).await;
+    // The scratch directory held one-time links only; it goes whatever happened.
+    let _ = std::fs::remove_dir_all(&dir);
+    let mails = mails?;
+    let mut out = Vec::new();
+    for p in participants {
+        let number = p.number.as_str();
+        let Some(token) = mails
+            .iter()
+            .filter(|m| m.contains(number))
+            .find_map(|m| activation_token(m))
+        else {
+            continue;
+        };
+        if ixorg_app::accounts::activate(ctx, &token, DEMO_PARTICIPANT_PASSWORD)
+            .await
+            .is_ok()
+        {
+            out.push(ParticipantLogin {
+                number: number.to_owned(),
+                story: p.story,
+                password: DEMO_PARTICIPANT_PASSWORD.to_owned(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Sends the due outbox messages as files into `dir` and reads them back (quoted-printable
+/// soft breaks undone).
+async fn send_and_read(
+    ctx: &ixorg_app::AppContext,
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<String>> {
+    let transport = ixorg_app::mail::MailTransport::file(dir, None)?;
+    ixorg_app::mail::send_due(ctx, &transport, "http://127.0.0.1:8080").await?;
+    let mut mails = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        mails.push(text.replace("=\r\n", "").replace("=3D", "="));
+    }
+    Ok(mails)
+}
+
+/// The token of the activation link in `mail`.
+fn activation_token(mail: &str) -> Option<String> {
+    const LINK: &str = "/mijn/activeren?token=";
+    let start = mail.find(LINK)? + LINK.len();
+    let token: String = mail[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    (token.len() == 64).then_some(token)
 }

@@ -789,4 +789,147 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Er is maar één hoofddeelnemer.",
         "There is only one main participant.",
     ),
+    // Portal log-in (portal/auth.rs)
+    ("login.title", "Inloggen", "Log in"),
+    (
+        "login.lead",
+        "Log in op Mijn ixorg met uw deelnemersnummer en wachtwoord.",
+        "Log in to My ixorg with your participant number and password.",
+    ),
+    ("login.number", "Deelnemersnummer", "Participant number"),
+    (
+        "login.number_hint",
+        "Dit staat in de welkomstmail en op uw jaaroverzicht.",
+        "It is in the welcome e-mail and on your annual statement.",
+    ),
+    ("login.password", "Wachtwoord", "Password"),
+    ("login.submit", "Inloggen", "Log in"),
+    (
+        "login.forgot",
+        "Wachtwoord vergeten?",
+        "Forgot your password?",
+    ),
+    (
+        "login.wrong",
+        "Het deelnemersnummer of het wachtwoord is niet goed.",
+        "The participant number or the password is wrong.",
+    ),
+    (
+        "login.locked_title",
+        "Uw account is tijdelijk geblokkeerd",
+        "Your account is locked for a while",
+    ),
+    (
+        "login.locked",
+        "Er is te vaak een verkeerd wachtwoord ingevuld. U kunt weer inloggen vanaf",
+        "A wrong password was entered too often. You can log in again from",
+    ),
+    ("login.on", "op", "on"),
+    (
+        "password.activate_title",
+        "Uw account activeren",
+        "Activate your account",
+    ),
+    (
+        "password.activate_lead",
+        "Kies een wachtwoord voor Mijn ixorg. Daarna bent u meteen ingelogd.",
+        "Choose a password for My ixorg. You are then logged in straight away.",
+    ),
+    (
+        "password.reset_title",
+        "Nieuw wachtwoord kiezen",
+        "Choose a new password",
+    ),
+    (
+        "password.reset_lead",
+        "Kies een nieuw wachtwoord. U wordt op andere apparaten uitgelogd.",
+        "Choose a new password. You will be logged out on other devices.",
+    ),
+    ("password.new", "Nieuw wachtwoord", "New password"),
+    (
+        "password.repeat",
+        "Herhaal het wachtwoord",
+        "Repeat the password",
+    ),
+    (
+        "password.rule",
+        "Minstens 12 tekens. Een zin van een paar woorden is goed te onthouden.",
+        "At least 12 characters. A sentence of a few words is easy to remember.",
+    ),
+    ("password.submit", "Wachtwoord opslaan", "Save the password"),
+    (
+        "password.mismatch",
+        "De twee wachtwoorden zijn niet gelijk.",
+        "The two passwords are not the same.",
+    ),
+    (
+        "password.too_short",
+        "Het wachtwoord is te kort: kies minstens 12 tekens.",
+        "The password is too short: choose at least 12 characters.",
+    ),
+    (
+        "password.too_long",
+        "Het wachtwoord is te lang: kies hoogstens 128 tekens.",
+        "The password is too long: choose at most 128 characters.",
+    ),
+    (
+        "password.common",
+        "Dit wachtwoord wordt heel vaak gebruikt. Kies een ander.",
+        "This password is used very often. Choose another one.",
+    ),
+    (
+        "password.invalid_link_title",
+        "Deze link werkt niet",
+        "This link does not work",
+    ),
+    (
+        "password.invalid_link",
+        "De link is onbekend, al gebruikt of verlopen. Vraag hieronder een nieuwe aan.",
+        "The link is unknown, was used already or has expired. Ask for a new one below.",
+    ),
+    (
+        "forgot.title",
+        "Wachtwoord vergeten",
+        "Forgot your password",
+    ),
+    (
+        "forgot.lead",
+        "Vul uw deelnemersnummer in. U krijgt dan een e-mail met een link om een nieuw wachtwoord te kiezen.",
+        "Enter your participant number. You will get an e-mail with a link to choose a new password.",
+    ),
+    ("forgot.submit", "Link aanvragen", "Ask for a link"),
+    (
+        "forgot.sent",
+        "Als dit nummer een account heeft, krijgt u binnen enkele minuten een e-mail. De link werkt een uur.",
+        "If this number has an account, you will get an e-mail within a few minutes. The link works for an hour.",
+    ),
+    ("logout.title", "U bent uitgelogd", "You are logged out"),
+    (
+        "logout.lead",
+        "Tot ziens. Sluit de browser als u een gedeelde computer gebruikt.",
+        "Goodbye. Close the browser if you use a shared computer.",
+    ),
+    (
+        "accept.title",
+        "Nieuwe versie om te accepteren",
+        "A new version to accept",
+    ),
+    (
+        "accept.lead",
+        "Er is een nieuwe versie van een document. Lees wat er veranderd is en accepteer het om verder te gaan.",
+        "There is a new version of a document. Read what changed and accept it to continue.",
+    ),
+    (
+        "accept.privacy_statement",
+        "Privacyverklaring",
+        "Privacy statement",
+    ),
+    ("accept.cookie_policy", "Cookiebeleid", "Cookie policy"),
+    ("accept.version", "versie", "version"),
+    ("accept.read", "De hele tekst lezen", "Read the whole text"),
+    (
+        "accept.submit",
+        "Accepteren en verder",
+        "Accept and continue",
+    ),
 ];

@@ -11,6 +11,7 @@ mod declarations;
 mod fhir;
 mod malformed;
 mod platform;
+mod portal_auth;
 mod privacy_pages;
 mod public_site;
 #[path = "../../../formats/tests/fhir/r4.rs"]
