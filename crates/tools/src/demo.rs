@@ -183,7 +183,9 @@ pub async fn seed(
     };
     let privacy = privacy::tour(ctx, &tour_cast, files).await?;
     let named_logins = named_participants(&early, &later, &newcomer);
-    let participant_logins = participant_logins(ctx, &named_logins).await?;
+    // The demo's data directory keeps the files in `files/` and the outgoing mail in `mail/`.
+    let mail_dir = files.parent().unwrap_or(files).join("mail");
+    let participant_logins = participant_logins(ctx, &named_logins, &mail_dir).await?;
     let counts = ixorg_app::stats::counts(ctx).await?;
     Ok(DemoSummary {
         seeded: true,

@@ -193,15 +193,17 @@ pub struct ParticipantLogin {
 }
 
 /// The log-ins of the demo's main participants, made real the way a participant makes theirs:
-/// an activation message goes into the outbox, the mail sender writes it (to a scratch
-/// directory) with its one-time link, and the link is used to choose
+/// an activation message goes into the outbox, the mail sender writes it (with every other
+/// waiting message) as a file into the demo's `mail_dir` with its one-time link, and the link
+/// is used to choose
 /// [`DEMO_PARTICIPANT_PASSWORD`]. Only the participants whose account was activated are listed.
 ///
 /// # Errors
-/// When the database, the sender or the scratch directory fails.
+/// When the database, the sender or the mail directory fails.
 pub async fn participant_logins(
     ctx: &ixorg_app::AppContext,
     participants: &[DemoParticipant],
+    mail_dir: &std::path::Path,
 ) -> anyhow::Result<Vec<ParticipantLogin>> {
     use ixorg_domain::outbox::MessageKind;
     use ixorg_store::outbox::{Message, insert_message};
@@ -219,12 +221,8 @@ pub async fn participant_logins(
         insert_message(&mut tx, &message).await?;
     }
     tx.commit().await?;
-    let dir = std::env::temp_dir().join(format!("ixorg-demo-activation-{}", ctx.ids.new_uuid()));
-    std::fs::create_dir_all(&dir)?;
-    let mails = send_and_read(ctx, &dir).await;
-    // The scratch directory held one-time links only; it goes whatever happened.
-    let _ = std::fs::remove_dir_all(&dir);
-    let mails = mails?;
+    std::fs::create_dir_all(mail_dir)?;
+    let mails = send_and_read(ctx, mail_dir).await?;
     let mut out = Vec::new();
     for p in participants {
         let number = p.number.as_str();

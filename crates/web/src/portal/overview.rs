@@ -94,6 +94,9 @@ pub async fn overview(
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
+    if let Some(to) = accept_first(&state, who, OVERVIEW_PATH).await {
+        return to;
+    }
     let members = match portal::overview(&state.ctx, who.participant).await {
         Ok(m) => m,
         Err(e) => return failure(&e),
@@ -241,6 +244,9 @@ pub async fn statement(
         Ok(l) => l,
         Err(e) => return e.into_response(),
     };
+    if let Some(to) = accept_first(&state, who, STATEMENT_PATH).await {
+        return to;
+    }
     let index = match which.lid.as_deref().map(str::parse::<usize>) {
         None => 0,
         Some(Ok(i)) => i,
@@ -302,6 +308,24 @@ fn line_row(lang: Language, e: &ExplainedLine) -> LineRow {
             .collect(),
         accident: line.accident,
     }
+}
+
+/// The page that shows a new privacy statement to accept first, when there is one.
+async fn accept_first(
+    state: &WebState,
+    who: crate::session::SignedIn,
+    back: &str,
+) -> Option<Response> {
+    crate::portal::auth::must_accept(&state.ctx, who.participant)
+        .await
+        .then(|| {
+            axum::response::Redirect::to(&format!(
+                "{}?terug={}",
+                crate::portal::auth::ACCEPT_PATH,
+                crate::i18n::encode(back)
+            ))
+            .into_response()
+        })
 }
 
 /// A use case's refusal or failure as an answer that reveals nothing: 404 for anything the

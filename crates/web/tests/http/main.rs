@@ -12,6 +12,7 @@ mod fhir;
 mod malformed;
 mod platform;
 mod portal_auth;
+mod portal_pages;
 mod privacy_pages;
 mod public_site;
 #[path = "../../../formats/tests/fhir/r4.rs"]

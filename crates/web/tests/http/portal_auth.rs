@@ -14,12 +14,12 @@ use ixorg_testkit::{TestDb, db_test, test_app};
 use crate::platform::{Answer, request, send};
 
 /// A password that passes the policy.
-const GOOD: &str = "paarse olifant op de fiets";
+pub(crate) const GOOD: &str = "paarse olifant op de fiets";
 
 /// A session: its cookie (`name=value`, empty for none).
 #[derive(Clone, Default)]
-struct Browser {
-    cookie: String,
+pub(crate) struct Browser {
+    pub(crate) cookie: String,
 }
 
 impl Browser {
@@ -37,7 +37,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, app: &axum::Router, path: &str) -> Answer {
+    pub(crate) async fn get(&mut self, app: &axum::Router, path: &str) -> Answer {
         let headers: Vec<(&str, &str)> = if self.cookie.is_empty() {
             vec![]
         } else {
@@ -65,7 +65,12 @@ impl Browser {
         self.post_raw(app, path, body).await
     }
 
-    async fn post_raw(&mut self, app: &axum::Router, path: &str, body: String) -> Answer {
+    pub(crate) async fn post_raw(
+        &mut self,
+        app: &axum::Router,
+        path: &str,
+        body: String,
+    ) -> Answer {
         let headers = [("cookie", self.cookie.as_str())];
         let answer = send(
             app,
@@ -91,7 +96,7 @@ fn csrf_token(body: &str) -> String {
         .to_owned()
 }
 
-fn location(answer: &Answer) -> &str {
+pub(crate) fn location(answer: &Answer) -> &str {
     answer.header(axum::http::header::LOCATION)
 }
 
@@ -160,7 +165,10 @@ async fn enrolled(t: &TestDb, name: &str) -> (AppContext, axum::Router, String, 
 }
 
 /// [`enrolled`], activated with [`GOOD`] through the use case.
-async fn activated(t: &TestDb, name: &str) -> (AppContext, axum::Router, String, PortalUser) {
+pub(crate) async fn activated(
+    t: &TestDb,
+    name: &str,
+) -> (AppContext, axum::Router, String, PortalUser) {
     let (ctx, app, number, token) = enrolled(t, name).await;
     let user = accounts::activate(&ctx, &token, GOOD)
         .await
@@ -169,7 +177,12 @@ async fn activated(t: &TestDb, name: &str) -> (AppContext, axum::Router, String,
 }
 
 /// Logs in; returns the answer.
-async fn log_in(app: &axum::Router, b: &mut Browser, number: &str, password: &str) -> Answer {
+pub(crate) async fn log_in(
+    app: &axum::Router,
+    b: &mut Browser,
+    number: &str,
+    password: &str,
+) -> Answer {
     b.post_form(
         app,
         "/mijn/inloggen",
