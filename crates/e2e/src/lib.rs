@@ -206,6 +206,28 @@ impl Browser {
             .context(&format!("type into {name}"))
     }
 
+    /// Sets the value of the form control with id `id` through the page (for date inputs and
+    /// selects, whose typing depends on the browser's locale).
+    ///
+    /// # Errors
+    /// When the script fails or there is no such control.
+    pub async fn set(&self, id: &str, value: &str) -> Step {
+        let found = self
+            .client
+            .execute(
+                "const e = document.getElementById(arguments[0]); if (!e) { return false; } \
+                 e.value = arguments[1]; return true;",
+                vec![json!(id), json!(value)],
+            )
+            .await
+            .context(&format!("set {id}"))?;
+        if found == Value::Bool(true) {
+            Ok(())
+        } else {
+            Err(format!("no form control with id {id}"))
+        }
+    }
+
     /// Clicks the first element matching the CSS selector.
     ///
     /// # Errors
@@ -217,6 +239,54 @@ impl Browser {
             .await
             .context(&format!("find {css}"))?;
         element.click().await.context(&format!("click {css}"))
+    }
+
+    /// Clicks the element matching `css` and waits until a new page has loaded (the old
+    /// document carries a mark the new one lacks).
+    ///
+    /// # Errors
+    /// When the click fails or no new page loads within five seconds.
+    pub async fn submit(&self, css: &str) -> Step {
+        self.client
+            .execute("window.__ixorgOld = true; return true;", vec![])
+            .await
+            .context("mark the page")?;
+        self.click(css).await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let old = self
+                .client
+                .execute(
+                    "return document.readyState === 'complete' && !window.__ixorgOld;",
+                    vec![],
+                )
+                .await;
+            if matches!(old, Ok(Value::Bool(true))) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("no new page after clicking {css}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits up to five seconds until the current path starts with `prefix`; returns the path.
+    ///
+    /// # Errors
+    /// When it does not within that time.
+    pub async fn wait_for_path(&self, prefix: &str) -> Step<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let path = self.path().await?;
+            if path.starts_with(prefix) {
+                return Ok(path);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!("expected a page under {prefix}, still at {path}"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The path (and query) of the current page.

@@ -4,10 +4,22 @@ use ixorg_e2e::{Browser, Site, run};
 use ixorg_testkit::{TestDb, db_test, test_app};
 
 /// The public pages a visitor reaches without logging in.
-const PUBLIC_PAGES: &[&str] = &["/", "/privacy", "/cookies"];
+const PUBLIC_PAGES: &[&str] = &[
+    "/",
+    "/kosten",
+    "/rekenhulp",
+    "/rekenhulp?budget=300",
+    "/contact",
+    "/aanmelden",
+    "/privacy",
+    "/cookies",
+    "/mijn/inloggen",
+    "/mijn/wachtwoord-vergeten",
+    "/bestaat-niet",
+];
 
 db_test!(
-    every_public_page_passes_axe_core_without_a_violation,
+    every_public_page_passes_axe_core_without_a_violation_in_both_languages,
     async |t: TestDb| {
         let ctx = test_app(&t).await;
         let site = Site::serve(ctx, ixorg_web::WebConfig::default())
@@ -17,9 +29,12 @@ db_test!(
             .await
             .expect("start the browser");
         run(browser, async |b| {
-            for page in PUBLIC_PAGES {
-                b.visit(page).await?;
-                b.axe().await?;
+            for language in ["nl", "en"] {
+                b.visit(&format!("/taal/{language}?terug=/")).await?;
+                for page in PUBLIC_PAGES {
+                    b.visit(page).await?;
+                    b.axe().await?;
+                }
             }
             Ok(())
         })

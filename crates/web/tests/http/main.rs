@@ -172,7 +172,7 @@ db_test!(
             assert!(csp.contains("default-src 'self'"), "{path}");
             assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
             assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
-            assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "{path}");
+            assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{path}");
             assert!(
                 headers.get(header::SET_COOKIE).is_none(),
                 "no cookies without a reason"

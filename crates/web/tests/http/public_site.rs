@@ -30,7 +30,7 @@ fn assert_security_headers(answer: &Answer, what: &str) {
     assert!(!csp.contains("unsafe-inline"), "{what}");
     assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{what}");
     assert_eq!(h[header::X_FRAME_OPTIONS], "DENY", "{what}");
-    assert_eq!(h[header::REFERRER_POLICY], "no-referrer", "{what}");
+    assert_eq!(h[header::REFERRER_POLICY], "same-origin", "{what}");
     assert!(h.contains_key("permissions-policy"), "{what}");
     assert_eq!(
         h[header::STRICT_TRANSPORT_SECURITY],
