@@ -28,7 +28,7 @@ async fn axe_both(b: &Browser) -> Step {
 }
 
 /// The activation link in the outbox mail sent to the new participant.
-fn activation_link(site: &Site, dir: &std::path::Path) -> Step<String> {
+fn activation_link(dir: &std::path::Path) -> Step<String> {
     for entry in std::fs::read_dir(dir).map_err(|e| format!("read the mail: {e}"))? {
         let path = entry.map_err(|e| format!("a mail: {e}"))?.path();
         let text = std::fs::read_to_string(&path)
@@ -40,7 +40,6 @@ fn activation_link(site: &Site, dir: &std::path::Path) -> Step<String> {
                 .chars()
                 .take_while(char::is_ascii_hexdigit)
                 .collect();
-            let _ = &site.base;
             return Ok(format!("/mijn/activeren?token={token}"));
         }
     }
@@ -54,8 +53,10 @@ db_test!(
         ixorg_app::operator::set(&ctx, &ixorg_tools::demo::operator_profile())
             .await
             .expect("operator profile");
-        let mut config = ixorg_web::WebConfig::default();
-        config.insecure_dev = true;
+        let config = ixorg_web::WebConfig {
+            insecure_dev: true,
+            ..ixorg_web::WebConfig::default()
+        };
         let site = Site::serve(ctx, config).await.expect("serve the site");
         let mail = std::env::temp_dir().join(format!(
             "ixorg-e2e-mail-{}-{:?}",
@@ -103,7 +104,7 @@ db_test!(
             send_due(&site.ctx, &transport, &site.base)
                 .await
                 .map_err(|e| e.to_string())?;
-            let link = activation_link(&site, &mail)?;
+            let link = activation_link(&mail)?;
             // Activate
             b.visit(&link).await?;
             axe_both(b).await?;
