@@ -12,6 +12,7 @@ use crate::synthetic::Rng;
 
 pub mod api;
 pub mod page_load;
+pub mod portal;
 
 /// What the ledger benchmark measured.
 #[derive(Debug, Clone, Copy, PartialEq)]

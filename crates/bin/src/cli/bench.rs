@@ -64,11 +64,16 @@ pub enum BenchCommand {
     /// Set up participants, a practice and an API client, start the server on a loopback
     /// port, and time N concurrent clients posting declaration batches to the JSON API.
     Api(ApiArgs),
+    /// Seed the demo, start the server on a loopback port, log a demo participant in through
+    /// the form, and time N connections asking for the portal overview `/mijn/`; beside it, the
+    /// same reads through the use case without HTTP.
+    Portal(PortalArgs),
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Api(args) => api(args).await,
+        BenchCommand::Portal(args) => portal(args).await,
         BenchCommand::Ledger {
             transfers,
             batch_size,
@@ -380,6 +385,80 @@ fn check_api(args: &ApiArgs) -> anyhow::Result<()> {
     anyhow::ensure!(
         (1..=5_000_000).contains(&args.participants),
         "--participants is 1 to 5,000,000"
+    );
+    Ok(())
+}
+
+/// Arguments of `ixorg bench portal`.
+#[derive(Debug, Args)]
+pub struct PortalArgs {
+    /// Concurrent connections, each keep-alive, each sending its next request at once.
+    #[arg(long, default_value_t = 32)]
+    connections: usize,
+    /// How long they send, in seconds (and as long again for the direct reads).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Demo households seeded before the run.
+    #[arg(long, default_value_t = ixorg_tools::demo::HOUSEHOLDS_DEFAULT)]
+    households: usize,
+    /// `--database URL` of an empty database (on the command line only, never from the
+    /// environment); default a fresh SQLite file in the temp directory, removed afterwards.
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+/// Runs `bench portal` and prints its result lines.
+async fn portal(args: PortalArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        (1..=CLIENTS_MAX).contains(&args.connections),
+        "--connections is 1 to {CLIENTS_MAX}"
+    );
+    anyhow::ensure!(
+        (1..=SECONDS_MAX).contains(&args.seconds),
+        "--seconds is 1 to {SECONDS_MAX}"
+    );
+    anyhow::ensure!(
+        (1..=100_000).contains(&args.households),
+        "--households is 1 to 100,000"
+    );
+    let dir = std::env::temp_dir().join(format!("ixorg-bench-portal-{}", std::process::id()));
+    let files = dir.join("files");
+    std::fs::create_dir_all(&files).context("Failed to create the temp directory")?;
+    let url = args
+        .database
+        .given
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
+    let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());
+    let ctx = open_app(&url, key).await?;
+    let measured = ixorg_tools::bench::portal::portal(
+        &ctx,
+        &files,
+        args.households,
+        args.connections,
+        args.seconds,
+    )
+    .await;
+    ctx.db_close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let bench = measured?;
+    let scheme = crate::settings::scheme(&url);
+    println!(
+        "{scheme}, {} participants, GET /mijn/ (logged in) over {} connections: {}",
+        bench.participants,
+        args.connections,
+        bench.load.summary()
+    );
+    println!(
+        "{scheme}, the same overview reads through the use case without HTTP on {} tasks: {} reads/s",
+        args.connections,
+        bench.direct_per_second()
+    );
+    anyhow::ensure!(
+        bench.load.failed() == 0,
+        "{} of {} requests were not answered 200",
+        bench.load.failed(),
+        bench.load.requests
     );
     Ok(())
 }

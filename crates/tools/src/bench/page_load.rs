@@ -203,6 +203,71 @@ async fn read_answer(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::Re
     Ok((status, length))
 }
 
+/// One answer of [`once`].
+#[derive(Debug, Default)]
+pub struct Exchange {
+    /// The status.
+    pub status: u16,
+    /// The `name=value` of each `Set-Cookie`.
+    pub cookies: Vec<String>,
+    /// The `Location` header, if any.
+    pub location: Option<String>,
+    /// The body as text.
+    pub body: String,
+}
+
+/// One request on a new connection: `method path` with `headers` and an optional urlencoded
+/// `form` body.
+///
+/// # Errors
+/// When the server cannot be reached or answers something unreadable.
+pub async fn once(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[String],
+    form: Option<&str>,
+) -> anyhow::Result<Exchange> {
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for h in headers {
+        request.push_str(h);
+        request.push_str("\r\n");
+    }
+    if let Some(body) = form {
+        request.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ));
+    } else {
+        request.push_str("\r\n");
+    }
+    let mut stream = TcpStream::connect(addr)
+        .await
+        .with_context(|| format!("Cannot connect to {addr}"))?;
+    stream.write_all(request.as_bytes()).await?;
+    let mut buffer = Vec::new();
+    let (status, length) = read_answer(&mut stream, &mut buffer).await?;
+    let text = String::from_utf8_lossy(&buffer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text.as_str(), ""));
+    let mut out = Exchange {
+        status,
+        body: body.chars().take(length).collect(),
+        ..Exchange::default()
+    };
+    for line in head.lines() {
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("set-cookie") {
+                if let Some(pair) = value.trim().split(';').next() {
+                    out.cookies.push(pair.to_owned());
+                }
+            } else if name.eq_ignore_ascii_case("location") {
+                out.location = Some(value.trim().to_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
