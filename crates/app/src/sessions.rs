@@ -75,6 +75,27 @@ pub async fn save(
     tx.commit().await
 }
 
+/// Stores `state` as a new session `session_id`, unless a session has that id already;
+/// returns whether it was stored (the caller picks another id when not).
+///
+/// # Errors
+/// When the database fails.
+pub async fn create(
+    ctx: &AppContext,
+    session_id: &str,
+    state: &SessionState,
+) -> Result<bool, ixorg_store::Error> {
+    let mut tx = ctx.db.begin().await?;
+    let row = SessionRow {
+        participant: state.participant,
+        data: state.data.clone(),
+        expires_at: state.expires_at,
+    };
+    let stored = repo::insert_new(&mut tx, &key(session_id), &row).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
 /// Deletes the session `session_id` (log-out; nothing happens when there is none).
 ///
 /// # Errors

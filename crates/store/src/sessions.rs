@@ -59,6 +59,21 @@ pub async fn save(tx: &mut Tx, key: &[u8], row: &SessionRow) -> Result<(), Error
     Ok(())
 }
 
+/// Stores `row` under `key` only when no session has that key; returns whether it did.
+pub async fn insert_new(tx: &mut Tx, key: &[u8], row: &SessionRow) -> Result<bool, Error> {
+    const SQL: &str = "INSERT INTO web_session (session_key, participant_id, data, expires_at_ms) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (session_key) DO NOTHING";
+    let done = on_tx!(tx, c => sqlx::query(SQL)
+        .bind(key)
+        .bind(row.participant.map(|p| p.uuid()))
+        .bind(&row.data)
+        .bind(row.expires_at.unix_ms())
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
 /// Deletes the session stored under `key` (nothing happens when there is none).
 pub async fn delete(tx: &mut Tx, key: &[u8]) -> Result<(), Error> {
     const SQL: &str = "DELETE FROM web_session WHERE session_key = $1";

@@ -226,9 +226,10 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-#[async_trait::async_trait]
-impl SessionStore for DbSessionStore {
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
+impl DbSessionStore {
+    /// What is stored of `record`: its data, the signed-in participant (so their sessions can
+    /// be ended together) and its expiry.
+    fn state_of(&self, record: &Record) -> session_store::Result<SessionState> {
         let data = serde_json::to_string(&record.data).map_err(backend)?;
         let participant = record
             .data
@@ -237,11 +238,32 @@ impl SessionStore for DbSessionStore {
             .map(|s| s.participant);
         let ms = record.expiry_date.unix_timestamp_nanos() / 1_000_000;
         let expires_at = Timestamp::from_unix_ms(i64::try_from(ms).map_err(backend)?);
-        let state = SessionState {
+        Ok(SessionState {
             participant,
             data,
             expires_at,
-        };
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for DbSessionStore {
+    /// A new session under a fresh id: drawn again while the id is taken.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let state = self.state_of(record)?;
+            if sessions::create(&self.ctx, &record.id.to_string(), &state)
+                .await
+                .map_err(backend)?
+            {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let state = self.state_of(record)?;
         sessions::save(&self.ctx, &record.id.to_string(), &state)
             .await
             .map_err(backend)
