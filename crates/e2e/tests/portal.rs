@@ -137,6 +137,13 @@ db_test!(
             b.submit("a[href=\"/mijn/overzicht?lid=0\"]").await?;
             b.wait_for_path("/mijn/overzicht").await?;
             axe_both(b).await?;
+            // The provider's budget view: off, then on again
+            b.visit("/mijn/toestemming").await?;
+            axe_both(b).await?;
+            b.submit("#provider-view-off").await?;
+            b.text("#provider-view-on").await?;
+            b.submit("#provider-view-on").await?;
+            b.text("#provider-view-off").await?;
             // Log out
             b.submit("nav.portal-nav button").await?;
             b.wait_for_path("/mijn/uitgelogd").await?;

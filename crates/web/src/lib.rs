@@ -111,6 +111,10 @@ fn public_router(state: WebState) -> Router {
             page(get(portal::overview::overview)),
         )
         .route(
+            portal::consent::CONSENT_PATH,
+            page(get(portal::consent::show).post(portal::consent::change)),
+        )
+        .route(
             portal::overview::STATEMENT_PATH,
             page(get(portal::overview::statement)),
         )

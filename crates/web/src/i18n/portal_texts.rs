@@ -95,4 +95,46 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("portal.saving", "Inleg", "Saving"),
     ("portal.costs", "Kosten", "Costs"),
     ("portal.state", "Stand", "Status"),
+    ("portal.nav_consent", "Toestemming", "Consent"),
+    ("consent.title", "Toestemming", "Consent"),
+    (
+        "consent.lead",
+        "Hier bepaalt u zelf wat wij met uw gegevens mogen doen boven wat nodig is voor uw contract. Een wijziging geldt meteen.",
+        "Here you decide what we may do with your data beyond what your contract needs. A change takes effect at once.",
+    ),
+    (
+        "consent.provider_view_title",
+        "Uw tandarts ziet uw budget",
+        "Your dentist sees your budget",
+    ),
+    (
+        "consent.provider_view_text",
+        "Met uw toestemming ziet uw tandarts vóór een behandeling uw saldo en wat u nog kunt besteden, en niets anders. Elke keer dat een praktijk kijkt, leggen wij vast.",
+        "With your consent your dentist sees your balance and what you can still spend before a treatment, and nothing else. We record every time a practice looks.",
+    ),
+    ("consent.is_on", "Staat aan", "Switched on"),
+    ("consent.is_off", "Staat uit", "Switched off"),
+    ("consent.switch_on", "Zet aan", "Switch on"),
+    ("consent.switch_off", "Zet uit", "Switch off"),
+    (
+        "consent.marketing_title",
+        "Nieuws en aanbiedingen",
+        "News and offers",
+    ),
+    (
+        "consent.marketing_text",
+        "Wij sturen u alleen nieuws en aanbiedingen als u dat wilt.",
+        "We send you news and offers only if you want them.",
+    ),
+    (
+        "consent.object_title",
+        "Bezwaar tegen direct marketing",
+        "Objection to direct marketing",
+    ),
+    (
+        "consent.object_text",
+        "Met één klik maakt u bezwaar: wij gebruiken uw gegevens dan nooit meer voor marketing. U ziet het bezwaar terug bij uw verzoeken.",
+        "One click records your objection: we then never use your data for marketing again. You find the objection among your requests.",
+    ),
+    ("consent.object_button", "Maak bezwaar", "Object"),
 ];

@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod chart;
+pub mod consent;
 pub mod explain;
 pub mod overview;

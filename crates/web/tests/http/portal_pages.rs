@@ -32,7 +32,12 @@ async fn logged_in(app: &axum::Router, number: &str) -> Browser {
 }
 
 /// Every page of the portal a participant opens with GET.
-const PAGES: &[&str] = &["/mijn/", "/mijn/overzicht", "/mijn/overzicht?lid=0"];
+const PAGES: &[&str] = &[
+    "/mijn/",
+    "/mijn/overzicht",
+    "/mijn/overzicht?lid=0",
+    "/mijn/toestemming",
+];
 
 db_test!(
     an_anonymous_visitor_is_sent_to_the_log_in_from_every_portal_page,
@@ -73,8 +78,10 @@ db_test!(
                     !answer.body.contains("[[missing text]]"),
                     "{page} ({language})"
                 );
-                assert!(answer.body.contains("Anna"), "{page} shows the participant");
-                assert!(answer.body.contains(&number), "{page} shows the number");
+                if page.starts_with("/mijn/overzicht") || *page == "/mijn/" {
+                    assert!(answer.body.contains("Anna"), "{page} shows the participant");
+                    assert!(answer.body.contains(&number), "{page} shows the number");
+                }
             }
         }
         let overview = b.get(&app, "/mijn/").await;
@@ -97,5 +104,44 @@ db_test!(
             assert_eq!(answer.status, StatusCode::NOT_FOUND, "{page}");
             assert!(!answer.body.contains("Anna"), "{page} names no one");
         }
+    }
+);
+
+db_test!(
+    the_provider_budget_view_is_switched_off_and_on_again_at_once,
+    async |t: TestDb| {
+        let (ctx, app, number, user) = activated(&t, "consent").await;
+        let mut b = logged_in(&app, &number).await;
+        let before =
+            ixorg_app::privacy::consent::consents(&ctx, user.participant, user.participant)
+                .await
+                .expect("consents");
+        assert!(before.provider_view_everyone, "given at enrollment");
+        for (aan, on) in [("nee", false), ("ja", true)] {
+            let page = b.get(&app, "/mijn/toestemming").await;
+            let token = page
+                .body
+                .split("name=\"csrf_token\" value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .expect("a CSRF field")
+                .to_owned();
+            let body = format!("csrf_token={token}&wat=provider_view&aan={aan}");
+            let answer = b.post_raw(&app, "/mijn/toestemming", body).await;
+            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+            let now =
+                ixorg_app::privacy::consent::consents(&ctx, user.participant, user.participant)
+                    .await
+                    .expect("consents");
+            assert_eq!(now.provider_view_everyone, on, "after {aan}");
+        }
+        let without_token = b
+            .post_raw(
+                &app,
+                "/mijn/toestemming",
+                "wat=provider_view&aan=nee".to_owned(),
+            )
+            .await;
+        assert_eq!(without_token.status, StatusCode::FORBIDDEN);
     }
 );
