@@ -183,8 +183,12 @@ pub async fn seed(
     };
     let privacy = privacy::tour(ctx, &tour_cast, files).await?;
     let named_logins = named_participants(&early, &later, &newcomer);
-    // The demo's data directory keeps the files in `files/` and the outgoing mail in `mail/`.
-    let mail_dir = files.parent().unwrap_or(files).join("mail");
+    // The demo's data directory keeps the files in `files/` and the outgoing mail beside it in
+    // `mail/`; any other files directory (a test's, a benchmark's) keeps the mail inside it.
+    let mail_dir = match (files.file_name(), files.parent()) {
+        (Some(name), Some(parent)) if name == "files" => parent.join("mail"),
+        _ => files.join("mail"),
+    };
     let participant_logins = participant_logins(ctx, &named_logins, &mail_dir).await?;
     let counts = ixorg_app::stats::counts(ctx).await?;
     Ok(DemoSummary {
