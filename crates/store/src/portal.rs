@@ -296,14 +296,7 @@ pub async fn declaration_lines(
         .await)?;
     rows.into_iter()
         .map(|r| {
-            let reasons = r
-                .reasons
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|code| {
-                    Reason::from_code(code).ok_or_else(|| corrupt("declaration_line", "reasons"))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let reasons = crate::declarations::reasons_of_text(&r.reasons)?;
             Ok(DeclarationEntry {
                 batch: r.declaration_batch_id,
                 line_number: r.line_number,

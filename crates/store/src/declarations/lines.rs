@@ -45,6 +45,14 @@ pub fn reasons_text(reasons: &[Reason]) -> String {
         .join(",")
 }
 
+/// The reason codes as stored ([`reasons_text`]) read back; an unknown code is corrupt data.
+pub(crate) fn reasons_of_text(text: &str) -> Result<Vec<Reason>, Error> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|code| Reason::from_code(code).ok_or_else(|| corrupt("declaration_line", "reasons")))
+        .collect()
+}
+
 /// Stores decided lines of `batch`, all paid to `payee` (multi-row inserts).
 pub async fn insert_lines(
     tx: &mut Tx,
@@ -187,14 +195,7 @@ pub async fn batch_answers(
         .await)?;
     rows.into_iter()
         .map(|r| {
-            let reasons = r
-                .reasons
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|code| {
-                    Reason::from_code(code).ok_or_else(|| corrupt("declaration_line", "reasons"))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let reasons = reasons_of_text(&r.reasons)?;
             Ok(LineAnswer {
                 line_number: r.line_number,
                 reference: r.reference,

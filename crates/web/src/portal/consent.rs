@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ixorg_app::domain::privacy::consent::Scope;
-use ixorg_app::privacy::PrivacyError;
 use ixorg_app::privacy::consent::{self, Choice};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -16,6 +15,7 @@ use crate::WebState;
 use crate::csrf::CsrfForm;
 use crate::layout::Layout;
 use crate::pages::render;
+use crate::portal::failure;
 use crate::session::SignedInParticipant;
 
 /// The page's path.
@@ -98,17 +98,5 @@ pub async fn change(
     match done {
         Ok(()) => Redirect::to(CONSENT_PATH).into_response(),
         Err(e) => failure(&e),
-    }
-}
-
-fn failure(e: &PrivacyError) -> Response {
-    match e {
-        PrivacyError::Refused(_) | PrivacyError::NotFound(_) => {
-            StatusCode::NOT_FOUND.into_response()
-        }
-        other => {
-            tracing::error!(error = %other, "The consent page failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
     }
 }

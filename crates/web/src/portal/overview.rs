@@ -13,7 +13,6 @@ use ixorg_app::domain::Cents;
 use ixorg_app::domain::Language;
 use ixorg_app::domain::statement::MonthFigures;
 use ixorg_app::portal::{self, ExplainedLine, MemberOverview};
-use ixorg_app::privacy::PrivacyError;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -23,6 +22,7 @@ use crate::layout::Layout;
 use crate::pages::render;
 use crate::portal::chart::{ChartTexts, year_chart};
 use crate::portal::explain;
+use crate::portal::failure;
 use crate::session::SignedInParticipant;
 
 /// The overview's path.
@@ -326,18 +326,4 @@ async fn accept_first(
             ))
             .into_response()
         })
-}
-
-/// A use case's refusal or failure as an answer that reveals nothing: 404 for anything the
-/// participant may not see, 500 (logged, without personal data) otherwise.
-fn failure(e: &PrivacyError) -> Response {
-    match e {
-        PrivacyError::Refused(_) | PrivacyError::NotFound(_) => {
-            StatusCode::NOT_FOUND.into_response()
-        }
-        other => {
-            tracing::error!(error = %other, "A portal page failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
 }
