@@ -308,15 +308,7 @@ pub struct ApiArgs {
 /// Runs the benchmark and prints its result line.
 async fn api(args: ApiArgs) -> anyhow::Result<()> {
     check_api(&args)?;
-    let dir = std::env::temp_dir().join(format!("ixorg-bench-api-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).context("Failed to create the temp directory")?;
-    let url = args
-        .database
-        .given
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
-    let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());
-    let ctx = open_app(&url, key).await?;
+    let (dir, url, ctx) = bench_database("api", &args.database).await?;
     let bar = ProgressBar::new(args.participants);
     bar.set_style(
         ProgressStyle::with_template("{msg:>9} {pos} {per_sec}")
@@ -421,16 +413,9 @@ async fn portal(args: PortalArgs) -> anyhow::Result<()> {
         (1..=100_000).contains(&args.households),
         "--households is 1 to 100,000"
     );
-    let dir = std::env::temp_dir().join(format!("ixorg-bench-portal-{}", std::process::id()));
+    let (dir, url, ctx) = bench_database("portal", &args.database).await?;
     let files = dir.join("files");
-    std::fs::create_dir_all(&files).context("Failed to create the temp directory")?;
-    let url = args
-        .database
-        .given
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
-    let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());
-    let ctx = open_app(&url, key).await?;
+    std::fs::create_dir_all(&files).context("Failed to create the files directory")?;
     let measured = ixorg_tools::bench::portal::portal(
         &ctx,
         &files,
@@ -461,4 +446,22 @@ async fn portal(args: PortalArgs) -> anyhow::Result<()> {
         bench.load.requests
     );
     Ok(())
+}
+
+/// The temp directory of benchmark `name` (created), the database URL (`--database`, or a fresh
+/// SQLite file in that directory) and the application on it, with the environment's data key or
+/// a generated one.
+async fn bench_database(
+    name: &str,
+    database: &DatabaseArgs,
+) -> anyhow::Result<(std::path::PathBuf, String, ixorg_app::AppContext)> {
+    let dir = std::env::temp_dir().join(format!("ixorg-bench-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).context("Failed to create the temp directory")?;
+    let url = database
+        .given
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
+    let key = data_key_from_env().or_else(|| ixorg_app::crypto::Crypto::generate_key_hex().ok());
+    let ctx = open_app(&url, key).await?;
+    Ok((dir, url, ctx))
 }
